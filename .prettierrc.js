@@ -1,0 +1,1 @@
+module.exports = require('@jupiterone/integration-sdk-dev-tools/config/prettier.js');

@@ -1,0 +1,427 @@
+/**
+ * The one Microsoft Graph client of the integration: the only place that
+ * knows URLs, paging, retries, throttling and error mapping. Step modules ask
+ * the domain clients (directory.ts, intune*.ts) for objects; those ask this.
+ *
+ * Built on @microsoft/microsoft-graph-client (authentication header, request
+ * ids, fetch, response and error parsing) with an @azure/identity
+ * TokenCredential. Retries and throttling are ours, around each request,
+ * because the SDK's RetryHandler neither shares state between concurrent
+ * requests nor retries 500/502 or dropped connections.
+ */
+import type { TokenCredential } from '@azure/identity';
+import { IntegrationLogger } from '@jupiterone/integration-sdk-core';
+import {
+  AuthenticationHandler,
+  Client,
+  GraphError as SdkGraphError,
+  HTTPMessageHandler,
+  ResponseType,
+  TelemetryHandler,
+} from '@microsoft/microsoft-graph-client';
+import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
+import { CloudSettings } from './clouds';
+import {
+  AuthContext,
+  GraphApiError,
+  GraphFailure,
+  graphResponseError,
+  isGraphError,
+  tokenError,
+} from './errors';
+import { decodeGrantedRoles } from './permissions';
+import {
+  backoffDelay,
+  classifyStatus,
+  DEFAULT_RETRY_POLICY,
+  parseRetryAfter,
+  RetryPolicy,
+  sleep,
+} from './retry';
+import { costOf, GraphService } from './services';
+import {
+  BudgetStats,
+  createThrottleBudgets,
+  ThrottleBudgets,
+  ThrottleOptions,
+} from './throttle';
+
+export type ApiVersion = 'v1.0' | 'beta';
+
+export interface GraphRequest {
+  version: ApiVersion;
+  /** Path after the version, starting with '/', e.g. '/groups/{id}/members'. */
+  path: string;
+  /** OData and other query options, e.g. { $select: 'id,displayName', $top: 999 }. */
+  query?: Record<string, string | number | undefined>;
+  headers?: Record<string, string>;
+}
+
+export interface GraphClientOptions {
+  credential: TokenCredential;
+  cloud: CloudSettings;
+  tenant: string;
+  clientId: string;
+  logger?: IntegrationLogger;
+  throttle?: ThrottleOptions;
+  retry?: Partial<RetryPolicy>;
+  /** Per attempt, including the body; a stalled connection fails after this. */
+  requestTimeoutMs?: number;
+}
+
+export interface GraphCollectionPage<T> {
+  value?: T[];
+  '@odata.nextLink'?: string;
+}
+
+export interface IterateOptions {
+  /**
+   * How often to restart the walk from its first page when Graph says the
+   * page token expired (Directory_ExpiredPageToken). Items already yielded
+   * are not yielded again: within one walk, items are yielded once per `id`.
+   */
+  maxRestarts?: number;
+}
+
+export interface ClientStats {
+  services: Record<GraphService, BudgetStats>;
+  retries: Record<'throttled' | 'transient' | 'expiredToken', number>;
+  pages: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 100_000;
+const DEFAULT_MAX_RESTARTS = 3;
+
+export class GraphClient {
+  private readonly sdk: Client;
+  private readonly budgets: ThrottleBudgets;
+  private readonly retry: RetryPolicy;
+  private readonly timeoutMs: number;
+  private readonly auth: AuthContext;
+  private readonly retryCounts = { throttled: 0, transient: 0, expiredToken: 0 };
+  private pageCount = 0;
+  private roles: Promise<string[] | undefined> | undefined;
+
+  constructor(private options: GraphClientOptions) {
+    const authProvider = new TokenCredentialAuthenticationProvider(
+      options.credential,
+      { scopes: [options.cloud.scope] },
+    );
+    this.sdk = Client.initWithMiddleware({
+      baseUrl: options.cloud.graphEndpoint,
+      customHosts: new Set(options.cloud.customGraphHosts),
+      middleware: [
+        new AuthenticationHandler(authProvider),
+        new TelemetryHandler(),
+        new HTTPMessageHandler(),
+      ],
+    });
+    this.budgets = createThrottleBudgets(options.throttle);
+    this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.timeoutMs = options.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.auth = {
+      tenant: options.tenant,
+      clientId: options.clientId,
+      tokenEndpoint: `${options.cloud.authorityHost}/${options.tenant}/oauth2/v2.0/token`,
+    };
+  }
+
+  setLogger(logger: IntegrationLogger): void {
+    this.options.logger = logger;
+  }
+
+  get graphEndpoint(): string {
+    return this.options.cloud.graphEndpoint;
+  }
+
+  /**
+   * The application permissions granted to the app in this tenant, from the
+   * access token; undefined if the token cannot be read (then rely on 403s).
+   */
+  grantedRoles(): Promise<string[] | undefined> {
+    // A token's roles are fixed when it is issued; one read per execution.
+    this.roles ??= this.readGrantedRoles();
+    return this.roles;
+  }
+
+  private async readGrantedRoles(): Promise<string[] | undefined> {
+    let token: string | undefined;
+    try {
+      token = (await this.options.credential.getToken(this.options.cloud.scope))
+        ?.token;
+    } catch (err) {
+      throw tokenError(err, this.auth);
+    }
+    return token ? decodeGrantedRoles(token) : undefined;
+  }
+
+  async get<T>(request: GraphRequest): Promise<T> {
+    return this.send<T>('GET', this.urlOf(request), request.headers);
+  }
+
+  async post<T>(request: GraphRequest, body: unknown): Promise<T> {
+    return this.send<T>('POST', this.urlOf(request), request.headers, body);
+  }
+
+  /**
+   * POSTs a report action (e.g. getDeviceInstallStatusReport). Report actions
+   * answer with JSON in an application/octet-stream body (graph-api.md §2.3).
+   */
+  async postReport<T>(request: GraphRequest, body: unknown): Promise<T> {
+    const url = this.urlOf(request);
+    const text = await this.send<string>(
+      'POST',
+      url,
+      request.headers,
+      body,
+      ResponseType.TEXT,
+    );
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new GraphApiError(
+        { method: 'POST', url, status: 200, code: 'InvalidJson' },
+        'The report body was not valid JSON.',
+      );
+    }
+  }
+
+  /**
+   * Pages of a collection, following `@odata.nextLink` verbatim until Graph
+   * stops sending one. A nextLink seen twice, or a page without `value`, is an
+   * error: we never loop forever, and never mistake a broken page for the end.
+   */
+  async *iteratePages<T extends { id?: string }>(
+    request: GraphRequest,
+    options: IterateOptions = {},
+  ): AsyncGenerator<T[]> {
+    const firstUrl = this.urlOf(request);
+    const maxRestarts = options.maxRestarts ?? DEFAULT_MAX_RESTARTS;
+    const yielded = new Set<string>();
+    let restarts = 0;
+    let url: string | undefined = firstUrl;
+    const seenLinks = new Set<string>();
+    while (url) {
+      let page: GraphCollectionPage<T>;
+      try {
+        page = await this.send<GraphCollectionPage<T>>('GET', url, request.headers);
+      } catch (err) {
+        if (
+          url !== firstUrl &&
+          restarts < maxRestarts &&
+          isGraphError(err, { status: 400, code: 'Directory_ExpiredPageToken' })
+        ) {
+          restarts++;
+          this.options.logger?.warn(
+            { path: request.path, restarts },
+            'Microsoft Graph page token expired; restarting the walk from the first page',
+          );
+          url = firstUrl;
+          seenLinks.clear();
+          continue;
+        }
+        throw err;
+      }
+      if (!page || !Array.isArray(page.value)) {
+        throw new GraphApiError(
+          { method: 'GET', url, status: 200, code: 'MissingValue' },
+          'The response had no "value" collection; the collection was not read to the end.',
+        );
+      }
+      this.pageCount++;
+      // Graph has been seen to repeat an item on two pages; yield it once.
+      const fresh = page.value.filter((item) => isNew(item, yielded));
+      if (fresh.length) yield fresh;
+      const next: string | undefined = page['@odata.nextLink'];
+      if (next) {
+        if (seenLinks.has(next) || next === url) {
+          throw new GraphApiError(
+            { method: 'GET', url: next, status: 200, code: 'NextLinkLoop' },
+            'Microsoft Graph returned a nextLink that was already followed; the walk stopped to avoid an endless loop.',
+          );
+        }
+        seenLinks.add(next);
+      }
+      url = next;
+    }
+  }
+
+  async *iterate<T extends { id?: string }>(
+    request: GraphRequest,
+    options?: IterateOptions,
+  ): AsyncGenerator<T> {
+    for await (const page of this.iteratePages<T>(request, options)) {
+      for (const item of page) yield item;
+    }
+  }
+
+  stats(): ClientStats {
+    return {
+      services: Object.fromEntries(
+        Object.entries(this.budgets).map(([service, budget]) => [
+          service,
+          { ...budget.stats },
+        ]),
+      ) as Record<GraphService, BudgetStats>,
+      retries: { ...this.retryCounts },
+      pages: this.pageCount,
+    };
+  }
+
+  urlOf(request: GraphRequest): string {
+    const query = Object.entries(request.query ?? {})
+      .filter(([, value]) => value !== undefined && value !== '')
+      .map(
+        ([key, value]) =>
+          `${key}=${encodeURIComponent(String(value)).replace(/%2C/g, ',')}`,
+      )
+      .join('&');
+    return `${this.graphEndpoint}/${request.version}${request.path}${
+      query ? `?${query}` : ''
+    }`;
+  }
+
+  private async send<T>(
+    method: 'GET' | 'POST',
+    url: string,
+    headers?: Record<string, string>,
+    body?: unknown,
+    responseType?: ResponseType,
+  ): Promise<T> {
+    const { path, query } = splitGraphUrl(url);
+    const { service, units } = costOf(path, query);
+    const budget = this.budgets[service];
+    const retries = { throttled: 0, transient: 0, expiredToken: 0 };
+    for (;;) {
+      const release = await budget.acquire(units);
+      let failure: GraphFailure;
+      let retryAfterMs: number | undefined;
+      try {
+        let call = this.sdk
+          .api(url)
+          .option('signal', AbortSignal.timeout(this.timeoutMs));
+        if (headers) call = call.headers(headers);
+        if (responseType) call = call.responseType(responseType);
+        return (method === 'GET' ? await call.get() : await call.post(body)) as T;
+      } catch (err) {
+        if (isTokenAcquisitionError(err)) throw tokenError(err, this.auth);
+        failure = describeFailure(err, method, url);
+        retryAfterMs = parseRetryAfter(
+          (err as SdkGraphError).headers?.get?.('retry-after'),
+        );
+      } finally {
+        release();
+      }
+
+      const kind = classifyStatus(failure.status, failure.code, failure.message);
+      const malformed = failure.status === 200;
+      const retryKind =
+        kind === 'permanent' && malformed ? 'transient' : kind;
+      if (
+        retryKind === 'throttled' &&
+        retries.throttled < this.retry.maxThrottleRetries
+      ) {
+        const delay = Math.min(
+          retryAfterMs ?? backoffDelay(retries.throttled + 1, this.retry),
+          this.retry.maxRetryAfterMs,
+        );
+        retries.throttled++;
+        this.retryCounts.throttled++;
+        if (failure.status === 429) budget.throttled(delay);
+        this.logRetry(failure, delay, retries.throttled);
+        await sleep(delay);
+        continue;
+      }
+      if (
+        retryKind === 'transient' &&
+        retries.transient < this.retry.maxTransientRetries
+      ) {
+        const delay = backoffDelay(retries.transient, this.retry);
+        retries.transient++;
+        this.retryCounts.transient++;
+        this.logRetry(failure, delay, retries.transient);
+        await sleep(delay);
+        continue;
+      }
+      if (
+        retryKind === 'expiredToken' &&
+        retries.expiredToken < this.retry.maxExpiredTokenRetries
+      ) {
+        retries.expiredToken++;
+        this.retryCounts.expiredToken++;
+        this.logRetry(failure, 0, retries.expiredToken);
+        continue;
+      }
+      throw malformed
+        ? new GraphApiError(failure, 'The response body could not be read as JSON.')
+        : graphResponseError(failure, path, this.auth);
+    }
+  }
+
+  private logRetry(failure: GraphFailure, delayMs: number, attempt: number) {
+    this.options.logger?.debug(
+      {
+        method: failure.method,
+        url: failure.url,
+        status: failure.status,
+        code: failure.code,
+        requestId: failure.requestId,
+        attempt,
+        delayMs,
+      },
+      'Retrying Microsoft Graph request',
+    );
+  }
+}
+
+function isNew(item: { id?: string }, yielded: Set<string>): boolean {
+  if (typeof item?.id !== 'string') return true;
+  if (yielded.has(item.id)) return false;
+  yielded.add(item.id);
+  return true;
+}
+
+/** '/v1.0/groups/x/members?$top=999' -> path '/groups/x/members', query '$top=999'. */
+export function splitGraphUrl(url: string): { path: string; query: string } {
+  const parsed = new URL(url);
+  const path = parsed.pathname.replace(/^\/(v1\.0|beta)(?=\/|$)/i, '') || '/';
+  return { path, query: parsed.search.replace(/^\?/, '') };
+}
+
+const TOKEN_ERROR_NAMES = new Set([
+  'AuthenticationRequiredError',
+  'CredentialUnavailableError',
+  'AuthenticationError',
+  'AggregateAuthenticationError',
+]);
+
+/** The AuthenticationHandler failed to get a token: graph-client wraps it as a GraphError with status -1. */
+function isTokenAcquisitionError(err: unknown): boolean {
+  const e = err as Partial<SdkGraphError> | undefined;
+  if (!e || e.statusCode !== -1) return false;
+  return (
+    (typeof e.code === 'string' && TOKEN_ERROR_NAMES.has(e.code)) ||
+    /AADSTS\d+/.test(e.message ?? '')
+  );
+}
+
+function describeFailure(
+  err: unknown,
+  method: string,
+  url: string,
+): GraphFailure {
+  const e = err as Partial<SdkGraphError> & { name?: string };
+  const status = typeof e.statusCode === 'number' ? e.statusCode : -1;
+  const requestId =
+    e.requestId ?? e.headers?.get?.('request-id') ?? undefined;
+  // A 2xx that lands here could not be parsed (SyntaxError from response.json()).
+  const code = e.code ?? e.name ?? undefined;
+  return {
+    method,
+    url,
+    status,
+    code: code ?? undefined,
+    message: e.message || undefined,
+    requestId: requestId ?? undefined,
+  };
+}

@@ -1,0 +1,36 @@
+import { costOf } from './services';
+
+describe('costOf', () => {
+  test('directory requests cost resource units (graph-api.md §6)', () => {
+    expect(costOf('/users')).toEqual({ service: 'directory', units: 2 });
+    expect(costOf('/users', '$select=id,displayName&$top=999')).toEqual({
+      service: 'directory',
+      units: 1,
+    });
+    expect(costOf('/groups/abc/members')).toEqual({ service: 'directory', units: 3 });
+    expect(costOf('/groups/abc/members', '%24select=id')).toEqual({
+      service: 'directory',
+      units: 2,
+    });
+    expect(costOf('/groups/abc/transitiveMembers')).toEqual({
+      service: 'directory',
+      units: 5,
+    });
+    expect(costOf('/groups', '$top=5')).toEqual({ service: 'directory', units: 1 });
+  });
+
+  test('Intune requests count one each against their service', () => {
+    expect(costOf('/deviceManagement/managedDevices').service).toBe('intuneDevices');
+    expect(costOf('/deviceManagement/detectedApps/x/managedDevices').service).toBe(
+      'intuneDevices',
+    );
+    expect(costOf('/deviceManagement/deviceCompliancePolicies/x/deviceStatuses').service).toBe(
+      'intuneConfiguration',
+    );
+    expect(costOf('/deviceManagement').service).toBe('intuneConfiguration');
+    expect(costOf('/deviceAppManagement/mobileApps').service).toBe('intuneApps');
+    expect(costOf('/deviceManagement/reports/getDeviceInstallStatusReport').service).toBe(
+      'intuneApps',
+    );
+  });
+});

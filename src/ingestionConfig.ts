@@ -1,0 +1,24 @@
+import { IntegrationIngestionConfigFieldMap } from '@jupiterone/integration-sdk-core';
+import { IngestionSources } from './steps/constants';
+
+/** Data sources a JupiterOne user can switch off; the account is always collected. */
+export const ingestionConfig: IntegrationIngestionConfigFieldMap = {
+  [IngestionSources.USERS_GROUPS]: {
+    title: 'Entra ID users and groups',
+    description: 'Users, groups and every kind of group member.',
+  },
+  [IngestionSources.INTUNE_DEVICES]: {
+    title: 'Intune managed devices',
+    description: 'Managed devices, their Intune host agents, owners and users.',
+  },
+  [IngestionSources.INTUNE_APPS]: {
+    title: 'Intune applications',
+    description:
+      'Managed applications with per-device install state, and applications detected on devices.',
+  },
+  [IngestionSources.COMPLIANCE]: {
+    title: 'Intune compliance',
+    description:
+      'Compliance policies, device configurations, per-device status and noncompliance findings.',
+  },
+};

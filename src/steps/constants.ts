@@ -1,0 +1,258 @@
+/**
+ * The one table of step, entity and relationship metadata. Steps declare their
+ * types from it, `j1-integration document` builds jupiterone.md from those
+ * declarations, and the tests compare what a collection produced against it.
+ */
+import {
+  generateRelationshipType,
+  RelationshipClass,
+  RelationshipDirection,
+  StepEntityMetadata,
+  StepMappedRelationshipMetadata,
+  StepRelationshipMetadata,
+} from '@jupiterone/integration-sdk-core';
+
+export const IngestionSources = {
+  USERS_GROUPS: 'users-groups',
+  INTUNE_DEVICES: 'intune-devices',
+  INTUNE_APPS: 'intune-apps',
+  COMPLIANCE: 'compliance',
+} as const;
+
+export const Steps = {
+  ACCOUNT: { id: 'fetch-account', name: 'Fetch Account' },
+  USERS: { id: 'fetch-users', name: 'Fetch Users' },
+  GROUPS: { id: 'fetch-groups', name: 'Fetch Groups' },
+  GROUP_MEMBERS: { id: 'fetch-group-members', name: 'Fetch Group Members' },
+  DEVICES: { id: 'fetch-devices', name: 'Fetch Intune Managed Devices' },
+  USER_DEVICES: {
+    id: 'build-user-device-relationships',
+    name: 'Build User and Device Relationships',
+  },
+  MANAGED_APPS: {
+    id: 'fetch-managed-applications',
+    name: 'Fetch Intune Managed Applications',
+  },
+  DETECTED_APPS: {
+    id: 'fetch-detected-applications',
+    name: 'Fetch Intune Detected Applications',
+  },
+  COMPLIANCE_POLICIES: {
+    id: 'fetch-compliance-policies',
+    name: 'Fetch Intune Compliance Policies and Findings',
+  },
+  DEVICE_CONFIGURATIONS: {
+    id: 'fetch-device-configurations',
+    name: 'Fetch Intune Device Configurations and Findings',
+  },
+} as const;
+
+/**
+ * Steps that relate objects of two step modules run in a second dependency
+ * graph, after every collection step has finished. That way they see the
+ * final graph whatever ran, and stay enabled when the module on the other side
+ * is disabled (they then emit mapped relationships instead of dropping data).
+ */
+export const RELATIONSHIP_GRAPH_ID = 'cross-module-relationships';
+
+/** The seven kinds an Intune managed device can be, as `_type`s. */
+export const DEVICE_KINDS = [
+  'user_endpoint',
+  'workstation',
+  'laptop',
+  'desktop',
+  'computer',
+  'server',
+  'smartphone',
+] as const;
+export type DeviceKind = typeof DEVICE_KINDS[number];
+
+function entity(
+  resourceName: string,
+  _type: string,
+  _class: string[],
+): StepEntityMetadata {
+  return { resourceName, _type, _class };
+}
+
+const DEVICE_CLASS = ['Device', 'Host'];
+
+export const Entities = {
+  ACCOUNT: entity('[AD] Account', 'microsoft_365_account', ['Account']),
+  USER: entity('[AD] User', 'azure_user', ['User']),
+  GROUP: entity('[AD] Group', 'azure_user_group', ['UserGroup']),
+  GROUP_MEMBER: entity('[AD] Group Member', 'azure_group_member', ['User']),
+  HOST_AGENT: entity('Intune Host Agent', 'intune_host_agent', ['HostAgent']),
+  MANAGED_APPLICATION: entity(
+    'Managed Application',
+    'intune_managed_application',
+    ['Application'],
+  ),
+  DETECTED_APPLICATION: entity(
+    'Detected Application',
+    'intune_detected_application',
+    ['Application'],
+  ),
+  COMPLIANCE_POLICY: entity('Compliance Policy', 'intune_compliance_policy', [
+    'Configuration',
+    'ControlPolicy',
+  ]),
+  DEVICE_CONFIGURATION: entity(
+    'Device Configuration',
+    'intune_device_configuration',
+    ['Configuration', 'ControlPolicy'],
+  ),
+  NONCOMPLIANCE_FINDING: entity(
+    'Noncompliance Finding',
+    'intune_noncompliance_finding',
+    ['Finding'],
+  ),
+};
+
+/** One entity metadata row per device kind, all "Managed Device" [Device, Host]. */
+export const DeviceEntities: Record<DeviceKind, StepEntityMetadata> =
+  Object.fromEntries(
+    DEVICE_KINDS.map((kind) => [
+      kind,
+      entity('Managed Device', kind, DEVICE_CLASS),
+    ]),
+  ) as Record<DeviceKind, StepEntityMetadata>;
+
+export function relationship(
+  source: StepEntityMetadata,
+  _class: RelationshipClass,
+  target: StepEntityMetadata,
+): StepRelationshipMetadata {
+  return {
+    _type: generateRelationshipType(_class, source._type, target._type),
+    sourceType: source._type,
+    _class,
+    targetType: target._type,
+  };
+}
+
+/**
+ * A relationship whose target may be missing from this collection (a user
+ * deleted between two calls, or a step that is disabled). The source entity is
+ * in the graph; the platform resolves the target by `_key`.
+ */
+export function mappedRelationship(
+  source: StepEntityMetadata,
+  _class: RelationshipClass,
+  target: StepEntityMetadata,
+  direction: RelationshipDirection,
+): StepMappedRelationshipMetadata {
+  const [from, to] =
+    direction === RelationshipDirection.FORWARD
+      ? [source, target]
+      : [target, source];
+  return {
+    _type: generateRelationshipType(_class, from._type, to._type),
+    sourceType: source._type,
+    _class,
+    targetType: target._type,
+    direction,
+  };
+}
+
+function perDeviceKind<T>(
+  build: (device: StepEntityMetadata) => T,
+): Record<DeviceKind, T> {
+  return Object.fromEntries(
+    DEVICE_KINDS.map((kind) => [kind, build(DeviceEntities[kind])]),
+  ) as Record<DeviceKind, T>;
+}
+
+const { HAS, MANAGES, ASSIGNED, INSTALLED, IDENTIFIED, USES } =
+  RelationshipClass;
+
+export const Relationships = {
+  ACCOUNT_HAS_USER: relationship(Entities.ACCOUNT, HAS, Entities.USER),
+  ACCOUNT_HAS_GROUP: relationship(Entities.ACCOUNT, HAS, Entities.GROUP),
+  GROUP_HAS_USER: relationship(Entities.GROUP, HAS, Entities.USER),
+  GROUP_HAS_GROUP: relationship(Entities.GROUP, HAS, Entities.GROUP),
+  GROUP_HAS_MEMBER: relationship(Entities.GROUP, HAS, Entities.GROUP_MEMBER),
+  HOST_AGENT_MANAGES_DEVICE: perDeviceKind((device) =>
+    relationship(Entities.HOST_AGENT, MANAGES, device),
+  ),
+  USER_HAS_DEVICE: perDeviceKind((device) =>
+    relationship(Entities.USER, HAS, device),
+  ),
+  /** Beyond the spec table: a user who has logged on to the device. */
+  USER_USES_DEVICE: perDeviceKind((device) =>
+    relationship(Entities.USER, USES, device),
+  ),
+  DEVICE_ASSIGNED_MANAGED_APPLICATION: perDeviceKind((device) =>
+    relationship(device, ASSIGNED, Entities.MANAGED_APPLICATION),
+  ),
+  DEVICE_INSTALLED_DETECTED_APPLICATION: perDeviceKind((device) =>
+    relationship(device, INSTALLED, Entities.DETECTED_APPLICATION),
+  ),
+  /** Beyond the spec table: the managed app and the detected app are one application. */
+  MANAGED_APPLICATION_MANAGES_DETECTED_APPLICATION: relationship(
+    Entities.MANAGED_APPLICATION,
+    MANAGES,
+    Entities.DETECTED_APPLICATION,
+  ),
+  HOST_AGENT_ASSIGNED_COMPLIANCE_POLICY: relationship(
+    Entities.HOST_AGENT,
+    ASSIGNED,
+    Entities.COMPLIANCE_POLICY,
+  ),
+  HOST_AGENT_ASSIGNED_DEVICE_CONFIGURATION: relationship(
+    Entities.HOST_AGENT,
+    ASSIGNED,
+    Entities.DEVICE_CONFIGURATION,
+  ),
+  COMPLIANCE_POLICY_IDENTIFIED_FINDING: relationship(
+    Entities.COMPLIANCE_POLICY,
+    IDENTIFIED,
+    Entities.NONCOMPLIANCE_FINDING,
+  ),
+  DEVICE_CONFIGURATION_IDENTIFIED_FINDING: relationship(
+    Entities.DEVICE_CONFIGURATION,
+    IDENTIFIED,
+    Entities.NONCOMPLIANCE_FINDING,
+  ),
+  DEVICE_HAS_FINDING: perDeviceKind((device) =>
+    relationship(device, HAS, Entities.NONCOMPLIANCE_FINDING),
+  ),
+};
+
+export const MappedRelationships = {
+  /** A member user that /users did not return (deleted between calls, or users not ingested). */
+  GROUP_HAS_USER: mappedRelationship(
+    Entities.GROUP,
+    HAS,
+    Entities.USER,
+    RelationshipDirection.FORWARD,
+  ),
+  /** A member group that /groups did not return. */
+  GROUP_HAS_GROUP: mappedRelationship(
+    Entities.GROUP,
+    HAS,
+    Entities.GROUP,
+    RelationshipDirection.FORWARD,
+  ),
+  /** The enrolled user of a device, when that user is not in this collection. */
+  USER_HAS_DEVICE: perDeviceKind((device) =>
+    mappedRelationship(device, HAS, Entities.USER, RelationshipDirection.REVERSE),
+  ),
+  /** A logged-on user of a device, when that user is not in this collection. */
+  USER_USES_DEVICE: perDeviceKind((device) =>
+    mappedRelationship(
+      device,
+      USES,
+      Entities.USER,
+      RelationshipDirection.REVERSE,
+    ),
+  ),
+};
+
+/** Flattens a table entry that may be keyed per device kind. */
+export function allOf<T>(entry: T | Record<DeviceKind, T>): T[] {
+  if (entry && typeof entry === 'object' && 'laptop' in (entry as object)) {
+    return DEVICE_KINDS.map((kind) => (entry as Record<DeviceKind, T>)[kind]);
+  }
+  return [entry as T];
+}

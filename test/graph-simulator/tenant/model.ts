@@ -1,0 +1,142 @@
+/**
+ * The contract between the tenant generator (test/graph-simulator/tenant/) and
+ * the HTTP side of the simulator (test/graph-simulator/*.ts).
+ *
+ * The generator produces a TenantData: every object exactly as Microsoft
+ * Graph would return it with *all* properties the simulator knows for its
+ * type (beta superset), generated lazily and deterministically from a seed so
+ * that a 50,000-user / 20,000-device tenant costs little memory. The server
+ * picks the page, applies $select / the default property set / v1.0 vs beta
+ * differences, wraps the envelope, and enforces auth, throttling and faults.
+ *
+ * Nothing in here may import from src/: the simulator is the oracle the
+ * integration is tested against, so it must not share the integration's logic.
+ */
+
+/** A JSON object as Graph puts it on the wire. */
+export type GraphObject = Record<string, unknown>;
+
+/** Random, lazy access to a large ordered collection. */
+export interface Collection<T = GraphObject> {
+  readonly count: number;
+  /** 0 <= index < count. Must return an equal object every time for the same index. */
+  get(index: number): T;
+}
+
+export type DirectoryObjectType =
+  | 'user'
+  | 'group'
+  | 'device'
+  | 'servicePrincipal'
+  | 'orgContact'
+  /** A type the simulator does not model: Graph returns only id + @odata.type. */
+  | 'directoryObject';
+
+/** Application registrations, global to the simulator (like Entra's app registry). */
+export interface SimulatedApplication {
+  clientId: string;
+  displayName: string;
+  /** Each secret has a value and may be expired (AADSTS7000222). */
+  secrets: { value: string; expired?: boolean }[];
+  /** PEM certificates registered on the app (issue 9: client assertions). */
+  certificates?: string[];
+}
+
+export interface IntuneState {
+  intuneAccountId: string;
+  /** deviceManagement.subscriptionState: pending, active, warning, disabled, deleted, blocked, lockedOut */
+  subscriptionState: string;
+  /** organization.mobileDeviceManagementAuthority: intune, sccm, office365, unknown */
+  mdmAuthority: string;
+}
+
+export type DeviceStatusSource = 'compliance' | 'configuration';
+
+export interface TenantData {
+  tenantId: string;
+  /** Verified domains; the first is the initial *.onmicrosoft.com domain. */
+  domains: string[];
+  displayName: string;
+  /** Entra ID P1/P2: without it, selecting signInActivity is refused. */
+  premium: boolean;
+  /** null = tenant without Intune: Intune endpoints answer 400 "Request not applicable to target tenant." */
+  intune: IntuneState | null;
+  /** Apps with a service principal (admin consent) in this tenant, and the application permissions granted. */
+  servicePrincipals: Map<string, { roles: string[] }>;
+
+  /** The single item of GET /organization. */
+  organization: GraphObject;
+
+  // ---- directory ----------------------------------------------------------
+  /** What GET /users lists, in order. Full user objects (signInActivity included). */
+  users: Collection;
+  /** What GET /groups lists, in order. */
+  groups: Collection;
+  /**
+   * Direct members of a group, in the order Graph lists them, as ids.
+   * May contain the same id twice (Graph repeats members across pages), and
+   * ids of users/groups that GET /users or /groups do not list (deleted
+   * between calls). undefined = no such group (404).
+   */
+  groupMemberIds(groupId: string): string[] | undefined;
+  /** Any directory object by id (users, groups incl. deleted-between-calls ones, devices, SPs, contacts, unknown). Objects carry '@odata.type'. */
+  directoryObject(id: string): GraphObject | undefined;
+  directoryObjectType(id: string): DirectoryObjectType | undefined;
+
+  // ---- Intune (all empty when intune is null) -----------------------------
+  /** GET /deviceManagement/managedDevices, beta shape (the server removes beta-only properties for v1.0). */
+  managedDevices: Collection;
+  managedDevice(id: string): GraphObject | undefined;
+  /** GET /deviceManagement/detectedApps: one item per (name, version, platform), ids are 64-hex. */
+  detectedApps: Collection;
+  /** The detectedApps of one device (for managedDevices/{id}?$expand=detectedApps). */
+  detectedAppsOfDevice(deviceId: string): GraphObject[];
+  /** Device ids for GET /detectedApps/{id}/managedDevices. */
+  deviceIdsOfDetectedApp(detectedAppId: string): string[] | undefined;
+  /** GET /deviceAppManagement/mobileApps (every app; items carry '@odata.type'). */
+  mobileApps: Collection;
+  /**
+   * Rows of getDeviceInstallStatusReport for one app, as column-name -> value
+   * maps (DeviceId, ApplicationId, UserId, DeviceName, UserPrincipalName,
+   * UserName, Platform, AppVersion, ErrorCode, InstallState,
+   * InstallStateDetail, LastModifiedDateTime, HexErrorCode, AppInstallState,
+   * AppInstallState_loc, AppInstallStateDetails, AppInstallStateDetails_loc).
+   */
+  installStatusRows(appId: string): Record<string, string | number | null>[];
+  compliancePolicies: Collection;
+  deviceConfigurations: Collection;
+  /**
+   * {policy}/deviceStatuses items (ids `{intuneAccountId}_{policyId}_{deviceId}`).
+   * May repeat an item, and may reference devices that managedDevices does not list.
+   */
+  deviceStatuses(
+    source: DeviceStatusSource,
+    policyId: string,
+  ): GraphObject[] | undefined;
+
+  /** What a correct integration must produce from this tenant. */
+  groundTruth(): GroundTruth;
+}
+
+/**
+ * Ground truth: counts of what a correct collection of the tenant produces.
+ * Relationship keys are `${sourceType}|${CLASS}|${targetType}` (e.g.
+ * 'azure_user_group|HAS|azure_user', 'laptop|INSTALLED|intune_detected_application').
+ * Mapped relationships use the same key shape, written from the side of the
+ * relationship's meaning (e.g. 'azure_user|HAS|laptop' for a device whose
+ * enrolled user is not in /users).
+ */
+export interface GroundTruth {
+  entities: Record<string, number>;
+  relationships: Record<string, number>;
+  mappedRelationships: Record<string, number>;
+  /** Counts the integration must log rather than emit. */
+  skipped: {
+    /** deviceStatuses items whose device is not in managedDevices. */
+    statusesForUnknownDevices: number;
+    /** install-status report rows whose device is not in managedDevices. */
+    installRowsForUnknownDevices: number;
+  };
+  /** Expected `_type` of every managed device, by device id. */
+  deviceKinds: Record<string, string>;
+}
