@@ -24,6 +24,7 @@ import { CloudSettings } from './clouds';
 import {
   AuthContext,
   GraphApiError,
+  GraphError,
   GraphFailure,
   graphResponseError,
   isGraphError,
@@ -38,7 +39,7 @@ import {
   RetryPolicy,
   sleep,
 } from './retry';
-import { costOf, GraphService } from './services';
+import { costOf, GraphService, ServiceCost } from './services';
 import {
   BudgetStats,
   createThrottleBudgets,
@@ -75,6 +76,8 @@ export interface GraphCollectionPage<T> {
 }
 
 export interface IterateOptions {
+  /** The first page, already fetched (by a $batch). */
+  firstPage?: GraphCollectionPage<unknown>;
   /**
    * How often to restart the walk from its first page when Graph says the
    * page token expired (Directory_ExpiredPageToken). Items already yielded
@@ -90,6 +93,38 @@ export interface ClientStats {
 }
 
 const DEFAULT_TIMEOUT_MS = 100_000;
+const MAX_BATCH_SIZE = 20;
+
+interface BatchResponse {
+  responses?: {
+    id: string;
+    status: number;
+    headers?: Record<string, string>;
+    body?: {
+      error?: {
+        code?: string;
+        message?: string;
+        innerError?: Record<string, string>;
+      };
+    } & Record<string, unknown>;
+  }[];
+}
+
+function headerOf(
+  headers: Record<string, string> | undefined,
+  name: string,
+): string | undefined {
+  if (!headers) return undefined;
+  const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
+  return key ? headers[key] : undefined;
+}
+
+function costOfRequest(request: GraphRequest): ServiceCost {
+  const query = Object.entries(request.query ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join('&');
+  return costOf(request.path, query);
+}
 const DEFAULT_MAX_RESTARTS = 3;
 
 export class GraphClient {
@@ -198,29 +233,35 @@ export class GraphClient {
     const firstUrl = this.urlOf(request);
     const maxRestarts = options.maxRestarts ?? DEFAULT_MAX_RESTARTS;
     const yielded = new Set<string>();
+    const seenLinks = new Set<string>();
     let restarts = 0;
     let url: string | undefined = firstUrl;
-    const seenLinks = new Set<string>();
+    let prefetched = options.firstPage as GraphCollectionPage<T> | undefined;
     while (url) {
       let page: GraphCollectionPage<T>;
-      try {
-        page = await this.send<GraphCollectionPage<T>>('GET', url, request.headers);
-      } catch (err) {
-        if (
-          url !== firstUrl &&
-          restarts < maxRestarts &&
-          isGraphError(err, { status: 400, code: 'Directory_ExpiredPageToken' })
-        ) {
-          restarts++;
-          this.options.logger?.warn(
-            { path: request.path, restarts },
-            'Microsoft Graph page token expired; restarting the walk from the first page',
-          );
-          url = firstUrl;
-          seenLinks.clear();
-          continue;
+      if (prefetched) {
+        page = prefetched;
+        prefetched = undefined;
+      } else {
+        try {
+          page = await this.send<GraphCollectionPage<T>>('GET', url, request.headers);
+        } catch (err) {
+          if (
+            url !== firstUrl &&
+            restarts < maxRestarts &&
+            isGraphError(err, { status: 400, code: 'Directory_ExpiredPageToken' })
+          ) {
+            restarts++;
+            this.options.logger?.warn(
+              { path: request.path, restarts },
+              'Microsoft Graph page token expired; restarting the walk from the first page',
+            );
+            url = firstUrl;
+            seenLinks.clear();
+            continue;
+          }
+          throw err;
         }
-        throw err;
       }
       if (!page || !Array.isArray(page.value)) {
         throw new GraphApiError(
@@ -244,6 +285,188 @@ export class GraphClient {
       }
       url = next;
     }
+  }
+
+  /**
+   * Walks many collections (one per parent object: members of each group,
+   * statuses of each policy...) concurrently, handing each page to `onPage`
+   * as it arrives. Throttling is shared with everything else through the
+   * service budgets. With `batch`, first pages travel 20 to a `$batch`
+   * request; later pages follow their nextLinks one by one.
+   * A collection whose parent is gone (404) goes to `onNotFound`; any other
+   * failure stops the walk and rejects.
+   */
+  async forEachCollection<T extends { id?: string }>(
+    collections: Iterable<{ key: string; request: GraphRequest }>,
+    onPage: (key: string, page: T[]) => Promise<void> | void,
+    options: {
+      concurrency?: number;
+      batch?: boolean;
+      onNotFound?: (key: string) => void;
+    } = {},
+  ): Promise<void> {
+    const source = collections[Symbol.iterator]();
+    const concurrency = options.concurrency ?? 16;
+    const batchSize = options.batch ? MAX_BATCH_SIZE : 1;
+    let failed: unknown;
+    const walk = async (
+      key: string,
+      request: GraphRequest,
+      firstPage?: GraphCollectionPage<T>,
+    ) => {
+      try {
+        for await (const page of this.iteratePages<T>(request, { firstPage })) {
+          if (failed) return;
+          await onPage(key, page);
+        }
+      } catch (err) {
+        if (options.onNotFound && isGraphError(err, { status: 404 })) {
+          options.onNotFound(key);
+          return;
+        }
+        throw err;
+      }
+    };
+    const worker = async () => {
+      while (!failed) {
+        const next: { key: string; request: GraphRequest }[] = [];
+        for (let r = source.next(); !r.done; r = source.next()) {
+          next.push(r.value);
+          if (next.length >= batchSize) break;
+        }
+        if (!next.length) return;
+        try {
+          if (next.length === 1) {
+            await walk(next[0].key, next[0].request);
+            continue;
+          }
+          const answers = await this.batchGet<GraphCollectionPage<T>>(
+            next.map((c) => c.request),
+          );
+          for (let i = 0; i < next.length && !failed; i++) {
+            const answer = answers[i];
+            if (answer.error) {
+              if (options.onNotFound && isGraphError(answer.error, { status: 404 })) {
+                options.onNotFound(next[i].key);
+                continue;
+              }
+              throw answer.error;
+            }
+            await walk(next[i].key, next[i].request, answer.body);
+          }
+        } catch (err) {
+          failed ??= err;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    if (failed) throw failed;
+  }
+
+  /**
+   * GETs up to 20 requests of one API version in one `$batch` POST, and
+   * retries the items Graph throttled or failed transiently. The item URLs
+   * are built here, relative and without the version: graph-client 3.0.7's
+   * BatchRequestContent leaves `/v1.0` in them, which Graph rejects
+   * (graph-api.md §7).
+   */
+  async batchGet<T>(
+    requests: GraphRequest[],
+  ): Promise<{ body?: T; error?: GraphError }[]> {
+    if (requests.length > MAX_BATCH_SIZE) {
+      throw new Error(`A $batch holds at most ${MAX_BATCH_SIZE} requests`);
+    }
+    const version = requests[0].version;
+    if (requests.some((r) => r.version !== version)) {
+      throw new Error('A $batch cannot mix API versions');
+    }
+    const results: { body?: T; error?: GraphError }[] = new Array(requests.length);
+    const retries = requests.map(() => ({ throttled: 0, transient: 0 }));
+    let pending = requests.map((_, index) => index);
+    while (pending.length) {
+      const body = {
+        requests: pending.map((index) => ({
+          id: String(index),
+          method: 'GET',
+          url: this.urlOf(requests[index]).slice(
+            `${this.graphEndpoint}/${version}`.length,
+          ),
+          ...(requests[index].headers ? { headers: requests[index].headers } : {}),
+        })),
+      };
+      const units = pending.reduce(
+        (sum, index) => sum + costOfRequest(requests[index]).units,
+        0,
+      );
+      const response = await this.send<BatchResponse>(
+        'POST',
+        `${this.graphEndpoint}/${version}/$batch`,
+        undefined,
+        body,
+        undefined,
+        { service: costOfRequest(requests[pending[0]]).service, units },
+      );
+      const again: number[] = [];
+      let waitMs = 0;
+      for (const item of response?.responses ?? []) {
+        const index = Number(item.id);
+        if (!pending.includes(index)) continue;
+        const url = this.urlOf(requests[index]);
+        if (item.status >= 200 && item.status < 300) {
+          results[index] = { body: item.body as T };
+          continue;
+        }
+        const error = item.body?.error;
+        const failure: GraphFailure = {
+          method: 'GET',
+          url,
+          status: item.status,
+          code: error?.code,
+          message: error?.message,
+          requestId: error?.innerError?.['request-id'],
+        };
+        const kind = classifyStatus(failure.status, failure.code, failure.message);
+        const counts = retries[index];
+        if (kind === 'throttled' && counts.throttled < this.retry.maxThrottleRetries) {
+          counts.throttled++;
+          this.retryCounts.throttled++;
+          const retryAfter = parseRetryAfter(headerOf(item.headers, 'retry-after'));
+          const delay = Math.min(
+            retryAfter ?? backoffDelay(counts.throttled, this.retry),
+            this.retry.maxRetryAfterMs,
+          );
+          if (item.status === 429) this.budgets[costOfRequest(requests[index]).service].throttled(delay);
+          waitMs = Math.max(waitMs, delay);
+          again.push(index);
+        } else if (kind === 'transient' && counts.transient < this.retry.maxTransientRetries) {
+          counts.transient++;
+          this.retryCounts.transient++;
+          waitMs = Math.max(waitMs, backoffDelay(counts.transient, this.retry));
+          again.push(index);
+        } else {
+          results[index] = {
+            error: graphResponseError(failure, requests[index].path, this.auth),
+          };
+        }
+      }
+      const missing = pending.filter(
+        (index) => !results[index] && !again.includes(index),
+      );
+      if (missing.length) {
+        throw new GraphApiError(
+          {
+            method: 'POST',
+            url: `${this.graphEndpoint}/${version}/$batch`,
+            status: 200,
+            code: 'IncompleteBatch',
+          },
+          `The $batch response did not answer ${missing.length} of its requests.`,
+        );
+      }
+      pending = again;
+      if (pending.length && waitMs) await sleep(waitMs);
+    }
+    return results;
   }
 
   async *iterate<T extends { id?: string }>(
@@ -287,9 +510,10 @@ export class GraphClient {
     headers?: Record<string, string>,
     body?: unknown,
     responseType?: ResponseType,
+    cost?: ServiceCost,
   ): Promise<T> {
     const { path, query } = splitGraphUrl(url);
-    const { service, units } = costOf(path, query);
+    const { service, units } = cost ?? costOf(path, query);
     const budget = this.budgets[service];
     const retries = { throttled: 0, transient: 0, expiredToken: 0 };
     for (;;) {

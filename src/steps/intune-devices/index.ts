@@ -1,0 +1,4 @@
+import { IntegrationStep } from '@jupiterone/integration-sdk-core';
+import { IntegrationConfig } from '../../config';
+
+export const intuneDevicesSteps: IntegrationStep<IntegrationConfig>[] = [];
