@@ -9,6 +9,7 @@ import {
   IntegrationInstanceConfig,
   IntegrationInstanceConfigFieldMap,
   IntegrationLogger,
+  IntegrationProviderAuthenticationError,
   IntegrationStepExecutionContext,
   IntegrationValidationError,
   IntegrationWarnEventName,
@@ -215,23 +216,26 @@ export async function validateInvocation(
   assertValidConfig(context.instance.config);
   const client = graphClientOf(context);
   const roles = await client.grantedRoles();
-  if (roles) {
-    if (!isGranted(Permissions.ORGANIZATION, roles)) {
-      throw new IntegrationValidationError(
-        `The application cannot read the organization of tenant "${context.instance.config.tenant}": ${describeMissing(
-          Permissions.ORGANIZATION,
-        )}. Application permissions granted now: ${
-          roles.length ? roles.join(', ') : 'none'
-        }.`,
-      );
-    }
-    for (const message of missingPermissionMessages(roles)) {
-      context.logger.warn(message);
-      context.logger.publishWarnEvent({
-        name: IntegrationWarnEventName.MissingPermission,
-        description: message,
-      });
-    }
+  if (roles && !isGranted(Permissions.ORGANIZATION, roles)) {
+    // A token without roles may also mean the app is not installed in the
+    // tenant at all; Graph's 401 says so more precisely than we can.
+    await readOrganization(client).catch((err) => {
+      if (err instanceof IntegrationProviderAuthenticationError) throw err;
+    });
+    throw new IntegrationValidationError(
+      `The application cannot read the organization of tenant "${context.instance.config.tenant}": ${describeMissing(
+        Permissions.ORGANIZATION,
+      )}. Application permissions granted now: ${
+        roles.length ? roles.join(', ') : 'none'
+      }.`,
+    );
+  }
+  for (const message of roles ? missingPermissionMessages(roles) : []) {
+    context.logger.warn(message);
+    context.logger.publishWarnEvent({
+      name: IntegrationWarnEventName.MissingPermission,
+      description: message,
+    });
   }
   await readOrganization(client);
 }

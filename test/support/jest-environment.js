@@ -16,6 +16,8 @@ const FETCH_GLOBALS = [
   'TextEncoder',
   'TextDecoder',
   'structuredClone',
+  // msal-node 5 (@azure/identity 4) uses the global WebCrypto `crypto`.
+  'crypto',
 ];
 
 class NodeWithFetchEnvironment extends NodeEnvironment {

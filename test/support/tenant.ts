@@ -55,11 +55,13 @@ export async function startTestTenant(
 ): Promise<TestTenant> {
   const baseProfile = typeof base === 'string' ? PROFILES[base] : base;
   const clientId = baseProfile.servicePrincipals[0]?.clientId ?? '5ad0d2a6-7c8c-4c59-8d0b-8a5d1c9e0f01';
-  const profile = makeProfile({
-    ...baseProfile,
-    ...options.profile,
-    servicePrincipals: [{ clientId, roles: options.roles ?? ALL_ROLES }],
-  } as Parameters<typeof makeProfile>[0]);
+  const profile = makeProfile(
+    {
+      ...options.profile,
+      servicePrincipals: [{ clientId, roles: options.roles ?? ALL_ROLES }],
+    },
+    baseProfile,
+  );
   const tenant = generateTenant(profile);
   const clientSecret = randomBytes(24).toString('base64url');
   const simulator = await startGraphSimulator({
