@@ -1,3 +1,4 @@
+/* global globalThis */
 // jest 27's node environment builds a fresh global object and does not copy
 // Node 20's fetch API into it. @microsoft/microsoft-graph-client needs a global
 // fetch, and production runs on Node 20's, so expose exactly that one.
