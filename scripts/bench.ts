@@ -1,0 +1,283 @@
+/**
+ * npm run bench -- [--profile S|M|L] [--latency 40] [--per-item-ms 0.02] [--no-throttle]
+ *
+ * Starts the Microsoft Graph simulator as its own process with a tenant
+ * profile and Graph-like behaviour (latency, documented per-service
+ * throttling), runs `j1-integration collect` against it the way users run
+ * it, and prints and writes (bench-results/<profile>.json):
+ * wall time, Graph requests per endpoint family and 429s, peak RSS of the
+ * collecting process, entities and relationships written (checked against
+ * the simulator's ground truth), and the throttle-bound minimum for the
+ * profile with the ratio wall / minimum.
+ */
+import { ChildProcess, spawn } from 'child_process';
+import { randomBytes } from 'crypto';
+import { createWriteStream, promises as fs } from 'fs';
+import { cpus, totalmem, tmpdir } from 'os';
+import https from 'https';
+import { join } from 'path';
+import { createInterface } from 'readline';
+import { generateTenant } from '../test/graph-simulator/tenant/generate';
+import { GroundTruth } from '../test/graph-simulator/tenant/model';
+import { PROFILES, ProfileName } from '../test/graph-simulator/tenant/profiles';
+import { SimulatorStats } from '../test/graph-simulator/types';
+import {
+  compareWithGroundTruth,
+  readGraphCounts,
+} from '../test/support/graph-counts';
+import { throttleBoundMinimum } from './bench/minimum';
+
+const ROOT = join(__dirname, '..');
+const J1 = join(ROOT, 'node_modules', '.bin', 'j1-integration');
+
+interface Options {
+  profile: ProfileName;
+  latencyMs: number;
+  perItemMs: number;
+  throttle: boolean;
+}
+
+function parseOptions(argv: string[]): Options {
+  const options: Options = {
+    profile: 'S',
+    latencyMs: 40,
+    perItemMs: 0.02,
+    throttle: true,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const next = () => argv[++i];
+    switch (argv[i]) {
+      case '--profile':
+        options.profile = next() as ProfileName;
+        if (!(options.profile in PROFILES)) {
+          throw new Error(`unknown profile ${options.profile}`);
+        }
+        break;
+      case '--latency':
+        options.latencyMs = Number(next());
+        break;
+      case '--per-item-ms':
+        options.perItemMs = Number(next());
+        break;
+      case '--no-throttle':
+        options.throttle = false;
+        break;
+      default:
+        throw new Error(`unknown argument ${argv[i]}`);
+    }
+  }
+  return options;
+}
+
+interface SimulatorProcess {
+  child: ChildProcess;
+  origin: string;
+  caCertPath: string;
+  tenantId: string;
+  domain: string;
+  clientId: string;
+}
+
+async function startSimulatorProcess(
+  options: Options,
+  secret: string,
+): Promise<SimulatorProcess> {
+  const args = [
+    '--transpile-only',
+    join(ROOT, 'test', 'graph-simulator', 'cli.ts'),
+    '--profile',
+    options.profile,
+    '--latency',
+    String(options.latencyMs),
+    '--per-item-ms',
+    String(options.perItemMs),
+    ...(options.throttle ? ['--throttle'] : []),
+  ];
+  const child = spawn(join(ROOT, 'node_modules', '.bin', 'ts-node'), args, {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      SIMULATOR_CLIENT_SECRET: secret,
+      NODE_OPTIONS: '--max-old-space-size=4096',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const firstLine = await new Promise<string>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.once('line', resolve);
+    child.once('exit', (code) =>
+      reject(new Error(`simulator exited with ${code} before starting`)),
+    );
+  });
+  return { child, ...JSON.parse(firstLine) };
+}
+
+/** The simulator's control endpoints, trusting its test CA (this process started without it). */
+async function admin<T>(
+  simulator: SimulatorProcess,
+  path: string,
+  method = 'GET',
+): Promise<T> {
+  const ca = await fs.readFile(simulator.caCertPath);
+  return new Promise((resolve, reject) => {
+    const request = https.request(
+      `${simulator.origin}/_simulator/${path}`,
+      { method, ca },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (c) => chunks.push(c));
+        response.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          if ((response.statusCode ?? 500) >= 300) {
+            reject(new Error(`${method} ${path}: ${response.statusCode} ${text}`));
+          } else {
+            resolve((text ? JSON.parse(text) : undefined) as T);
+          }
+        });
+      },
+    );
+    request.on('error', reject);
+    request.end();
+  });
+}
+
+function runCollector(
+  simulator: SimulatorProcess,
+  secret: string,
+  rssFile: string,
+  logFile: string,
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(J1, ['collect', '-p', ROOT], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        CLIENT_ID: simulator.clientId,
+        CLIENT_SECRET: secret,
+        TENANT: simulator.tenantId,
+        CLOUD: 'global',
+        AUTHORITY_HOST: simulator.origin,
+        GRAPH_ENDPOINT: simulator.origin,
+        NODE_EXTRA_CA_CERTS: simulator.caCertPath,
+        NODE_OPTIONS: `--require ${join(__dirname, 'bench', 'rss-probe.js')}`,
+        BENCH_RSS_FILE: rssFile,
+        AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const log = createWriteStream(logFile);
+    child.stdout!.pipe(log);
+    child.stderr!.pipe(log);
+    child.on('error', reject);
+    child.on('exit', (code) => resolve(code ?? 1));
+  });
+}
+
+async function main() {
+  const options = parseOptions(process.argv.slice(2));
+  const secret = randomBytes(24).toString('base64url');
+  const work = await fs.mkdtemp(join(tmpdir(), 'm365-bench-'));
+  const rssFile = join(work, 'rss.jsonl');
+  const logFile = join(work, 'collect.log');
+
+  console.log(`Profile ${options.profile}: generating the tenant to compute its throttle-bound minimum...`);
+  const tenant = generateTenant(PROFILES[options.profile]);
+  const minimum = throttleBoundMinimum(tenant);
+
+  const simulator = await startSimulatorProcess(options, secret);
+  try {
+    await admin(simulator, 'stats/reset', 'POST');
+    console.log(`Simulator ${simulator.origin}; collecting with j1-integration collect (log: ${logFile})...`);
+    const started = Date.now();
+    const exitCode = await runCollector(simulator, secret, rssFile, logFile);
+    const wallMs = Date.now() - started;
+
+    const stats = await admin<SimulatorStats>(simulator, 'stats');
+    const truth = await admin<GroundTruth>(simulator, 'ground-truth');
+    const summary = JSON.parse(
+      await fs.readFile(join(ROOT, '.j1-integration', 'summary.json'), 'utf8'),
+    );
+    const counts = await readGraphCounts(join(ROOT, '.j1-integration', 'graph'));
+    const comparison = compareWithGroundTruth(counts, truth);
+    const rss = (await fs.readFile(rssFile, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    const peakRssMb = Math.max(...rss.map((r) => r.maxRssKb)) / 1024;
+    const sum = (r: Record<string, number>) =>
+      Object.values(r).reduce((a, b) => a + b, 0);
+
+    const result = {
+      profile: options.profile,
+      date: new Date().toISOString(),
+      machine: {
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model,
+        memoryGiB: Math.round(totalmem() / 2 ** 30),
+        node: process.version,
+      },
+      behaviour: {
+        latencyMs: options.latencyMs,
+        perItemMs: options.perItemMs,
+        throttling: options.throttle,
+      },
+      exitCode,
+      wallSeconds: wallMs / 1000,
+      throttleBoundMinimumSeconds: minimum.seconds,
+      wallOverMinimum:
+        minimum.seconds > 0 ? +(wallMs / 1000 / minimum.seconds).toFixed(2) : null,
+      minimum,
+      peakRssMb: Math.round(peakRssMb),
+      steps: summary.integrationStepResults.map(
+        (s: { id: string; status: string }) => `${s.id}: ${s.status}`,
+      ),
+      partialTypes: summary.metadata.partialDatasets.types,
+      graph: {
+        entities: sum(counts.entities),
+        relationships: sum(counts.relationships),
+        mappedRelationships: sum(counts.mappedRelationships),
+        duplicateKeys: counts.duplicateKeys.length,
+        equalsGroundTruth: comparison.matches,
+        differences: comparison.lines.filter((l) => l.startsWith('DIFF')),
+      },
+      graphRequests: {
+        http: stats.totals.httpRequests,
+        counted: stats.totals.requests,
+        batchItems: stats.totals.batchItems,
+        throttled429: stats.totals.throttled,
+        byService: Object.fromEntries(
+          Object.entries(stats.services).map(([service, s]) => [
+            service,
+            { requests: s.requests, throttled429: s.throttled, resourceUnits: s.resourceUnits },
+          ]),
+        ),
+        byEndpoint: Object.fromEntries(
+          Object.entries(stats.endpoints).map(([endpoint, s]) => [
+            endpoint,
+            { requests: s.requests, throttled429: s.throttled },
+          ]),
+        ),
+      },
+    };
+    await fs.mkdir(join(ROOT, 'bench-results'), { recursive: true });
+    const out = join(ROOT, 'bench-results', `${options.profile}.json`);
+    await fs.writeFile(out, `${JSON.stringify(result, null, 2)}\n`);
+
+    console.log(`\nwall ${result.wallSeconds.toFixed(1)} s; throttle-bound minimum ${minimum.seconds.toFixed(1)} s (${minimum.bindingService}); ratio ${result.wallOverMinimum ?? 'n/a'}`);
+    console.log(`peak RSS ${result.peakRssMb} MiB; Graph requests ${result.graphRequests.counted} (${result.graphRequests.http} HTTP, ${result.graphRequests.batchItems} in $batch), 429s ${result.graphRequests.throttled429}`);
+    console.log(`entities ${result.graph.entities}, relationships ${result.graph.relationships} + ${result.graph.mappedRelationships} mapped; equals ground truth: ${comparison.matches}`);
+    for (const line of result.graph.differences) console.log(`  ${line}`);
+    for (const [endpoint, s] of Object.entries(result.graphRequests.byEndpoint)) {
+      console.log(`  ${endpoint.padEnd(60)} ${String(s.requests).padStart(7)}  429s ${s.throttled429}`);
+    }
+    console.log(`\nwritten to ${out}`);
+    if (exitCode !== 0 || !comparison.matches) process.exitCode = 1;
+  } finally {
+    simulator.child.kill('SIGTERM');
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
