@@ -1,4 +1,165 @@
-import { IntegrationStep } from '@jupiterone/integration-sdk-core';
-import { IntegrationConfig } from '../../config';
+/**
+ * Intune managed devices (one entity per device, typed by kind), their Intune
+ * host agents, and the users who own and use them.
+ *
+ * - fetch-devices streams beta managedDevices pages into the job state: per
+ *   device a device entity, an intune_host_agent, and host agent MANAGES
+ *   device.
+ * - build-user-device-relationships runs in the second dependency graph,
+ *   after every collection step, and relates each device to its enrolled
+ *   user (HAS) and logged-on users (USES): directly when the user is an
+ *   entity of this run, mapped by `_key` otherwise.
+ */
+import {
+  Entity,
+  IntegrationError,
+  IntegrationStep,
+  Relationship,
+  RelationshipClass,
+} from '@jupiterone/integration-sdk-core';
+import {
+  graphClientOf,
+  IntegrationConfig,
+  IntegrationStepContext,
+} from '../../config';
+import { iterateManagedDevicePages } from '../../graph/intune-devices';
+import {
+  allOf,
+  DEVICE_KINDS,
+  DeviceEntities,
+  Entities,
+  IngestionSources,
+  MappedRelationships,
+  Relationships,
+  RELATIONSHIP_GRAPH_ID,
+  Steps,
+} from '../constants';
+import { requireStepPermissions } from '../permissions';
+import { StepProgress } from '../progress';
+import {
+  convertManagedDevice,
+  deviceUsersOf,
+  presentString,
+  userDeviceRelationship,
+} from './converters';
+import { deviceKey } from './keys';
 
-export const intuneDevicesSteps: IntegrationStep<IntegrationConfig>[] = [];
+/**
+ * Set by fetch-devices once every page was read. Without it the relationship
+ * step fails instead of succeeding with what little it sees, so that the
+ * platform keeps the previous user-device relationships (partial types).
+ */
+export const DEVICES_COMPLETE = 'intune-devices:complete';
+
+export async function fetchDevices(
+  context: IntegrationStepContext,
+): Promise<void> {
+  await requireStepPermissions(context, Steps.DEVICES.id);
+  const { jobState, logger } = context;
+  const client = graphClientOf(context);
+  const progress = new StepProgress(logger, client, Steps.DEVICES.name);
+  const started = Date.now();
+  let devices = 0;
+  for await (const page of iterateManagedDevicePages(client)) {
+    const entities: Entity[] = [];
+    const relationships: Relationship[] = [];
+    for (const managed of page) {
+      const id = presentString(managed?.id);
+      if (!id) {
+        progress.add('skipped: device without id');
+        continue;
+      }
+      if (await jobState.hasKey(deviceKey(id))) {
+        progress.add('skipped: duplicate device id');
+        continue;
+      }
+      const { device, hostAgent, manages } = convertManagedDevice({
+        ...managed,
+        id,
+      });
+      entities.push(device, hostAgent);
+      relationships.push(manages);
+      progress.add(device._type);
+      devices++;
+    }
+    await jobState.addEntities(entities);
+    await jobState.addRelationships(relationships);
+  }
+  await jobState.setData(DEVICES_COMPLETE, true);
+  const seconds = (Date.now() - started) / 1000;
+  progress.done({
+    devices,
+    devicesPerSecond: seconds > 0 ? Math.round(devices / seconds) : devices,
+  });
+}
+
+export async function buildUserDeviceRelationships(
+  context: IntegrationStepContext,
+): Promise<void> {
+  const { jobState, logger } = context;
+  if (!(await jobState.getData<boolean>(DEVICES_COMPLETE))) {
+    throw new IntegrationError({
+      code: 'DEVICES_INCOMPLETE',
+      message: `${Steps.USER_DEVICES.name} did not run: ${Steps.DEVICES.name} did not read every managed device in this execution. The previous user and device relationships are kept.`,
+    });
+  }
+  const progress = new StepProgress(
+    logger,
+    graphClientOf(context),
+    Steps.USER_DEVICES.name,
+  );
+  for (const kind of DEVICE_KINDS) {
+    await jobState.iterateEntities({ _type: kind }, async (device) => {
+      const { userId, loggedOnUserIds } = deviceUsersOf(device);
+      const relationships: Relationship[] = [];
+      const relate = async (
+        _class: RelationshipClass.HAS | RelationshipClass.USES,
+        user: string,
+      ) => {
+        const collected = await jobState.hasKey(user);
+        const relationship = userDeviceRelationship(
+          _class,
+          user,
+          device,
+          collected,
+        );
+        if (await jobState.hasKey(relationship._key)) return;
+        relationships.push(relationship);
+        progress.add(
+          `azure_user|${_class}|${kind}${collected ? '' : ' (mapped)'}`,
+        );
+      };
+      if (userId) await relate(RelationshipClass.HAS, userId);
+      for (const user of loggedOnUserIds)
+        await relate(RelationshipClass.USES, user);
+      progress.add('devices');
+      if (relationships.length) await jobState.addRelationships(relationships);
+    });
+  }
+  progress.done();
+}
+
+export const intuneDevicesSteps: IntegrationStep<IntegrationConfig>[] = [
+  {
+    ...Steps.DEVICES,
+    ingestionSourceId: IngestionSources.INTUNE_DEVICES,
+    entities: [...Object.values(DeviceEntities), Entities.HOST_AGENT],
+    relationships: allOf(Relationships.HOST_AGENT_MANAGES_DEVICE),
+    executionHandler: fetchDevices,
+  },
+  {
+    ...Steps.USER_DEVICES,
+    ingestionSourceId: IngestionSources.INTUNE_DEVICES,
+    dependencyGraphId: RELATIONSHIP_GRAPH_ID,
+    entities: [],
+    relationships: [
+      ...allOf(Relationships.USER_HAS_DEVICE),
+      ...allOf(Relationships.USER_USES_DEVICE),
+    ],
+    mappedRelationships: [
+      ...allOf(MappedRelationships.USER_HAS_DEVICE),
+      ...allOf(MappedRelationships.USER_USES_DEVICE),
+    ],
+    executionHandler: buildUserDeviceRelationships,
+  },
+];
