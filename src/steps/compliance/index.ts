@@ -1,4 +1,342 @@
-import { IntegrationStep } from '@jupiterone/integration-sdk-core';
-import { IntegrationConfig } from '../../config';
+/**
+ * Intune compliance: compliance policies and device configurations, which
+ * host agent each is assigned to with the device's status, and one open
+ * finding per (policy, device) that is nonCompliant, in error or in conflict
+ * (docs/data-model-rules.md "Compliance", docs/compliance.md).
+ *
+ * The two steps run the same routine on two sources. Policies are few and
+ * read first; their statuses (every policy x its devices) are walked
+ * concurrently, page by page, and each page goes to the job state as it
+ * arrives. Devices are looked up in one in-memory index, never findEntity.
+ */
+import {
+  Entity,
+  IntegrationStep,
+  Relationship,
+  StepRelationshipMetadata,
+} from '@jupiterone/integration-sdk-core';
+import {
+  graphClientOf,
+  IntegrationConfig,
+  IntegrationStepContext,
+} from '../../config';
+import {
+  forEachDeviceStatusPage,
+  IntunePolicy,
+  POLICY_ENDPOINTS,
+  PolicyDeviceStatus,
+  PolicySource,
+} from '../../graph/compliance';
+import {
+  allOf,
+  Entities,
+  IngestionSources,
+  Relationships,
+  Steps,
+} from '../constants';
+import { DeviceIndex, loadDeviceIndex } from '../intune-devices/device-index';
+import { requireStepPermissions } from '../permissions';
+import { StepProgress } from '../progress';
+import {
+  deviceIdOfStatus,
+  isRecognizedStatus,
+  PolicySummary,
+  PolicyTally,
+  statusOutcome,
+  summarizePolicy,
+  toAssignedRelationship,
+  toDeviceHasFindingRelationship,
+  toFindingEntity,
+  toIdentifiedRelationship,
+  toPolicyEntity,
+} from './converters';
 
-export const complianceSteps: IntegrationStep<IntegrationConfig>[] = [];
+/**
+ * Statuses are read without `$batch`. A batch saves round trips only for the
+ * first page of each policy (20 per POST), and there are few policies; see
+ * docs/compliance.md for the measurement.
+ */
+export const BATCH_DEVICE_STATUSES = false;
+
+/** The per-step counters that the end-of-step log line carries. */
+export const Counters = {
+  POLICIES: 'policies',
+  STATUSES: 'deviceStatuses',
+  ASSIGNED: 'assignedRelationships',
+  FINDINGS: 'findings',
+  NOT_ASSIGNED: 'notAssignedStatuses',
+  UNKNOWN_DEVICES: 'statusesForUnknownDevices',
+  UNRECOGNIZED_STATUSES: 'unrecognizedStatuses',
+  DUPLICATE_STATUSES: 'duplicateStatuses',
+  MALFORMED_STATUS_IDS: 'statusesWithoutDeviceId',
+  POLICIES_GONE: 'policiesDeletedDuringCollection',
+} as const;
+
+interface PolicyStepSpec {
+  source: PolicySource;
+  step: typeof Steps.COMPLIANCE_POLICIES | typeof Steps.DEVICE_CONFIGURATIONS;
+  /** Plural and singular nouns for log lines. */
+  label: string;
+  singular: string;
+}
+
+interface PolicyState {
+  policy: IntunePolicy;
+  summary: PolicySummary;
+  tally: PolicyTally;
+}
+
+const EXAMPLES_LOGGED = 5;
+
+/**
+ * The one routine behind both steps: policies of `spec.source`, their
+ * device statuses, findings and relationships.
+ */
+export async function fetchPoliciesAndFindings(
+  context: IntegrationStepContext,
+  spec: PolicyStepSpec,
+  options: { batch?: boolean } = {},
+): Promise<void> {
+  await requireStepPermissions(context, spec.step.id);
+  const { jobState, logger } = context;
+  const client = graphClientOf(context);
+  const progress = new StepProgress(logger, client, spec.step.name);
+
+  const [devices, policies] = await Promise.all([
+    loadDeviceIndex(jobState),
+    readPolicies(spec.source, () =>
+      POLICY_ENDPOINTS[spec.source].iteratePolicies(client),
+    ),
+  ]);
+  progress.add(Counters.POLICIES, policies.size);
+
+  const unknownDeviceExamples: string[] = [];
+  const unrecognized = new Map<string, number>();
+  const gone: string[] = [];
+
+  await forEachDeviceStatusPage(
+    client,
+    spec.source,
+    Array.from(policies.keys()),
+    async (policyId, statuses) => {
+      const state = policies.get(policyId);
+      if (!state) return;
+      const { entities, relationships } = await convertStatusPage(
+        context,
+        state,
+        statuses,
+        devices,
+        {
+          onUnknownDevice: (deviceId) => {
+            progress.add(Counters.UNKNOWN_DEVICES);
+            if (unknownDeviceExamples.length < EXAMPLES_LOGGED) {
+              unknownDeviceExamples.push(deviceId);
+            }
+          },
+          onUnrecognizedStatus: (value) => {
+            progress.add(Counters.UNRECOGNIZED_STATUSES);
+            unrecognized.set(value, (unrecognized.get(value) ?? 0) + 1);
+          },
+          count: (counter) => progress.add(counter),
+        },
+      );
+      if (entities.length) await jobState.addEntities(entities);
+      if (relationships.length) await jobState.addRelationships(relationships);
+    },
+    {
+      batch: options.batch ?? BATCH_DEVICE_STATUSES,
+      onPolicyGone: (policyId) => {
+        progress.add(Counters.POLICIES_GONE);
+        gone.push(policyId);
+      },
+    },
+  );
+
+  // A policy deleted before its first status page is left out; one deleted
+  // part-way keeps its entity, which its relationships already point at.
+  for (const policyId of gone) {
+    if (!policies.get(policyId)?.tally.assignedDevices)
+      policies.delete(policyId);
+  }
+  await jobState.addEntities(
+    Array.from(policies.values(), (state) =>
+      toPolicyEntity(spec.source, state.policy, state.tally),
+    ),
+  );
+
+  if (gone.length) {
+    logger.warn(
+      { policyIds: gone.slice(0, EXAMPLES_LOGGED), count: gone.length },
+      `${spec.step.name}: ${gone.length} ${spec.label} were deleted between the list call and reading their device statuses (404).`,
+    );
+  }
+  const unknownDevices = progress.count(Counters.UNKNOWN_DEVICES);
+  if (unknownDevices) {
+    logger.info(
+      {
+        [Counters.UNKNOWN_DEVICES]: unknownDevices,
+        exampleDeviceIds: unknownDeviceExamples,
+      },
+      `${spec.step.name}: ${unknownDevices} device statuses name a device that is not a managed device of this collection (deleted between calls, or not read); they were skipped.`,
+    );
+  }
+  if (unrecognized.size) {
+    logger.warn(
+      {
+        [Counters.UNRECOGNIZED_STATUSES]: progress.count(
+          Counters.UNRECOGNIZED_STATUSES,
+        ),
+        values: Object.fromEntries(unrecognized),
+      },
+      `${
+        spec.step.name
+      }: device statuses with a status value this integration does not know (${Array.from(
+        unrecognized.keys(),
+      ).join(', ')}); the host agents are ASSIGNED the ${
+        spec.singular
+      } with that status, and no finding was created for them.`,
+    );
+  }
+  progress.done({
+    [Counters.UNKNOWN_DEVICES]: unknownDevices,
+    devicesInIndex: devices.size,
+  });
+}
+
+/** Every policy of the source by id (a policy Graph lists twice is kept once). */
+async function readPolicies(
+  source: PolicySource,
+  pages: () => AsyncGenerator<IntunePolicy[]>,
+): Promise<Map<string, PolicyState>> {
+  const policies = new Map<string, PolicyState>();
+  for await (const page of pages()) {
+    for (const policy of page) {
+      if (!policy?.id || policies.has(policy.id)) continue;
+      policies.set(policy.id, {
+        policy,
+        summary: summarizePolicy(source, policy),
+        tally: { assignedDevices: 0, findings: 0 },
+      });
+    }
+  }
+  return policies;
+}
+
+interface PageCallbacks {
+  onUnknownDevice(deviceId: string): void;
+  onUnrecognizedStatus(value: string): void;
+  count(counter: string): void;
+}
+
+/**
+ * One page of one policy's statuses -> findings and relationships. The
+ * pages of one policy arrive one after another, so a (policy, device) seen on
+ * an earlier page already has its ASSIGNED relationship in the job state
+ * (hasKey); within the page a Set catches repeats.
+ */
+async function convertStatusPage(
+  context: IntegrationStepContext,
+  state: PolicyState,
+  statuses: PolicyDeviceStatus[],
+  devices: DeviceIndex,
+  on: PageCallbacks,
+): Promise<{ entities: Entity[]; relationships: Relationship[] }> {
+  const entities: Entity[] = [];
+  const relationships: Relationship[] = [];
+  const seenOnPage = new Set<string>();
+  for (const status of statuses) {
+    on.count(Counters.STATUSES);
+    const deviceId = deviceIdOfStatus(status?.id);
+    if (!deviceId) {
+      on.count(Counters.MALFORMED_STATUS_IDS);
+      context.logger.debug(
+        { policyId: state.summary.id, statusId: status?.id },
+        'Device status without a device id; skipped',
+      );
+      continue;
+    }
+    const kind = devices.kindOf(deviceId);
+    if (!kind) {
+      on.onUnknownDevice(deviceId);
+      continue;
+    }
+    const value = status.status ?? '';
+    const outcome = statusOutcome(value);
+    if (!outcome.assigned) {
+      on.count(Counters.NOT_ASSIGNED);
+      continue;
+    }
+    const assigned = toAssignedRelationship(state.summary, status, deviceId);
+    if (
+      seenOnPage.has(deviceId) ||
+      (await context.jobState.hasKey(assigned._key))
+    ) {
+      on.count(Counters.DUPLICATE_STATUSES);
+      continue;
+    }
+    seenOnPage.add(deviceId);
+    if (!isRecognizedStatus(value)) on.onUnrecognizedStatus(value || '(none)');
+    relationships.push(assigned);
+    state.tally.assignedDevices++;
+    on.count(Counters.ASSIGNED);
+    if (!outcome.finding) continue;
+    const finding = toFindingEntity(state.summary, status, deviceId);
+    entities.push(finding);
+    relationships.push(
+      toIdentifiedRelationship(state.summary, finding),
+      toDeviceHasFindingRelationship(kind, deviceId, finding),
+    );
+    state.tally.findings++;
+    on.count(Counters.FINDINGS);
+  }
+  return { entities, relationships };
+}
+
+function policyStep(
+  spec: PolicyStepSpec,
+  entity: typeof Entities.COMPLIANCE_POLICY,
+  assigned: StepRelationshipMetadata,
+  identified: StepRelationshipMetadata,
+): IntegrationStep<IntegrationConfig> {
+  return {
+    ...spec.step,
+    entities: [entity, Entities.NONCOMPLIANCE_FINDING],
+    relationships: [
+      assigned,
+      identified,
+      ...allOf(Relationships.DEVICE_HAS_FINDING),
+    ],
+    dependsOn: [Steps.DEVICES.id],
+    ingestionSourceId: IngestionSources.COMPLIANCE,
+    executionHandler: (context) => fetchPoliciesAndFindings(context, spec),
+  };
+}
+
+export const COMPLIANCE_POLICIES_SPEC: PolicyStepSpec = {
+  source: 'compliancePolicy',
+  step: Steps.COMPLIANCE_POLICIES,
+  label: 'compliance policies',
+  singular: 'compliance policy',
+};
+
+export const DEVICE_CONFIGURATIONS_SPEC: PolicyStepSpec = {
+  source: 'deviceConfiguration',
+  step: Steps.DEVICE_CONFIGURATIONS,
+  label: 'device configurations',
+  singular: 'device configuration',
+};
+
+export const complianceSteps: IntegrationStep<IntegrationConfig>[] = [
+  policyStep(
+    COMPLIANCE_POLICIES_SPEC,
+    Entities.COMPLIANCE_POLICY,
+    Relationships.HOST_AGENT_ASSIGNED_COMPLIANCE_POLICY,
+    Relationships.COMPLIANCE_POLICY_IDENTIFIED_FINDING,
+  ),
+  policyStep(
+    DEVICE_CONFIGURATIONS_SPEC,
+    Entities.DEVICE_CONFIGURATION,
+    Relationships.HOST_AGENT_ASSIGNED_DEVICE_CONFIGURATION,
+    Relationships.DEVICE_CONFIGURATION_IDENTIFIED_FINDING,
+  ),
+];

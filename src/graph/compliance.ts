@@ -1,0 +1,181 @@
+/**
+ * Intune compliance policies, device configurations (legacy configuration
+ * profiles) and their per-device statuses: the only place that knows these
+ * URLs and API versions (graph-api.md §2.3).
+ *
+ * Everything here is read from v1.0. Both lists and both `deviceStatuses`
+ * collections exist there; beta adds only an integer `platform` to compliance
+ * statuses (0 in every capture), which nothing here uses, and v1.0 keeps the
+ * two sources on one version so that their statuses can share `$batch`es.
+ *
+ * No `$select`: policies are polymorphic, and Graph refuses derived-type
+ * settings (`bitLockerEnabled`...) in a `$select` on the base collection
+ * unless every one is cast; a policy list is a few dozen objects, so the full
+ * objects cost nothing. Statuses are nine small properties, all used.
+ * No `$top` or `$filter`: Intune's page size is its own, and the status
+ * collections do not filter (anchor comment, graph-api.md §2.3).
+ *
+ * All of these draw on the Intune device-configuration throttling budget
+ * (1,000 requests / 20 s per app and tenant, graph-api.md §6), shared by both
+ * steps through the one GraphClient.
+ */
+import { GraphClient, GraphRequest } from './client';
+
+/** Where a policy comes from; decides URLs here and entity metadata in the step. */
+export type PolicySource = 'compliancePolicy' | 'deviceConfiguration';
+
+/**
+ * A compliance policy or device configuration as Graph lists it: the common
+ * properties, plus the settings of its derived type (`@odata.type`).
+ */
+export interface IntunePolicy {
+  '@odata.type'?: string;
+  id: string;
+  displayName?: string | null;
+  description?: string | null;
+  version?: number | null;
+  createdDateTime?: string | null;
+  lastModifiedDateTime?: string | null;
+  [setting: string]: unknown;
+}
+
+/** deviceComplianceDeviceStatus / deviceConfigurationDeviceStatus. */
+export interface PolicyDeviceStatus {
+  /** `{intuneAccountId}_{policyId}_{managedDeviceId}` (graph-api.md §9). */
+  id: string;
+  deviceDisplayName?: string | null;
+  userName?: string | null;
+  deviceModel?: string | null;
+  /** beta only (compliance statuses); not read from v1.0. */
+  platform?: number | null;
+  complianceGracePeriodExpirationDateTime?: string | null;
+  /** unknown, notApplicable, compliant, remediated, nonCompliant, error, conflict, notAssigned (+ future values). */
+  status?: string | null;
+  lastReportedDateTime?: string | null;
+  userPrincipalName?: string | null;
+}
+
+/**
+ * GET /v1.0/deviceManagement/deviceCompliancePolicies, page by page.
+ * Needs DeviceManagementConfiguration.Read.All.
+ * https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecompliancepolicy-list
+ */
+export function iterateCompliancePolicies(
+  client: GraphClient,
+): AsyncGenerator<IntunePolicy[]> {
+  return client.iteratePages<IntunePolicy>({
+    version: 'v1.0',
+    path: '/deviceManagement/deviceCompliancePolicies',
+  });
+}
+
+/**
+ * GET /v1.0/deviceManagement/deviceCompliancePolicies/{id}/deviceStatuses
+ * (the request; the caller walks many of them with forEachDeviceStatusPage).
+ * Needs DeviceManagementConfiguration.Read.All.
+ * https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecompliancedevicestatus-list
+ */
+export function compliancePolicyDeviceStatusesRequest(
+  policyId: string,
+): GraphRequest {
+  return {
+    version: 'v1.0',
+    path: `/deviceManagement/deviceCompliancePolicies/${encodeURIComponent(
+      policyId,
+    )}/deviceStatuses`,
+  };
+}
+
+/**
+ * GET /v1.0/deviceManagement/deviceConfigurations, page by page.
+ * Needs DeviceManagementConfiguration.Read.All.
+ * https://learn.microsoft.com/graph/api/intune-deviceconfig-deviceconfiguration-list
+ */
+export function iterateDeviceConfigurations(
+  client: GraphClient,
+): AsyncGenerator<IntunePolicy[]> {
+  return client.iteratePages<IntunePolicy>({
+    version: 'v1.0',
+    path: '/deviceManagement/deviceConfigurations',
+  });
+}
+
+/**
+ * GET /v1.0/deviceManagement/deviceConfigurations/{id}/deviceStatuses
+ * (the request; the caller walks many of them with forEachDeviceStatusPage).
+ * Needs DeviceManagementConfiguration.Read.All.
+ * https://learn.microsoft.com/graph/api/intune-deviceconfig-deviceconfigurationdevicestatus-list
+ */
+export function deviceConfigurationDeviceStatusesRequest(
+  configurationId: string,
+): GraphRequest {
+  return {
+    version: 'v1.0',
+    path: `/deviceManagement/deviceConfigurations/${encodeURIComponent(
+      configurationId,
+    )}/deviceStatuses`,
+  };
+}
+
+/** The list walk and the statuses request of one source. */
+export const POLICY_ENDPOINTS: Record<
+  PolicySource,
+  {
+    iteratePolicies(client: GraphClient): AsyncGenerator<IntunePolicy[]>;
+    deviceStatusesRequest(policyId: string): GraphRequest;
+  }
+> = {
+  compliancePolicy: {
+    iteratePolicies: iterateCompliancePolicies,
+    deviceStatusesRequest: compliancePolicyDeviceStatusesRequest,
+  },
+  deviceConfiguration: {
+    iteratePolicies: iterateDeviceConfigurations,
+    deviceStatusesRequest: deviceConfigurationDeviceStatusesRequest,
+  },
+};
+
+export interface DeviceStatusWalkOptions {
+  /** First pages travel 20 to a `$batch` request (later pages follow their nextLinks). */
+  batch?: boolean;
+  /** Status collections walked at once (the service budget caps requests in flight anyway). */
+  concurrency?: number;
+  /** The policy was deleted between the list call and its statuses (404). */
+  onPolicyGone?: (policyId: string) => void;
+}
+
+/**
+ * Walks the `deviceStatuses` of many policies of one source concurrently,
+ * handing each page to `onPage` as it arrives. A status repeated within one
+ * policy's walk (same `id`) is handed over once. 401/403 and any failure
+ * after retries reject: never an empty collection.
+ * Needs DeviceManagementConfiguration.Read.All.
+ */
+export function forEachDeviceStatusPage(
+  client: GraphClient,
+  source: PolicySource,
+  policyIds: Iterable<string>,
+  onPage: (policyId: string, statuses: PolicyDeviceStatus[]) => Promise<void>,
+  options: DeviceStatusWalkOptions = {},
+): Promise<void> {
+  const request = POLICY_ENDPOINTS[source].deviceStatusesRequest;
+  return client.forEachCollection<PolicyDeviceStatus>(
+    mapIterable(policyIds, (policyId) => ({
+      key: policyId,
+      request: request(policyId),
+    })),
+    onPage,
+    {
+      batch: options.batch,
+      concurrency: options.concurrency,
+      onNotFound: options.onPolicyGone,
+    },
+  );
+}
+
+function* mapIterable<T, U>(
+  items: Iterable<T>,
+  map: (item: T) => U,
+): Iterable<U> {
+  for (const item of items) yield map(item);
+}

@@ -1,0 +1,507 @@
+/**
+ * Pure conversions of Intune compliance policies, device configurations and
+ * their per-device statuses into entities and relationships
+ * (docs/data-model-rules.md "Compliance", docs/compliance.md).
+ */
+import {
+  createDirectRelationship,
+  createIntegrationEntity,
+  Entity,
+  Relationship,
+  RelationshipClass,
+  StepEntityMetadata,
+} from '@jupiterone/integration-sdk-core';
+import {
+  IntunePolicy,
+  PolicyDeviceStatus,
+  PolicySource,
+} from '../../graph/compliance';
+import { deviceKey, hostAgentKey } from '../intune-devices/keys';
+import { DeviceKind, Entities } from '../constants';
+
+// ---- statuses ------------------------------------------------------------------------
+
+/**
+ * What each documented status value leads to. `assigned`: the host agent is
+ * ASSIGNED the policy; `finding`: there is something to act on.
+ */
+export const STATUS_OUTCOMES: Record<
+  string,
+  { assigned: boolean; finding: boolean }
+> = {
+  compliant: { assigned: true, finding: false },
+  notApplicable: { assigned: true, finding: false },
+  unknown: { assigned: true, finding: false },
+  /** Intune fixed the setting itself: nothing left to act on; the earlier finding (same key) disappears, which closes it. */
+  remediated: { assigned: true, finding: false },
+  nonCompliant: { assigned: true, finding: true },
+  error: { assigned: true, finding: true },
+  conflict: { assigned: true, finding: true },
+  /** Intune knows the device but the policy is not assigned to it. */
+  notAssigned: { assigned: false, finding: false },
+};
+
+/** A status value Graph may add later (`unknownFutureValue`...): assigned, no finding, counted and logged. */
+export const UNRECOGNIZED_STATUS_OUTCOME = { assigned: true, finding: false };
+
+export function isRecognizedStatus(status: string | null | undefined): boolean {
+  return (
+    typeof status === 'string' &&
+    Object.prototype.hasOwnProperty.call(STATUS_OUTCOMES, status)
+  );
+}
+
+export function statusOutcome(status: string | null | undefined): {
+  assigned: boolean;
+  finding: boolean;
+} {
+  return isRecognizedStatus(status)
+    ? STATUS_OUTCOMES[status as string]
+    : UNRECOGNIZED_STATUS_OUTCOME;
+}
+
+/**
+ * The managed device id embedded in a status id
+ * `{intuneAccountId}_{policyId}_{managedDeviceId}`: its last `_` segment
+ * (graph-api.md §9). undefined when the id has no such segment.
+ */
+export function deviceIdOfStatus(
+  statusId: string | null | undefined,
+): string | undefined {
+  if (typeof statusId !== 'string') return undefined;
+  const at = statusId.lastIndexOf('_');
+  if (at < 0) return undefined;
+  const deviceId = statusId.slice(at + 1);
+  return deviceId || undefined;
+}
+
+// ---- policies ------------------------------------------------------------------------
+
+const ODATA_TYPE_PREFIX = '#microsoft.graph.';
+
+/** `#microsoft.graph.windows10CompliancePolicy` -> `windows10CompliancePolicy`. */
+export function policyKindOf(
+  policy: Pick<IntunePolicy, '@odata.type'>,
+): string {
+  const type = policy['@odata.type'];
+  if (typeof type !== 'string' || !type) return 'unknown';
+  return type.startsWith(ODATA_TYPE_PREFIX)
+    ? type.slice(ODATA_TYPE_PREFIX.length)
+    : type.replace(/^#/, '');
+}
+
+/** Kinds whose name does not start with their platform. */
+const PLATFORM_OF_KIND: Record<string, string> = {
+  editionUpgradeConfiguration: 'windows',
+  sharedPCConfiguration: 'windows',
+  deviceComanagementAuthorityConfiguration: 'windows',
+};
+
+/**
+ * The platform family a policy kind targets, from the kind's name. Families
+ * as in data-model-rules.md (android, ios, macOS, windows), plus
+ * windowsPhone, linux, chromeOS, and unknown when the kind does not say
+ * (e.g. the tenant's defaultDeviceCompliancePolicy, appleVpnConfiguration,
+ * which serves iOS and macOS).
+ */
+export function platformOfPolicyKind(kind: string): string {
+  if (PLATFORM_OF_KIND[kind]) return PLATFORM_OF_KIND[kind];
+  const k = kind.toLowerCase();
+  if (k.startsWith('android') || k.startsWith('aosp')) return 'android';
+  if (k.startsWith('ios')) return 'ios';
+  if (k.startsWith('macos')) return 'macOS';
+  if (k.startsWith('windowsphone')) return 'windowsPhone';
+  if (k.startsWith('windows') || k.startsWith('win32')) return 'windows';
+  if (k.startsWith('linux')) return 'linux';
+  if (k.startsWith('chromeos')) return 'chromeOS';
+  return 'unknown';
+}
+
+/**
+ * Settings copied from a policy, by name prefix, one concern per line. Names
+ * stay Graph's, so they can be looked up in the Intune docs; each derived type
+ * spells them its own way (iOS `passcode*`, Windows and Android `password*`).
+ */
+const SECURITY_SETTING_PREFIXES = [
+  // password / passcode rules
+  'password',
+  'passcode',
+  'workProfilePassword',
+  // operating system version bounds, patch level
+  'osMinimum',
+  'osMaximum',
+  'mobileOsMinimum',
+  'mobileOsMaximum',
+  'minAndroidSecurityPatchLevel',
+  // encryption
+  'storageRequire',
+  'bitLocker',
+  'fileVault',
+  // boot and system integrity, health attestation
+  'secureBoot',
+  'codeIntegrity',
+  'earlyLaunchAntiMalware',
+  'requireHealthyDeviceReport',
+  'tpm',
+  'systemIntegrityProtection',
+  'deviceGuard',
+  // firewall
+  'firewall',
+  'activeFirewall',
+  // Defender, antivirus, threat protection, SmartScreen, Gatekeeper
+  'defender',
+  'antivirus',
+  'antiSpyware',
+  'rtpEnabled',
+  'signatureOutOfDate',
+  'deviceThreatProtection',
+  'advancedThreatProtection',
+  'smartScreen',
+  'applicationGuard',
+  'gatekeeper',
+  // jailbreak / root, app and device integrity (SafetyNet, Play Integrity, USB debugging)
+  'securityBlockJailbrokenDevices',
+  'securityRequire',
+  'securityPrevent',
+  'securityDisableUsbDebugging',
+];
+
+/** Longest string setting copied: longer ones are documents (profile XML, payloads), not settings. */
+const MAX_SETTING_STRING_LENGTH = 256;
+
+function isSecuritySetting(name: string): boolean {
+  if (/Xml$/.test(name)) return false;
+  return SECURITY_SETTING_PREFIXES.some((prefix) => name.startsWith(prefix));
+}
+
+type Primitive = string | number | boolean;
+
+function primitive(value: unknown): Primitive | undefined {
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'number')
+    return Number.isFinite(value) ? value : undefined;
+  if (typeof value === 'string') {
+    return value.length <= MAX_SETTING_STRING_LENGTH ? value : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The security-relevant settings of a policy as primitive properties:
+ * settings named by SECURITY_SETTING_PREFIXES whose value is a boolean,
+ * number or short string. Null means "not configured" and is left out.
+ * Arrays (exclusion lists, allowed apps) are left out. An object setting
+ * (`firewallProfileDomain`, `bitLockerSystemDrivePolicy`...) is flattened one
+ * level: `firewallProfileDomain.firewallEnabled` becomes
+ * `firewallProfileDomainFirewallEnabled`.
+ */
+export function securitySettingsOf(
+  policy: IntunePolicy,
+): Record<string, Primitive> {
+  const settings: Record<string, Primitive> = {};
+  for (const name of Object.keys(policy).sort()) {
+    if (!isSecuritySetting(name)) continue;
+    const value = policy[name];
+    if (value && typeof value === 'object' && !Array.isArray(value)) {
+      for (const child of Object.keys(value).sort()) {
+        if (child.startsWith('@')) continue;
+        const flat = primitive((value as Record<string, unknown>)[child]);
+        if (flat !== undefined) {
+          settings[`${name}${child[0].toUpperCase()}${child.slice(1)}`] = flat;
+        }
+      }
+      continue;
+    }
+    const flat = primitive(value);
+    if (flat !== undefined) settings[name] = flat;
+  }
+  return settings;
+}
+
+/** What findings and relationships need to know about their policy. */
+export interface PolicySummary {
+  source: PolicySource;
+  id: string;
+  /** The entity `_key` (the policy id). */
+  key: string;
+  _type: string;
+  name: string;
+  kind: string;
+  platform: string;
+}
+
+export const POLICY_ENTITIES: Record<PolicySource, StepEntityMetadata> = {
+  compliancePolicy: Entities.COMPLIANCE_POLICY,
+  deviceConfiguration: Entities.DEVICE_CONFIGURATION,
+};
+
+/** ControlPolicy `category` (enum compliance, config, password, other). */
+const POLICY_CATEGORY: Record<PolicySource, string> = {
+  compliancePolicy: 'compliance',
+  deviceConfiguration: 'config',
+};
+
+export function summarizePolicy(
+  source: PolicySource,
+  policy: IntunePolicy,
+): PolicySummary {
+  const kind = policyKindOf(policy);
+  return {
+    source,
+    id: policy.id,
+    key: policy.id,
+    _type: POLICY_ENTITIES[source]._type,
+    name: policy.displayName || policy.id,
+    kind,
+    platform: platformOfPolicyKind(kind),
+  };
+}
+
+/** What the step counted for one policy while reading its statuses. */
+export interface PolicyTally {
+  /** Host agents ASSIGNED the policy (statuses of managed devices, except notAssigned). */
+  assignedDevices: number;
+  /** Open findings it IDENTIFIED. */
+  findings: number;
+}
+
+/**
+ * A compliance policy or device configuration entity. Emitted after its
+ * statuses were read, so that it carries how many devices it is assigned to:
+ * `assignedDeviceCount` 0 is an unassigned policy (or one whose devices all
+ * left), which is worth seeing.
+ */
+export function toPolicyEntity(
+  source: PolicySource,
+  policy: IntunePolicy,
+  tally: PolicyTally,
+): Entity {
+  const summary = summarizePolicy(source, policy);
+  const metadata = POLICY_ENTITIES[source];
+  return createIntegrationEntity({
+    entityData: {
+      source: {},
+      assign: {
+        ...securitySettingsOf(policy),
+        _key: summary.key,
+        _type: metadata._type,
+        _class: metadata._class,
+        id: policy.id,
+        name: summary.name,
+        displayName: summary.name,
+        description: policy.description || undefined,
+        category: POLICY_CATEGORY[source],
+        kind: summary.kind,
+        platform: summary.platform,
+        version:
+          typeof policy.version === 'number' ? policy.version : undefined,
+        createdOn: graphTime(policy.createdDateTime),
+        updatedOn: graphTime(policy.lastModifiedDateTime),
+        assignedDeviceCount: tally.assignedDevices,
+        openFindingCount: tally.findings,
+      },
+    },
+  });
+}
+
+// ---- findings ------------------------------------------------------------------------
+
+export function findingKey(policyId: string, managedDeviceId: string): string {
+  return `${Entities.NONCOMPLIANCE_FINDING._type}:${policyId}:${managedDeviceId}`;
+}
+
+export type Severity = 'low' | 'medium' | 'high';
+
+export const NUMERIC_SEVERITY: Record<Severity, number> = {
+  low: 3,
+  medium: 5,
+  high: 7,
+};
+
+/**
+ * How much a failing policy kind matters:
+ * - compliance: every compliance policy (the bar a device must meet, usually
+ *   enforced by Conditional Access);
+ * - protection: configuration profiles that switch protections on (endpoint
+ *   protection: BitLocker, firewall, Defender; Defender for Endpoint
+ *   onboarding; identity protection; OS update rings);
+ * - general: every other configuration profile (restrictions, Wi-Fi, VPN,
+ *   email, certificates, custom...).
+ */
+export type PolicyTier = 'compliance' | 'protection' | 'general';
+
+const PROTECTION_KIND =
+  /endpointprotection|threatprotection|defender|identityprotection|bitlocker|firewall|updateforbusiness|softwareupdate|updateconfiguration/i;
+
+export function policyTierOf(source: PolicySource, kind: string): PolicyTier {
+  if (source === 'compliancePolicy') return 'compliance';
+  return PROTECTION_KIND.test(kind) ? 'protection' : 'general';
+}
+
+/** Severity by policy tier x status (docs/compliance.md). */
+export const SEVERITY_BY_TIER: Record<
+  PolicyTier,
+  Record<'nonCompliant' | 'error' | 'conflict', Severity>
+> = {
+  compliance: { nonCompliant: 'high', error: 'medium', conflict: 'medium' },
+  protection: { nonCompliant: 'high', error: 'medium', conflict: 'medium' },
+  general: { nonCompliant: 'medium', error: 'low', conflict: 'low' },
+};
+
+export function severityOf(
+  source: PolicySource,
+  kind: string,
+  status: string,
+): { severity: Severity; numericSeverity: number } {
+  const byStatus = SEVERITY_BY_TIER[policyTierOf(source, kind)];
+  const severity =
+    byStatus[status as keyof typeof byStatus] ?? byStatus.nonCompliant;
+  return { severity, numericSeverity: NUMERIC_SEVERITY[severity] };
+}
+
+const SOURCE_LABEL: Record<PolicySource, string> = {
+  compliancePolicy: 'compliance policy',
+  deviceConfiguration: 'device configuration',
+};
+
+const RECOMMENDATION: Record<string, string> = {
+  nonCompliant:
+    'Open the device in Intune to see which settings fail, then bring the device in line with the policy (or retire it).',
+  error:
+    'Intune could not evaluate or apply the policy on this device: check the per-setting status in Intune, then sync the device.',
+  conflict:
+    'Another policy assigned to this device sets the same setting to a different value: resolve the conflict in Intune.',
+};
+
+function describeFinding(
+  policy: PolicySummary,
+  status: string,
+  deviceName: string,
+): string {
+  const what = `${SOURCE_LABEL[policy.source]} "${policy.name}" (${
+    policy.kind
+  })`;
+  switch (status) {
+    case 'error':
+      return `Intune could not evaluate or apply ${what} on device ${deviceName} (status error).`;
+    case 'conflict':
+      return `Device ${deviceName} has settings of ${what} in conflict with another policy (status conflict).`;
+    default:
+      return `Device ${deviceName} does not comply with ${what} (status ${status}).`;
+  }
+}
+
+/** One open finding for a (policy, device) whose status is nonCompliant, error or conflict. */
+export function toFindingEntity(
+  policy: PolicySummary,
+  status: PolicyDeviceStatus,
+  managedDeviceId: string,
+): Entity {
+  const value = status.status as string;
+  const { severity, numericSeverity } = severityOf(
+    policy.source,
+    policy.kind,
+    value,
+  );
+  const deviceName = status.deviceDisplayName || managedDeviceId;
+  const name = `${policy.name}: ${value} on ${deviceName}`;
+  return createIntegrationEntity({
+    entityData: {
+      source: {},
+      assign: {
+        _key: findingKey(policy.id, managedDeviceId),
+        _type: Entities.NONCOMPLIANCE_FINDING._type,
+        _class: Entities.NONCOMPLIANCE_FINDING._class,
+        id: status.id,
+        name,
+        displayName: name,
+        description: describeFinding(policy, value, deviceName),
+        category: 'endpoint',
+        severity,
+        numericSeverity,
+        open: true,
+        status: value,
+        recommendation: RECOMMENDATION[value],
+        policySource: policy.source,
+        policyId: policy.id,
+        policyName: policy.name,
+        policyKind: policy.kind,
+        policyPlatform: policy.platform,
+        managedDeviceId,
+        deviceName: status.deviceDisplayName || undefined,
+        deviceModel: status.deviceModel || undefined,
+        userName: status.userName || undefined,
+        userPrincipalName: status.userPrincipalName || undefined,
+        reportedOn: graphTime(status.lastReportedDateTime),
+        gracePeriodExpiresOn: graphTime(
+          status.complianceGracePeriodExpirationDateTime,
+        ),
+      },
+    },
+  });
+}
+
+// ---- relationships -------------------------------------------------------------------
+
+/** intune_host_agent ASSIGNED policy, with the device's status. */
+export function toAssignedRelationship(
+  policy: PolicySummary,
+  status: PolicyDeviceStatus,
+  managedDeviceId: string,
+): Relationship {
+  return createDirectRelationship({
+    _class: RelationshipClass.ASSIGNED,
+    fromType: Entities.HOST_AGENT._type,
+    fromKey: hostAgentKey(managedDeviceId),
+    toType: policy._type,
+    toKey: policy.key,
+    properties: {
+      status: status.status ?? undefined,
+      compliant: status.status === 'compliant',
+      lastReportedOn: graphTime(status.lastReportedDateTime),
+    },
+  });
+}
+
+/** policy IDENTIFIED finding. */
+export function toIdentifiedRelationship(
+  policy: PolicySummary,
+  finding: Entity,
+): Relationship {
+  return createDirectRelationship({
+    _class: RelationshipClass.IDENTIFIED,
+    fromType: policy._type,
+    fromKey: policy.key,
+    toType: finding._type,
+    toKey: finding._key,
+  });
+}
+
+/** device HAS finding; the device entity's `_key` is the managed device id. */
+export function toDeviceHasFindingRelationship(
+  deviceKind: DeviceKind,
+  managedDeviceId: string,
+  finding: Entity,
+): Relationship {
+  return createDirectRelationship({
+    _class: RelationshipClass.HAS,
+    fromType: deviceKind,
+    fromKey: deviceKey(managedDeviceId),
+    toType: finding._type,
+    toKey: finding._key,
+  });
+}
+
+// ---- helpers -------------------------------------------------------------------------
+
+/**
+ * Graph date-time to epoch ms; undefined for null, unreadable values and
+ * Intune's "not set" sentinel 0001-01-01T00:00:00Z (graph-api.md §9).
+ */
+export function graphTime(
+  value: string | null | undefined,
+): number | undefined {
+  if (!value || value.startsWith('0001-01-01')) return undefined;
+  const time = Date.parse(value);
+  return Number.isNaN(time) ? undefined : time;
+}
