@@ -1,4 +1,289 @@
-import { IntegrationStep } from '@jupiterone/integration-sdk-core';
-import { IntegrationConfig } from '../../config';
+/**
+ * Entra ID users, groups and every kind of group member
+ * (docs/data-model-rules.md, "Directory").
+ *
+ * Users and groups stream page by page into the job state. Member lists, one
+ * per group, are the N+1 hot spot: they run concurrently through
+ * GraphClient.forEachCollection, on the directory throttling budget shared
+ * with every other step. Existence checks use jobState.hasKey (in memory),
+ * never findEntity.
+ */
+import {
+  Entity,
+  IntegrationStep,
+  IntegrationWarnEventName,
+  Relationship,
+} from '@jupiterone/integration-sdk-core';
+import {
+  graphClientOf,
+  IntegrationConfig,
+  IntegrationStepContext,
+} from '../../config';
+import { GraphClient } from '../../graph/client';
+import {
+  forEachGroupMembersPage,
+  GraphDirectoryObject,
+  GraphUser,
+  iterateGroupPages,
+  iterateUserPages,
+  SignInActivityGap,
+  signInActivityRefusal,
+} from '../../graph/directory';
+import {
+  describeMissing,
+  isGranted,
+  Permissions,
+} from '../../graph/permissions';
+import { getAccountEntity } from '../account';
+import {
+  Entities,
+  IngestionSources,
+  MappedRelationships,
+  Relationships,
+  Steps,
+} from '../constants';
+import { requireStepPermissions } from '../permissions';
+import { StepProgress } from '../progress';
+import {
+  memberKind,
+  memberTypeOf,
+  toAccountHasRelationship,
+  toGroupEntity,
+  toGroupHasMappedMemberRelationship,
+  toGroupHasMemberRelationship,
+  toGroupMemberEntity,
+  toUserEntity,
+} from './converters';
 
-export const usersGroupsSteps: IntegrationStep<IntegrationConfig>[] = [];
+const SIGN_IN_ACTIVITY_WARNING_PREFIX =
+  'Users are ingested without signInActivity (last sign-in times)';
+
+/** The warning logged and published when users arrive without signInActivity. */
+export function signInActivityWarning(gap: SignInActivityGap): string {
+  return gap === 'permission'
+    ? `${SIGN_IN_ACTIVITY_WARNING_PREFIX}: ${describeMissing(
+        Permissions.SIGN_IN_ACTIVITY,
+      )}.`
+    : `${SIGN_IN_ACTIVITY_WARNING_PREFIX}: Microsoft Graph answered Authentication_RequestFromNonPremiumTenantOrB2CTenant, the tenant has no Microsoft Entra ID P1 or P2 licence. Sign-in activity is collected once it has one.`;
+}
+
+/** The warning logged and published when members may arrive as `id` + `@odata.type` only. */
+export const MEMBER_DETAILS_WARNING = `Group members that are devices, service principals or organizational contacts may be ingested with their id and type only: ${describeMissing(
+  Permissions.DIRECTORY,
+)}.`;
+
+/** Data that is left out for want of a permission or licence: a log line and a warn event. */
+function warnMissing(
+  context: IntegrationStepContext,
+  description: string,
+): void {
+  context.logger.warn(description);
+  context.logger.publishWarnEvent({
+    name: IntegrationWarnEventName.MissingPermission,
+    description,
+  });
+}
+
+// ---- users -----------------------------------------------------------------------
+
+export async function fetchUsers(
+  context: IntegrationStepContext,
+): Promise<void> {
+  await requireStepPermissions(context, Steps.USERS.id);
+  const { jobState, logger } = context;
+  const client = graphClientOf(context);
+  const account = await getAccountEntity(jobState);
+  const progress = new StepProgress(logger, client, Steps.USERS.name);
+
+  const withSignInActivity = await walkUsers(context, client, async (users) => {
+    const entities = users.map(toUserEntity);
+    await jobState.addEntities(entities);
+    await jobState.addRelationships(
+      entities.map((user) => toAccountHasRelationship(account, user)),
+    );
+    progress.add(Entities.USER._type, entities.length);
+  });
+  progress.done({ signInActivity: withSignInActivity });
+}
+
+/**
+ * Hands every page of /users to `onPage`, with signInActivity when Graph
+ * allows it. The token tells up front whether AuditLog.Read.All is granted;
+ * only Graph can tell whether the tenant has the P1/P2 licence, so the first
+ * page is asked with signInActivity and a refusal of that page (403 with one
+ * of the two codes) restarts the walk without it. A probe (`$top=1`) would
+ * cost one request on every run to save one on unlicensed tenants only.
+ * A refusal after the first page, or any other error, fails the step: the
+ * users already added are never read twice, and nothing is silently missing.
+ */
+async function walkUsers(
+  context: IntegrationStepContext,
+  client: GraphClient,
+  onPage: (users: GraphUser[]) => Promise<void>,
+): Promise<boolean> {
+  const roles = await client.grantedRoles();
+  let gap: SignInActivityGap | undefined =
+    roles && !isGranted(Permissions.SIGN_IN_ACTIVITY, roles)
+      ? 'permission'
+      : undefined;
+  if (!gap) {
+    let pages = 0;
+    try {
+      for await (const page of iterateUserPages(client, {
+        signInActivity: true,
+      })) {
+        pages++;
+        await onPage(page);
+      }
+      return true;
+    } catch (err) {
+      gap = signInActivityRefusal(err);
+      if (!gap || pages > 0) throw err;
+      context.logger.debug(
+        { gap },
+        'Microsoft Graph refused signInActivity on the first page of users',
+      );
+    }
+  }
+  warnMissing(context, signInActivityWarning(gap));
+  for await (const page of iterateUserPages(client, {
+    signInActivity: false,
+  })) {
+    await onPage(page);
+  }
+  return false;
+}
+
+// ---- groups ----------------------------------------------------------------------
+
+export async function fetchGroups(
+  context: IntegrationStepContext,
+): Promise<void> {
+  await requireStepPermissions(context, Steps.GROUPS.id);
+  const { jobState, logger } = context;
+  const client = graphClientOf(context);
+  const account = await getAccountEntity(jobState);
+  const progress = new StepProgress(logger, client, Steps.GROUPS.name);
+
+  for await (const groups of iterateGroupPages(client)) {
+    const entities = groups.map(toGroupEntity);
+    await jobState.addEntities(entities);
+    await jobState.addRelationships(
+      entities.map((group) => toAccountHasRelationship(account, group)),
+    );
+    progress.add(Entities.GROUP._type, entities.length);
+  }
+  progress.done();
+}
+
+// ---- group members ---------------------------------------------------------------
+
+export async function fetchGroupMembers(
+  context: IntegrationStepContext,
+): Promise<void> {
+  await requireStepPermissions(context, Steps.GROUP_MEMBERS.id);
+  const { jobState, logger } = context;
+  const client = graphClientOf(context);
+  const progress = new StepProgress(logger, client, Steps.GROUP_MEMBERS.name);
+  const roles = await client.grantedRoles();
+  if (roles && !isGranted(Permissions.DIRECTORY, roles)) {
+    warnMissing(context, MEMBER_DETAILS_WARNING);
+  }
+
+  const groupIds: string[] = [];
+  await jobState.iterateEntities({ _type: Entities.GROUP._type }, (group) => {
+    groupIds.push(group._key);
+  });
+  // One azure_group_member per member id, however many groups it is in.
+  const memberEntityKeys = new Set<string>();
+
+  const onPage = async (groupId: string, members: GraphDirectoryObject[]) => {
+    const entities: Entity[] = [];
+    const relationships: Relationship[] = [];
+    for (const member of members) {
+      if (typeof member?.id !== 'string' || !member.id) {
+        progress.add('membersWithoutId');
+        continue;
+      }
+      const kind = memberKind(member);
+      if (kind === 'other') {
+        if (!memberEntityKeys.has(member.id)) {
+          memberEntityKeys.add(member.id);
+          entities.push(toGroupMemberEntity(member));
+          progress.add(
+            `${Entities.GROUP_MEMBER._type}:${memberTypeOf(member)}`,
+          );
+        }
+        relationships.push(
+          toGroupHasMemberRelationship(
+            groupId,
+            member.id,
+            Entities.GROUP_MEMBER._type,
+          ),
+        );
+        progress.add(Relationships.GROUP_HAS_MEMBER._type);
+        continue;
+      }
+      const target = kind === 'user' ? Entities.USER : Entities.GROUP;
+      // Directory ids are unique across object types: a key of this run
+      // equal to a user's (group's) id is that user's (group's) entity.
+      const relationship = jobState.hasKey(member.id)
+        ? toGroupHasMemberRelationship(groupId, member.id, target._type)
+        : toGroupHasMappedMemberRelationship(groupId, member, kind);
+      relationships.push(relationship);
+      progress.add(
+        relationship._mapping
+          ? `mapped ${relationship._type}`
+          : relationship._type,
+      );
+    }
+    if (entities.length) await jobState.addEntities(entities);
+    if (relationships.length) await jobState.addRelationships(relationships);
+  };
+
+  await forEachGroupMembersPage(client, groupIds, onPage, {
+    onGroupNotFound: (groupId) => {
+      progress.add('groupsDeletedBeforeMemberListing');
+      logger.info(
+        { groupId },
+        'A group listed by /groups no longer exists (404); its members are skipped',
+      );
+    },
+  });
+  progress.done({ groups: groupIds.length });
+}
+
+export const usersGroupsSteps: IntegrationStep<IntegrationConfig>[] = [
+  {
+    ...Steps.USERS,
+    ingestionSourceId: IngestionSources.USERS_GROUPS,
+    entities: [Entities.USER],
+    relationships: [Relationships.ACCOUNT_HAS_USER],
+    dependsOn: [Steps.ACCOUNT.id],
+    executionHandler: fetchUsers,
+  },
+  {
+    ...Steps.GROUPS,
+    ingestionSourceId: IngestionSources.USERS_GROUPS,
+    entities: [Entities.GROUP],
+    relationships: [Relationships.ACCOUNT_HAS_GROUP],
+    dependsOn: [Steps.ACCOUNT.id],
+    executionHandler: fetchGroups,
+  },
+  {
+    ...Steps.GROUP_MEMBERS,
+    ingestionSourceId: IngestionSources.USERS_GROUPS,
+    entities: [Entities.GROUP_MEMBER],
+    relationships: [
+      Relationships.GROUP_HAS_USER,
+      Relationships.GROUP_HAS_GROUP,
+      Relationships.GROUP_HAS_MEMBER,
+    ],
+    mappedRelationships: [
+      MappedRelationships.GROUP_HAS_USER,
+      MappedRelationships.GROUP_HAS_GROUP,
+    ],
+    dependsOn: [Steps.USERS.id, Steps.GROUPS.id],
+    executionHandler: fetchGroupMembers,
+  },
+];
