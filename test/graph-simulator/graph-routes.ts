@@ -1,0 +1,94 @@
+/**
+ * The Graph route table and path matching. Handlers live in
+ * directory-routes.ts, intune-routes.ts and reports.ts.
+ */
+import { directoryRoutes } from './directory-routes';
+import { GraphHttpError, GraphMessages, resourceNotFound } from './errors';
+import { GraphRoute } from './graph-call';
+import { intuneRoutes } from './intune-routes';
+import { reportRoutes } from './reports';
+
+export interface RouteMatch {
+  route: GraphRoute;
+  params: string[];
+  endpoint: string;
+}
+
+interface CompiledRoute {
+  route: GraphRoute;
+  segments: string[];
+}
+
+const ROUTES: CompiledRoute[] = [
+  ...directoryRoutes,
+  ...intuneRoutes,
+  ...reportRoutes,
+].map((route) => ({
+  route,
+  segments: route.path
+    .split('/')
+    .filter(Boolean)
+    .map((segment) => segment.toLowerCase()),
+}));
+
+/**
+ * Splits a path after the version into segments, expanding OData key syntax
+ * (`deviceConfigurations('id')` -> `deviceConfigurations`, `id`).
+ */
+export function pathSegments(path: string): string[] {
+  const segments: string[] = [];
+  for (const raw of path.split('/')) {
+    if (!raw) continue;
+    const segment = safeDecode(raw);
+    const keyed = /^([^()]+)\('?([^'()]*)'?\)$/.exec(segment);
+    if (keyed) segments.push(keyed[1], keyed[2]);
+    else segments.push(segment);
+  }
+  return segments;
+}
+
+/**
+ * Finds the route for a method and path segments. Segment names are
+ * case-insensitive (the anchor requests `manageddevices`; graph-api.md §2.3).
+ * Unknown paths raise Graph's 400 for the first segment that matches nothing;
+ * a known path with another method raises 405.
+ */
+export function matchRoute(method: string, segments: string[]): RouteMatch {
+  let deepestMatch = 0;
+  let pathExists = false;
+  for (const { route, segments: pattern } of ROUTES) {
+    let matched = 0;
+    const params: string[] = [];
+    while (matched < pattern.length && matched < segments.length) {
+      const expected = pattern[matched];
+      const actual = segments[matched];
+      if (expected === '{id}') params.push(actual);
+      else if (expected !== actual.toLowerCase()) break;
+      matched++;
+    }
+    if (matched === pattern.length && matched === segments.length) {
+      if (route.method === method) {
+        return { route, params, endpoint: `${route.method} ${route.path}` };
+      }
+      pathExists = true;
+    }
+    deepestMatch = Math.max(deepestMatch, matched);
+  }
+  if (pathExists)
+    throw new GraphHttpError(
+      405,
+      'Request_BadRequest',
+      GraphMessages.methodNotAllowed,
+    );
+  throw resourceNotFound(
+    segments[deepestMatch] ?? segments[segments.length - 1] ?? '',
+  );
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,377 @@
+/**
+ * Intune endpoints: the deviceManagement singleton, managed devices, detected
+ * apps, mobile apps, compliance policies, device configurations and their
+ * device statuses (graph-api.md §2.3).
+ */
+import {
+  filtered,
+  fromArray,
+  fromCollection,
+  fromIds,
+  ListSource,
+  samplesOf,
+} from './collections';
+import { serializeEntity, serializePage } from './envelope';
+import { GraphHttpError, intuneErrorMessage, unknownProperty } from './errors';
+import {
+  compileFilter,
+  FilterPropertyError,
+  FilterSyntaxError,
+} from './filter';
+import {
+  GraphCall,
+  GraphPayload,
+  GraphRoute,
+  intuneBackendUrl,
+  intunePageSize,
+  rejectExpand,
+  rejectFilter,
+  resolveSelect,
+  withSelect,
+} from './graph-call';
+import { Permissions } from './permissions';
+import {
+  EntityTypeName,
+  forVersion,
+  pickProperties,
+  pickSelected,
+} from './schema';
+import { DeviceStatusSource, GraphObject } from './tenant/model';
+
+export const intuneRoutes: GraphRoute[] = [
+  {
+    method: 'GET',
+    path: '/deviceManagement',
+    service: 'intuneConfiguration',
+    permissions: Permissions.intuneServiceConfig,
+    requiresIntune: true,
+    handle: getDeviceManagement,
+  },
+  {
+    method: 'GET',
+    path: '/deviceManagement/subscriptionState',
+    service: 'intuneConfiguration',
+    permissions: Permissions.intuneServiceConfig,
+    requiresIntune: true,
+    handle: getSubscriptionState,
+  },
+  {
+    method: 'GET',
+    path: '/deviceManagement/managedDevices',
+    service: 'intuneDevices',
+    permissions: Permissions.intuneDevices,
+    requiresIntune: true,
+    handle: listManagedDevices,
+  },
+  {
+    method: 'GET',
+    path: '/deviceManagement/managedDevices/{id}',
+    service: 'intuneDevices',
+    permissions: Permissions.intuneDevices,
+    requiresIntune: true,
+    handle: getManagedDevice,
+  },
+  {
+    method: 'GET',
+    path: '/deviceManagement/detectedApps',
+    service: 'intuneDevices',
+    permissions: Permissions.intuneDevices,
+    requiresIntune: true,
+    handle: (call) =>
+      listIntune(call, {
+        type: 'detectedApp',
+        source: fromCollection(call.tenant.detectedApps),
+        contextFragment: 'deviceManagement/detectedApps',
+      }),
+  },
+  {
+    method: 'GET',
+    path: '/deviceManagement/detectedApps/{id}/managedDevices',
+    service: 'intuneDevices',
+    permissions: Permissions.intuneDevices,
+    requiresIntune: true,
+    handle: listDevicesOfDetectedApp,
+  },
+  {
+    method: 'GET',
+    path: '/deviceAppManagement/mobileApps',
+    service: 'intuneApps',
+    permissions: Permissions.intuneApps,
+    requiresIntune: true,
+    handle: listMobileApps,
+  },
+  {
+    method: 'GET',
+    path: '/deviceManagement/deviceCompliancePolicies',
+    service: 'intuneConfiguration',
+    permissions: Permissions.intuneConfiguration,
+    requiresIntune: true,
+    handle: (call) =>
+      listIntune(call, {
+        type: 'deviceCompliancePolicy',
+        source: fromCollection(call.tenant.compliancePolicies),
+        contextFragment: 'deviceManagement/deviceCompliancePolicies',
+      }),
+  },
+  {
+    method: 'GET',
+    path: '/deviceManagement/deviceCompliancePolicies/{id}/deviceStatuses',
+    service: 'intuneConfiguration',
+    permissions: Permissions.intuneConfiguration,
+    requiresIntune: true,
+    handle: (call) => listDeviceStatuses(call, 'compliance'),
+  },
+  {
+    method: 'GET',
+    path: '/deviceManagement/deviceConfigurations',
+    service: 'intuneConfiguration',
+    permissions: Permissions.intuneConfiguration,
+    requiresIntune: true,
+    handle: (call) =>
+      listIntune(call, {
+        type: 'deviceConfiguration',
+        source: fromCollection(call.tenant.deviceConfigurations),
+        contextFragment: 'deviceManagement/deviceConfigurations',
+      }),
+  },
+  {
+    method: 'GET',
+    path: '/deviceManagement/deviceConfigurations/{id}/deviceStatuses',
+    service: 'intuneConfiguration',
+    permissions: Permissions.intuneConfiguration,
+    requiresIntune: true,
+    handle: (call) => listDeviceStatuses(call, 'configuration'),
+  },
+];
+
+/** Intune's 404: its own error document inside `message`, like its 403 (graph-api.md §5). */
+function intuneNotFound(call: GraphCall): GraphHttpError {
+  return new GraphHttpError(
+    404,
+    'ResourceNotFound',
+    intuneErrorMessage(
+      'Resource not found',
+      call.requestId,
+      intuneBackendUrl(call),
+    ),
+  );
+}
+
+// ---- deviceManagement singleton ----------------------------------------------------------
+
+function deviceManagementObject(call: GraphCall): GraphObject {
+  const intune = call.tenant.intune!;
+  return {
+    id: intune.intuneAccountId,
+    intuneAccountId: intune.intuneAccountId,
+    subscriptionState: intune.subscriptionState,
+    settings: null,
+    intuneBrand: null,
+  };
+}
+
+/** A singleton: `#deviceManagement(a,b)` without `/$entity` (HAR getStepStartStatesWithIntune). */
+function getDeviceManagement(call: GraphCall): GraphPayload {
+  rejectExpand(call, 'deviceManagement');
+  const object = deviceManagementObject(call);
+  const select = resolveSelect(call, 'deviceManagement', () => [object]);
+  const entity = select ? pickProperties(object, select) : object;
+  return {
+    body: serializeEntity(
+      call.origin,
+      call.version,
+      withSelect('deviceManagement', select),
+      entity,
+    ),
+    itemsServed: 1,
+  };
+}
+
+/** `{"@odata.context":"…#deviceManagement/subscriptionState","value":"active"}` (HAR fetchAccount). */
+function getSubscriptionState(call: GraphCall): GraphPayload {
+  return {
+    body: serializeEntity(
+      call.origin,
+      call.version,
+      'deviceManagement/subscriptionState',
+      {
+        value: call.tenant.intune!.subscriptionState,
+      },
+    ),
+    itemsServed: 1,
+  };
+}
+
+// ---- lists ---------------------------------------------------------------------------------------
+
+interface IntuneListOptions {
+  type: EntityTypeName;
+  source: ListSource;
+  contextFragment: string;
+  /** Override of the `@odata.count` value (mobileApps with $filter: see listMobileApps). */
+  count?: number;
+  /** Filtering done by the caller; otherwise $filter is refused. */
+  filterApplied?: boolean;
+}
+
+/**
+ * Beta Intune lists carry `@odata.count` unasked; v1.0 lists do not, except
+ * device statuses (graph-api.md §2.2, HARs).
+ */
+function listIntune(call: GraphCall, options: IntuneListOptions): GraphPayload {
+  if (!options.filterApplied) rejectFilter(call, 'intuneDevices', options.type);
+  rejectExpand(call, options.type);
+  const select = resolveSelect(call, options.type, () =>
+    samplesOf(options.source),
+  );
+  const isStatusList = options.type.endsWith('DeviceStatus');
+  const writesCount = call.version === 'beta' || isStatusList;
+  return serializePage(call.page, {
+    source: options.source,
+    contextFragment: withSelect(options.contextFragment, select),
+    pageSize: intunePageSize(call),
+    count: writesCount ? options.count ?? options.source.count : undefined,
+    cacheVariant: call.query.filter ?? '',
+    project: (item) => {
+      const visible = forVersion(options.type, call.version, item);
+      return select ? pickSelected(visible, select) : visible;
+    },
+  });
+}
+
+function listManagedDevices(call: GraphCall): GraphPayload {
+  return listIntune(call, {
+    type: 'managedDevice',
+    source: fromCollection(call.tenant.managedDevices),
+    contextFragment: 'deviceManagement/managedDevices',
+  });
+}
+
+function listDevicesOfDetectedApp(call: GraphCall): GraphPayload {
+  const [appId] = call.params;
+  const deviceIds = call.tenant.deviceIdsOfDetectedApp(appId);
+  if (!deviceIds) throw intuneNotFound(call);
+  return listIntune(call, {
+    type: 'managedDevice',
+    source: fromIds(deviceIds, (id) => call.tenant.managedDevice(id)),
+    contextFragment: `deviceManagement/detectedApps('${appId}')/managedDevices`,
+  });
+}
+
+function listDeviceStatuses(
+  call: GraphCall,
+  source: DeviceStatusSource,
+): GraphPayload {
+  const [policyId] = call.params;
+  const statuses = call.tenant.deviceStatuses(source, policyId);
+  if (!statuses) throw intuneNotFound(call);
+  const collection =
+    source === 'compliance'
+      ? 'deviceCompliancePolicies'
+      : 'deviceConfigurations';
+  return listIntune(call, {
+    type:
+      source === 'compliance'
+        ? 'deviceComplianceDeviceStatus'
+        : 'deviceConfigurationDeviceStatus',
+    source: fromArray(statuses),
+    contextFragment: `deviceManagement/${collection}('${policyId}')/deviceStatuses`,
+  });
+}
+
+/**
+ * mobileApps accepts the anchor's $filter (HAR fetchManagedApplications).
+ * With a $filter, `@odata.count` is 0 whatever the page holds, as captured
+ * (9 items, count 0): clients must not trust it (graph-api.md §0 item 12).
+ */
+function listMobileApps(call: GraphCall): GraphPayload {
+  const apps = fromCollection(call.tenant.mobileApps);
+  const filter = call.query.filter;
+  if (filter === undefined) {
+    return listIntune(call, {
+      type: 'mobileApp',
+      source: apps,
+      contextFragment: 'deviceAppManagement/mobileApps',
+    });
+  }
+  let keep: (item: GraphObject) => boolean;
+  try {
+    const known = new Set(
+      samplesOf(apps, 50).flatMap((app) =>
+        Object.keys(app).map((key) => key.toLowerCase()),
+      ),
+    );
+    keep = compileFilter(
+      filter,
+      (name) =>
+        known.has(name.toLowerCase()) ||
+        call.catalog.resolve('mobileApp', call.version, name, () => []) !==
+          undefined,
+    );
+  } catch (error) {
+    if (error instanceof FilterPropertyError) {
+      throw new GraphHttpError(
+        400,
+        'BadRequest',
+        `Invalid filter clause: Could not find a property named '${error.property}' on type 'microsoft.graph.mobileApp'.`,
+      );
+    }
+    if (error instanceof FilterSyntaxError) {
+      throw new GraphHttpError(
+        400,
+        'BadRequest',
+        `Invalid filter clause: ${error.message}.`,
+      );
+    }
+    throw error;
+  }
+  return listIntune(call, {
+    type: 'mobileApp',
+    source: filtered(apps, keep),
+    contextFragment: 'deviceAppManagement/mobileApps',
+    count: 0,
+    filterApplied: true,
+  });
+}
+
+// ---- single device -----------------------------------------------------------------------------
+
+/**
+ * One device; beta can inline its detectedApps with $expand (HAR
+ * fetchDetectedApplications: `managedDevices(detectedApps())/$entity`, no
+ * nested context, not paged). v1.0 has no detectedApps navigation.
+ */
+function getManagedDevice(call: GraphCall): GraphPayload {
+  const [deviceId] = call.params;
+  const device = call.tenant.managedDevice(deviceId);
+  if (!device) throw intuneNotFound(call);
+  const expand = call.query.expand ?? [];
+  let expandDetectedApps = false;
+  for (const item of expand) {
+    const name = item.replace(/\(.*$/, '');
+    if (call.version === 'beta' && name.toLowerCase() === 'detectedapps')
+      expandDetectedApps = true;
+    else throw unknownProperty(name, 'managedDevice');
+  }
+  const select = resolveSelect(call, 'managedDevice', () => [device]);
+  const visible = forVersion('managedDevice', call.version, device);
+  const entity = select ? pickSelected(visible, select) : { ...visible };
+  let itemsServed = 1;
+  if (expandDetectedApps) {
+    const apps = call.tenant.detectedAppsOfDevice(deviceId);
+    entity.detectedApps = apps;
+    itemsServed += apps.length;
+  }
+  const fragment = `deviceManagement/managedDevices${
+    select || expandDetectedApps
+      ? `(${[
+          ...(select ?? []),
+          ...(expandDetectedApps ? ['detectedApps()'] : []),
+        ].join(',')})`
+      : ''
+  }/$entity`;
+  return {
+    body: serializeEntity(call.origin, call.version, fragment, entity),
+    itemsServed,
+  };
+}

@@ -1,0 +1,212 @@
+/**
+ * Intune synchronous report action getDeviceInstallStatusReport
+ * (intune-exports.md §3.6, §5.7; graph-api.md §2.3): POST with
+ * {filter, select?, top?, skip?, orderBy?, search?, sessionId?}, answered as
+ * `application/octet-stream` holding
+ * {"TotalRowCount","Schema":[{"Column","PropertyType"}],"Values":[[...]]}.
+ */
+import { STREAM_CONTENT_TYPE } from './envelope';
+import { GraphHttpError } from './errors';
+import { GraphCall, GraphPayload, GraphRoute } from './graph-call';
+import { Permissions } from './permissions';
+
+/** The columns, in the order returned when `select` is absent (anchor types.ts, model.ts). */
+export const INSTALL_STATUS_COLUMNS = [
+  'DeviceId',
+  'ApplicationId',
+  'UserId',
+  'DeviceName',
+  'UserPrincipalName',
+  'UserName',
+  'Platform',
+  'AppVersion',
+  'ErrorCode',
+  'InstallState',
+  'InstallStateDetail',
+  'LastModifiedDateTime',
+  'HexErrorCode',
+  'AppInstallState',
+  'AppInstallState_loc',
+  'AppInstallStateDetails',
+  'AppInstallStateDetails_loc',
+];
+
+/** Known column types; others are inferred from their values (String, Int32, Int64, Double, DateTime). */
+const COLUMN_TYPES: Record<string, string> = {
+  ErrorCode: 'Int32',
+  LastModifiedDateTime: 'DateTime',
+};
+
+/** Default page of report actions (msgraph-sdk-powershell #2081: "returns only 50"). */
+const DEFAULT_TOP = 50;
+
+type Row = Record<string, string | number | null>;
+
+export const reportRoutes: GraphRoute[] = [
+  {
+    method: 'POST',
+    path: '/deviceManagement/reports/getDeviceInstallStatusReport',
+    service: 'intuneApps',
+    permissions: Permissions.intuneApps,
+    requiresIntune: true,
+    handle: getDeviceInstallStatusReport,
+  },
+];
+
+interface ReportRequest {
+  filter: string;
+  select?: string[];
+  top?: number;
+  skip?: number;
+  orderBy?: string[];
+  search?: string;
+}
+
+function getDeviceInstallStatusReport(call: GraphCall): GraphPayload {
+  const request = readRequest(call.body);
+  const appId = /ApplicationId\s+eq\s+'([^']*)'/i.exec(request.filter)?.[1];
+  if (appId === undefined) {
+    // The ApplicationId filter is mandatory for this report (MicrosoftDocs/memdocs#1887).
+    throw new GraphHttpError(
+      400,
+      'BadRequest',
+      "Filter must contain 'ApplicationId eq' clause.",
+    );
+  }
+  const columns = resolveColumns(request.select);
+  let rows: Row[] = call.tenant.installStatusRows(appId);
+  if (request.search) rows = searchRows(rows, request.search);
+  if (request.orderBy?.length) rows = orderRows(rows, request.orderBy);
+
+  const skip = request.skip ?? 0;
+  // UNCONFIRMED maximum: larger tops are clamped, so callers must page by rows received.
+  const top = Math.min(request.top ?? DEFAULT_TOP, call.behaviour.reportMaxTop);
+  const page = rows.slice(skip, skip + top);
+  const body = JSON.stringify({
+    TotalRowCount: rows.length,
+    Schema: columns.map((column) => ({
+      Column: column,
+      PropertyType: columnType(column, rows),
+    })),
+    Values: page.map((row) => columns.map((column) => row[column] ?? null)),
+  });
+  return { body, itemsServed: page.length, contentType: STREAM_CONTENT_TYPE };
+}
+
+function readRequest(body: unknown): ReportRequest {
+  if (!body || typeof body !== 'object') {
+    throw new GraphHttpError(
+      400,
+      'BadRequest',
+      'The request body must be a JSON object.',
+    );
+  }
+  const raw = body as Record<string, unknown>;
+  if (typeof raw.filter !== 'string' || !raw.filter.trim()) {
+    throw new GraphHttpError(
+      400,
+      'BadRequest',
+      "Filter must contain 'ApplicationId eq' clause.",
+    );
+  }
+  const integer = (name: string): number | undefined => {
+    const value = raw[name];
+    if (value === undefined || value === null) return undefined;
+    if (!Number.isInteger(value) || (value as number) < 0) {
+      throw new GraphHttpError(
+        400,
+        'BadRequest',
+        `Invalid value for '${name}'.`,
+      );
+    }
+    return value as number;
+  };
+  const strings = (name: string): string[] | undefined => {
+    const value = raw[name];
+    if (value === undefined || value === null) return undefined;
+    if (
+      !Array.isArray(value) ||
+      value.some((item) => typeof item !== 'string')
+    ) {
+      throw new GraphHttpError(
+        400,
+        'BadRequest',
+        `Invalid value for '${name}'.`,
+      );
+    }
+    return value as string[];
+  };
+  const top = integer('top');
+  return {
+    filter: raw.filter,
+    select: strings('select'),
+    top: top === 0 ? undefined : top,
+    skip: integer('skip'),
+    orderBy: strings('orderBy'),
+    search: typeof raw.search === 'string' ? raw.search : undefined,
+  };
+}
+
+function resolveColumns(select: string[] | undefined): string[] {
+  if (!select || select.length === 0) return INSTALL_STATUS_COLUMNS;
+  return select.map((name) => {
+    const column = INSTALL_STATUS_COLUMNS.find(
+      (known) => known.toLowerCase() === name.toLowerCase(),
+    );
+    if (!column)
+      throw new GraphHttpError(
+        400,
+        'BadRequest',
+        `Invalid select column '${name}'.`,
+      );
+    return column;
+  });
+}
+
+function columnType(column: string, rows: Row[]): string {
+  if (COLUMN_TYPES[column]) return COLUMN_TYPES[column];
+  const sample = rows.find(
+    (row) => row[column] !== null && row[column] !== undefined,
+  )?.[column];
+  if (typeof sample === 'number') {
+    if (!Number.isInteger(sample)) return 'Double';
+    return Math.abs(sample) > 2147483647 ? 'Int64' : 'Int32';
+  }
+  return 'String';
+}
+
+function searchRows(rows: Row[], search: string): Row[] {
+  const needle = search.toLowerCase();
+  return rows.filter((row) =>
+    ['DeviceName', 'UserPrincipalName', 'UserName'].some((column) =>
+      String(row[column] ?? '')
+        .toLowerCase()
+        .includes(needle),
+    ),
+  );
+}
+
+function orderRows(rows: Row[], orderBy: string[]): Row[] {
+  const keys = orderBy.map((entry) => {
+    const [name, direction] = entry.trim().split(/\s+/);
+    const column = INSTALL_STATUS_COLUMNS.find(
+      (known) => known.toLowerCase() === name.toLowerCase(),
+    );
+    if (!column)
+      throw new GraphHttpError(
+        400,
+        'BadRequest',
+        `Invalid orderBy column '${name}'.`,
+      );
+    return { column, sign: direction?.toLowerCase() === 'desc' ? -1 : 1 };
+  });
+  return [...rows].sort((a, b) => {
+    for (const { column, sign } of keys) {
+      const left = a[column] ?? '';
+      const right = b[column] ?? '';
+      if (left < right) return -sign;
+      if (left > right) return sign;
+    }
+    return 0;
+  });
+}

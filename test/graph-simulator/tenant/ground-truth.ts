@@ -1,0 +1,250 @@
+/**
+ * What a correct collection of the tenant produces, counted by the rules of
+ * docs/data-model-rules.md from the generator's own knowledge: member codes,
+ * device facts and templates (expected kind), install and status facts. Only
+ * indices are iterated; Graph objects are never built, so the L tenant takes
+ * one to three seconds (most of it drawing the detected-app incidence).
+ */
+import { DetectedApps } from './detected-apps';
+import { DEVICE_KINDS, DEVICE_TEMPLATES, DeviceKind } from './devices';
+import {
+  Directory,
+  MemberType,
+  memberCodeIndex,
+  memberCodeType,
+} from './directory';
+import { ManagedDevices, NO_USER, isAbsentUserRef } from './managed-devices';
+import { MobileApps } from './mobile-apps';
+import { GroundTruth } from './model';
+import { Policies, StatusValue } from './policies';
+
+export interface TenantParts {
+  directory: Directory;
+  devices: ManagedDevices;
+  detected: DetectedApps;
+  mobileApps: MobileApps;
+  compliance: Policies;
+  configurations: Policies;
+}
+
+const FINDING_STATUSES = new Set<StatusValue>([
+  'nonCompliant',
+  'error',
+  'conflict',
+]);
+
+export function computeGroundTruth(parts: TenantParts): GroundTruth {
+  const entities: Record<string, number> = {};
+  const relationships: Record<string, number> = {};
+  const mapped: Record<string, number> = {};
+  const skipped = {
+    statusesForUnknownDevices: 0,
+    installRowsForUnknownDevices: 0,
+  };
+  const deviceKinds: Record<string, string> = {};
+  const inc = (record: Record<string, number>, key: string, by = 1) => {
+    record[key] = (record[key] ?? 0) + by;
+  };
+
+  countDirectory(parts.directory, entities, relationships, mapped, inc);
+
+  // ---- devices ------------------------------------------------------------------
+  const { devices, detected, mobileApps } = parts;
+  for (const kind of DEVICE_KINDS) {
+    entities[kind] = 0;
+    for (const key of perKindKeys(kind)) relationships[key] = 0;
+    mapped[`azure_user|HAS|${kind}`] = 0;
+    mapped[`azure_user|USES|${kind}`] = 0;
+  }
+  const kindOf: DeviceKind[] = new Array(devices.count);
+  for (let d = 0; d < devices.count; d++) {
+    const kind = DEVICE_TEMPLATES[devices.templateOf[d]].expectedKind;
+    kindOf[d] = kind;
+    deviceKinds[devices.id(d)] = kind;
+    inc(entities, kind);
+    inc(relationships, `intune_host_agent|MANAGES|${kind}`);
+    const facts = devices.facts(d);
+    if (facts.user !== NO_USER) {
+      inc(
+        isAbsentUserRef(facts.user) ? mapped : relationships,
+        `azure_user|HAS|${kind}`,
+      );
+    }
+    for (const ref of new Set(facts.loggedOn)) {
+      inc(
+        isAbsentUserRef(ref) ? mapped : relationships,
+        `azure_user|USES|${kind}`,
+      );
+    }
+  }
+  entities.intune_host_agent = devices.count;
+
+  // ---- detected applications ------------------------------------------------------
+  const installs = detected.installed;
+  const visibleIdentities = new Set<number>();
+  for (const item of installs.visibleItems)
+    visibleIdentities.add(detected.entries[detected.itemEntry[item]].identity);
+  entities.intune_detected_application = visibleIdentities.size;
+
+  const versionIds = new Map<string, number>();
+  const itemVersion = new Int32Array(detected.itemCount);
+  for (let item = 0; item < detected.itemCount; item++) {
+    const v = detected.version(item);
+    let id = versionIds.get(v);
+    if (id === undefined) versionIds.set(v, (id = versionIds.size));
+    itemVersion[item] = id;
+  }
+  for (let d = 0; d < devices.count; d++) {
+    const installedHere = new Set<number>();
+    for (const item of installs.itemsOfDevice(d)) {
+      const identity = detected.entries[detected.itemEntry[item]].identity;
+      installedHere.add(identity * 1_000_000 + itemVersion[item]);
+    }
+    inc(
+      relationships,
+      `${kindOf[d]}|INSTALLED|intune_detected_application`,
+      installedHere.size,
+    );
+  }
+
+  // ---- managed applications ---------------------------------------------------------
+  entities.intune_managed_application = 0;
+  relationships[
+    'intune_managed_application|MANAGES|intune_detected_application'
+  ] = 0;
+  for (let app = 0; app < mobileApps.count; app++) {
+    const facts = mobileApps.facts(app);
+    if (!facts.entity) continue;
+    inc(entities, 'intune_managed_application');
+    if (facts.family) {
+      const identity = detected.identityOf(facts.family, facts.displayName);
+      if (identity !== undefined && visibleIdentities.has(identity)) {
+        inc(
+          relationships,
+          'intune_managed_application|MANAGES|intune_detected_application',
+        );
+      }
+    }
+    const seen = new Set<number>();
+    for (const row of mobileApps.installFacts(app)) {
+      if (row.device < 0) {
+        skipped.installRowsForUnknownDevices += row.repeated ? 2 : 1;
+      } else if (!seen.has(row.device)) {
+        seen.add(row.device);
+        inc(
+          relationships,
+          `${kindOf[row.device]}|ASSIGNED|intune_managed_application`,
+        );
+      }
+    }
+  }
+
+  // ---- compliance ---------------------------------------------------------------------
+  entities.intune_noncompliance_finding = 0;
+  const sources: [Policies, string][] = [
+    [parts.compliance, 'intune_compliance_policy'],
+    [parts.configurations, 'intune_device_configuration'],
+  ];
+  for (const [policies, type] of sources) {
+    entities[type] = policies.count;
+    relationships[`intune_host_agent|ASSIGNED|${type}`] = 0;
+    relationships[`${type}|IDENTIFIED|intune_noncompliance_finding`] = 0;
+    for (let p = 0; p < policies.count; p++) {
+      const seen = new Set<number>();
+      for (const status of policies.statusFacts(p)) {
+        if (status.device < 0) {
+          skipped.statusesForUnknownDevices += status.repeated ? 2 : 1;
+          continue;
+        }
+        if (seen.has(status.device)) continue;
+        seen.add(status.device);
+        if (status.status !== 'notAssigned')
+          inc(relationships, `intune_host_agent|ASSIGNED|${type}`);
+        if (FINDING_STATUSES.has(status.status)) {
+          inc(entities, 'intune_noncompliance_finding');
+          inc(relationships, `${type}|IDENTIFIED|intune_noncompliance_finding`);
+          inc(
+            relationships,
+            `${kindOf[status.device]}|HAS|intune_noncompliance_finding`,
+          );
+        }
+      }
+    }
+  }
+
+  return {
+    entities,
+    relationships,
+    mappedRelationships: mapped,
+    skipped,
+    deviceKinds,
+  };
+}
+
+function perKindKeys(kind: string): string[] {
+  return [
+    `intune_host_agent|MANAGES|${kind}`,
+    `azure_user|HAS|${kind}`,
+    `azure_user|USES|${kind}`,
+    `${kind}|ASSIGNED|intune_managed_application`,
+    `${kind}|INSTALLED|intune_detected_application`,
+    `${kind}|HAS|intune_noncompliance_finding`,
+  ];
+}
+
+function countDirectory(
+  directory: Directory,
+  entities: Record<string, number>,
+  relationships: Record<string, number>,
+  mapped: Record<string, number>,
+  inc: (record: Record<string, number>, key: string, by?: number) => void,
+): void {
+  entities.microsoft_365_account = 1;
+  entities.azure_user = directory.userCount;
+  entities.azure_user_group = directory.groupCount;
+  relationships['microsoft_365_account|HAS|azure_user'] = directory.userCount;
+  relationships['microsoft_365_account|HAS|azure_user_group'] =
+    directory.groupCount;
+  relationships['azure_user_group|HAS|azure_user'] = 0;
+  relationships['azure_user_group|HAS|azure_user_group'] = 0;
+  relationships['azure_user_group|HAS|azure_group_member'] = 0;
+  mapped['azure_user_group|HAS|azure_user'] = 0;
+  mapped['azure_user_group|HAS|azure_user_group'] = 0;
+
+  // one azure_group_member per distinct member id, however many groups list it
+  const otherMembers: Record<number, Uint8Array> = {};
+  for (const type of [
+    MemberType.device,
+    MemberType.servicePrincipal,
+    MemberType.orgContact,
+    MemberType.unknown,
+  ]) {
+    otherMembers[type] = new Uint8Array(directory.poolSize[type]);
+  }
+  for (let g = 0; g < directory.groupCount; g++) {
+    for (const code of new Set(directory.memberCodes(g))) {
+      const type = memberCodeType(code);
+      switch (type) {
+        case MemberType.user:
+          inc(relationships, 'azure_user_group|HAS|azure_user');
+          break;
+        case MemberType.group:
+          inc(relationships, 'azure_user_group|HAS|azure_user_group');
+          break;
+        case MemberType.ghostUser:
+          inc(mapped, 'azure_user_group|HAS|azure_user');
+          break;
+        case MemberType.ghostGroup:
+          inc(mapped, 'azure_user_group|HAS|azure_user_group');
+          break;
+        default:
+          inc(relationships, 'azure_user_group|HAS|azure_group_member');
+          otherMembers[type][memberCodeIndex(code)] = 1;
+      }
+    }
+  }
+  entities.azure_group_member = Object.values(otherMembers).reduce(
+    (sum, seen) => sum + seen.reduce((s: number, x: number) => s + x, 0),
+    0,
+  );
+}

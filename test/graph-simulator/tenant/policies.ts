@@ -1,0 +1,570 @@
+/**
+ * Compliance policies, device configurations and their per-device statuses.
+ *
+ * Both sources work the same way: policy p is a template type; when assigned,
+ * it has a status for a share of the managed devices (devices of its platform
+ * mostly report real states, others notApplicable / notAssigned), plus
+ * occasional verbatim repeats and statuses for devices managedDevices does not
+ * list. Policies 0 and 1 of each source have fixed statuses on the coverage
+ * devices so every device kind has a finding and every status value occurs.
+ */
+import { PlatformFamily } from './devices';
+import { checkIndex } from './directory';
+import { DeviceLabel, ManagedDevices } from './managed-devices';
+import { Collection, DeviceStatusSource, GraphObject } from './model';
+import {
+  IosCompliancePolicySettings,
+  IosCustomConfigurationSettings,
+  Windows10CompliancePolicySettings,
+  Windows10GeneralConfigurationSettings,
+} from './policy-settings';
+import { COVERAGE_DEVICES, TenantProfile } from './profiles';
+import {
+  IdKind,
+  NO_DATE,
+  Rng,
+  guid,
+  guidIndex,
+  hash,
+  isoTicks,
+  pastMs,
+  rngFor,
+  unit,
+} from './random';
+import { merge } from './objects';
+
+// Local aliases: a global `Math` lookup is slow inside jest's vm sandbox (see random.ts).
+const { max, min, round } = Math;
+
+export const STATUS_VALUES = [
+  'unknown',
+  'notApplicable',
+  'compliant',
+  'remediated',
+  'nonCompliant',
+  'error',
+  'conflict',
+  'notAssigned',
+] as const;
+export type StatusValue = (typeof STATUS_VALUES)[number];
+
+/** Real states reported by devices the policy targets. */
+const TARGETED_WEIGHTS: Record<StatusValue, number> = {
+  unknown: 6,
+  notApplicable: 5,
+  compliant: 60,
+  remediated: 4,
+  nonCompliant: 12,
+  error: 4,
+  conflict: 3,
+  notAssigned: 6,
+};
+
+interface PolicyTemplate {
+  odataType: string;
+  family: PlatformFamily;
+  name: string;
+  settings(rng: Rng): Record<string, unknown>;
+}
+
+const cloneJson = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+const COMPLIANCE_TEMPLATES: readonly PolicyTemplate[] = [
+  {
+    odataType: 'windows10CompliancePolicy',
+    family: 'windows',
+    name: 'Windows 10/11 baseline compliance',
+    settings: (rng) =>
+      merge(Windows10CompliancePolicySettings, {
+        passwordMinimumLength: rng.pick([null, 8, 12]),
+        osMinimumVersion: rng.pick(['10.0.19044', '10.0.22621', '1']),
+        bitLockerEnabled: rng.chance(0.8),
+        secureBootEnabled: rng.chance(0.7),
+        storageRequireEncryption: rng.chance(0.8),
+      }),
+  },
+  {
+    odataType: 'iosCompliancePolicy',
+    family: 'ios',
+    name: 'iOS compliance',
+    settings: (rng) =>
+      merge(IosCompliancePolicySettings, {
+        passcodeRequired: rng.chance(0.8),
+        passcodeMinimumLength: rng.pick([null, 6]),
+        osMinimumVersion: rng.pick([null, '16.0', '17.0']),
+        securityBlockJailbrokenDevices: rng.chance(0.9),
+      }),
+  },
+  {
+    odataType: 'androidWorkProfileCompliancePolicy',
+    family: 'android',
+    name: 'Android work profile compliance',
+    settings: (rng) => ({
+      passwordRequired: rng.chance(0.8),
+      passwordMinimumLength: rng.pick([null, 6]),
+      passwordRequiredType: 'deviceDefault',
+      passwordMinutesOfInactivityBeforeLock: rng.pick([null, 5]),
+      passwordExpirationDays: null,
+      passwordPreviousPasswordBlockCount: null,
+      passwordSignInFailureCountBeforeFactoryReset: null,
+      securityPreventInstallAppsFromUnknownSources: true,
+      securityDisableUsbDebugging: rng.chance(0.5),
+      securityRequireVerifyApps: true,
+      deviceThreatProtectionEnabled: false,
+      deviceThreatProtectionRequiredSecurityLevel: 'unavailable',
+      securityBlockJailbrokenDevices: true,
+      osMinimumVersion: rng.pick([null, '12.0', '13.0']),
+      osMaximumVersion: null,
+      minAndroidSecurityPatchLevel: rng.pick([null, '2024-01-01']),
+      storageRequireEncryption: true,
+      securityRequireSafetyNetAttestationBasicIntegrity: rng.chance(0.5),
+      securityRequireSafetyNetAttestationCertifiedDevice: false,
+      securityRequireGooglePlayServices: true,
+      securityRequireUpToDateSecurityProviders: false,
+      securityRequireCompanyPortalAppIntegrity: false,
+    }),
+  },
+  {
+    odataType: 'macOSCompliancePolicy',
+    family: 'macOS',
+    name: 'macOS compliance',
+    settings: (rng) => ({
+      passwordRequired: rng.chance(0.8),
+      passwordBlockSimple: false,
+      passwordExpirationDays: null,
+      passwordMinimumLength: rng.pick([null, 8]),
+      passwordMinutesOfInactivityBeforeLock: rng.pick([null, 15]),
+      passwordPreviousPasswordBlockCount: null,
+      passwordMinimumCharacterSetCount: null,
+      passwordRequiredType: 'deviceDefault',
+      osMinimumVersion: rng.pick([null, '13.0', '14.0']),
+      osMaximumVersion: null,
+      systemIntegrityProtectionEnabled: true,
+      deviceThreatProtectionEnabled: false,
+      deviceThreatProtectionRequiredSecurityLevel: 'unavailable',
+      storageRequireEncryption: rng.chance(0.9),
+      firewallEnabled: rng.chance(0.8),
+      firewallBlockAllIncoming: false,
+      firewallEnableStealthMode: rng.chance(0.3),
+    }),
+  },
+  {
+    odataType: 'androidDeviceOwnerCompliancePolicy',
+    family: 'android',
+    name: 'Android fully managed compliance',
+    settings: (rng) => ({
+      deviceThreatProtectionEnabled: false,
+      deviceThreatProtectionRequiredSecurityLevel: 'unavailable',
+      advancedThreatProtectionRequiredSecurityLevel: 'unavailable',
+      securityRequireSafetyNetAttestationBasicIntegrity: rng.chance(0.5),
+      securityRequireSafetyNetAttestationCertifiedDevice: false,
+      osMinimumVersion: rng.pick([null, '12.0']),
+      osMaximumVersion: null,
+      minAndroidSecurityPatchLevel: null,
+      passwordRequired: true,
+      passwordMinimumLength: 6,
+      passwordRequiredType: 'numericComplex',
+      passwordMinutesOfInactivityBeforeLock: 5,
+      passwordExpirationDays: null,
+      passwordPreviousPasswordCountToBlock: null,
+      storageRequireEncryption: true,
+      securityRequireIntuneAppIntegrity: false,
+    }),
+  },
+];
+
+const CONFIGURATION_TEMPLATES: readonly PolicyTemplate[] = [
+  {
+    odataType: 'windows10GeneralConfiguration',
+    family: 'windows',
+    name: 'Windows device restrictions',
+    settings: (rng) =>
+      merge(Windows10GeneralConfigurationSettings, {
+        passwordRequired: rng.chance(0.5),
+        screenCaptureBlocked: rng.chance(0.3),
+        defenderRequireRealTimeMonitoring: rng.chance(0.8),
+      }),
+  },
+  {
+    odataType: 'iosCustomConfiguration',
+    family: 'ios',
+    name: 'iOS custom profile',
+    settings: (rng) =>
+      merge(IosCustomConfigurationSettings, {
+        payloadName: rng.pick(['Wi-Fi profile', 'Restrictions', 'Web clip']),
+        payloadFileName: rng.pick([
+          'wifi.mobileconfig',
+          'restrictions.mobileconfig',
+        ]),
+        payload: Buffer.from(`<plist>${rng.hex(16)}</plist>`).toString(
+          'base64',
+        ),
+      }),
+  },
+  {
+    odataType: 'windows10EndpointProtectionConfiguration',
+    family: 'windows',
+    name: 'Windows endpoint protection',
+    settings: (rng) => ({
+      firewallBlockStatefulFTP: null,
+      firewallIdleTimeoutForSecurityAssociationInSeconds: null,
+      firewallPreSharedKeyEncodingMethod: 'deviceDefault',
+      firewallIPSecExemptionsAllowNeighborDiscovery: false,
+      firewallIPSecExemptionsAllowICMP: false,
+      firewallIPSecExemptionsAllowRouterDiscovery: false,
+      firewallIPSecExemptionsAllowDHCP: false,
+      firewallCertificateRevocationListCheckMethod: 'deviceDefault',
+      firewallMergeKeyingModuleSettings: null,
+      firewallPacketQueueingMethod: 'deviceDefault',
+      firewallProfileDomain: null,
+      firewallProfilePublic: null,
+      firewallProfilePrivate: null,
+      defenderAttackSurfaceReductionExcludedPaths: [],
+      defenderGuardedFoldersAllowedAppPaths: [],
+      defenderAdditionalGuardedFolders: [],
+      defenderExploitProtectionXml: null,
+      defenderExploitProtectionXmlFileName: null,
+      defenderSecurityCenterBlockExploitProtectionOverride: false,
+      appLockerApplicationControl: 'notConfigured',
+      smartScreenEnableInShell: rng.chance(0.7),
+      smartScreenBlockOverrideForFiles: false,
+      applicationGuardEnabled: rng.chance(0.2),
+      applicationGuardBlockFileTransfer: 'notConfigured',
+      applicationGuardBlockNonEnterpriseContent: false,
+      applicationGuardAllowPersistence: false,
+      applicationGuardForceAuditing: false,
+      applicationGuardBlockClipboardSharing: 'notConfigured',
+      applicationGuardAllowPrintToPDF: false,
+      applicationGuardAllowPrintToXPS: false,
+      applicationGuardAllowPrintToLocalPrinters: false,
+      applicationGuardAllowPrintToNetworkPrinters: false,
+      bitLockerDisableWarningForOtherDiskEncryption: true,
+      bitLockerEnableStorageCardEncryptionOnMobile: false,
+      bitLockerEncryptDevice: rng.chance(0.9),
+      bitLockerRemovableDrivePolicy: {
+        encryptionMethod: null,
+        requireEncryptionForWriteAccess: false,
+        blockCrossOrganizationWriteAccess: false,
+      },
+    }),
+  },
+  {
+    odataType: 'macOSGeneralDeviceConfiguration',
+    family: 'macOS',
+    name: 'macOS device restrictions',
+    settings: (rng) => ({
+      compliantAppsList: [],
+      compliantAppListType: 'none',
+      emailInDomainSuffixes: [],
+      passwordBlockSimple: false,
+      passwordExpirationDays: null,
+      passwordMinimumCharacterSetCount: null,
+      passwordMinimumLength: rng.pick([null, 8]),
+      passwordMinutesOfInactivityBeforeLock: null,
+      passwordMinutesOfInactivityBeforeScreenTimeout: rng.pick([null, 10]),
+      passwordPreviousPasswordBlockCount: null,
+      passwordRequiredType: 'deviceDefault',
+      passwordRequired: rng.chance(0.6),
+    }),
+  },
+  {
+    odataType: 'androidWorkProfileGeneralDeviceConfiguration',
+    family: 'android',
+    name: 'Android work profile restrictions',
+    settings: (rng) => ({
+      passwordBlockFingerprintUnlock: false,
+      passwordBlockTrustAgents: false,
+      passwordExpirationDays: null,
+      passwordMinimumLength: rng.pick([null, 6]),
+      passwordMinutesOfInactivityBeforeScreenTimeout: null,
+      passwordPreviousPasswordBlockCount: null,
+      passwordSignInFailureCountBeforeFactoryReset: null,
+      passwordRequiredType: 'deviceDefault',
+      workProfileDataSharingType: 'deviceDefault',
+      workProfileBlockNotificationsWhileDeviceLocked: false,
+      workProfileBlockAddingAccounts: false,
+      workProfileBluetoothEnableContactSharing: false,
+      workProfileBlockScreenCapture: rng.chance(0.5),
+      workProfileBlockCrossProfileCallerId: false,
+      workProfileBlockCamera: false,
+      workProfileBlockCrossProfileContactsSearch: false,
+      workProfileBlockCrossProfileCopyPaste: rng.chance(0.7),
+      workProfileDefaultAppPermissionPolicy: 'deviceDefault',
+      securityRequireVerifyApps: true,
+    }),
+  },
+  {
+    odataType: 'windows10CustomConfiguration',
+    family: 'windows',
+    name: 'Windows custom OMA-URI',
+    settings: (rng) => ({
+      omaSettings: [
+        {
+          '@odata.type': '#microsoft.graph.omaSettingInteger',
+          displayName: 'Disable consumer features',
+          description: null,
+          omaUri:
+            './Device/Vendor/MSFT/Policy/Config/Experience/AllowWindowsConsumerFeatures',
+          value: rng.int(2),
+        },
+      ],
+    }),
+  },
+  {
+    odataType: 'iosGeneralDeviceConfiguration',
+    family: 'ios',
+    name: 'iOS device restrictions',
+    settings: (rng) => ({
+      accountBlockModification: false,
+      activationLockAllowWhenSupervised: rng.chance(0.5),
+      airDropBlocked: rng.chance(0.3),
+      airDropForceUnmanagedDropTarget: false,
+      airPlayForcePairingPasswordForOutgoingRequests: false,
+      appleWatchBlockPairing: false,
+      appleWatchForceWristDetection: false,
+      appleNewsBlocked: false,
+      appStoreBlocked: false,
+      cameraBlocked: false,
+      passcodeBlockSimple: true,
+      passcodeExpirationDays: null,
+      passcodeMinimumLength: rng.pick([null, 6]),
+      passcodeRequired: rng.chance(0.8),
+      passcodeRequiredType: 'deviceDefault',
+      safariBlockAutofill: false,
+      screenCaptureBlocked: false,
+    }),
+  },
+];
+
+const TEMPLATES: Record<DeviceStatusSource, readonly PolicyTemplate[]> = {
+  compliance: COMPLIANCE_TEMPLATES,
+  configuration: CONFIGURATION_TEMPLATES,
+};
+
+/** One deviceStatuses item before rendering: a managed device (>= 0) or stale device k (-1 - k). */
+export interface StatusFact {
+  device: number;
+  status: StatusValue;
+  /** Graph repeats the item right after this one. */
+  repeated: boolean;
+}
+
+const SALT_ASSIGNED = 61;
+const SALT_COVERED = 62;
+const SALT_STATUS = 63;
+const SALT_REPEAT = 64;
+const SALT_STALE = 65;
+
+export class Policies {
+  readonly count: number;
+  readonly collection: Collection;
+  private readonly seed: number;
+  private readonly kind: number;
+
+  constructor(
+    private readonly source: DeviceStatusSource,
+    private readonly profile: TenantProfile,
+    private readonly devices: ManagedDevices,
+    private readonly intuneAccountId: string,
+  ) {
+    this.seed = profile.seed;
+    const intune = profile.intune;
+    this.count = !intune
+      ? 0
+      : source === 'compliance'
+      ? intune.compliancePolicies
+      : intune.deviceConfigurations;
+    this.kind =
+      source === 'compliance'
+        ? IdKind.compliancePolicy
+        : IdKind.deviceConfiguration;
+    this.collection = {
+      count: this.count,
+      get: (i) => this.object(checkIndex(i, this.count)),
+    };
+  }
+
+  id(index: number): string {
+    return guid(this.seed, this.kind, index);
+  }
+
+  indexOf(id: string): number {
+    return guidIndex(this.seed, this.kind, id, this.count);
+  }
+
+  template(index: number): PolicyTemplate {
+    const templates = TEMPLATES[this.source];
+    return templates[
+      index < templates.length
+        ? index
+        : hash(this.seed, this.kind, index, 1) % templates.length
+    ];
+  }
+
+  /** Policies 0 and 1 always have statuses; the last one (of 3 or more) never does. */
+  assigned(index: number): boolean {
+    if (index < 2) return true;
+    if (this.count >= 3 && index === this.count - 1) return false;
+    return (
+      unit(this.seed, SALT_ASSIGNED, this.kind, index) >=
+      (this.profile.intune?.unassignedPolicyShare ?? 0)
+    );
+  }
+
+  object(index: number): GraphObject {
+    const t = this.template(index);
+    const rng = rngFor(this.seed, this.kind, index, 1);
+    const created = pastMs(rng, 30, 900);
+    const modified = created + rng.int(30) * 86_400_000;
+    const version = 1 + rng.int(5);
+    const description = rng.chance(0.4)
+      ? null
+      : `${t.name} for ${this.profile.displayName}`;
+    const displayName =
+      index < TEMPLATES[this.source].length ? t.name : `${t.name} ${index + 1}`;
+    const head: GraphObject =
+      this.source === 'compliance'
+        ? {
+            '@odata.type': `#microsoft.graph.${t.odataType}`,
+            id: this.id(index),
+            createdDateTime: isoTicks(created, rng),
+            description,
+            lastModifiedDateTime: isoTicks(modified, rng),
+            displayName,
+            version,
+          }
+        : {
+            '@odata.type': `#microsoft.graph.${t.odataType}`,
+            id: this.id(index),
+            lastModifiedDateTime: isoTicks(modified, rng),
+            createdDateTime: isoTicks(created, rng),
+            description,
+            displayName,
+            version,
+          };
+    // settings are copied through JSON: the recorded defaults hold arrays that must not be shared
+    return merge(head, cloneJson(t.settings(rng)));
+  }
+
+  /** The statuses of policy `index` in Graph's order, before rendering ([] when unassigned). */
+  statusFacts(index: number): StatusFact[] {
+    const intune = this.profile.intune;
+    if (!intune || !this.assigned(index)) return [];
+    const a = this.profile.anomalies;
+    const family = this.template(index).family;
+    const facts: StatusFact[] = [];
+    for (let d = 0; d < this.devices.count; d++) {
+      let status: StatusValue;
+      if (index < 2 && d < COVERAGE_DEVICES) {
+        status = this.coverageStatus(index, d);
+      } else if (
+        unit(this.seed, SALT_COVERED, this.kind * 100_000 + index, d) <
+        intune.statusCoverage
+      ) {
+        const r = unit(this.seed, SALT_STATUS, this.kind * 100_000 + index, d);
+        status =
+          this.devices.family(d) === family
+            ? weightedStatus(r)
+            : r < 0.85
+            ? 'notApplicable'
+            : 'notAssigned';
+      } else continue;
+      const repeated =
+        unit(this.seed, SALT_REPEAT, this.kind * 100_000 + index, d) <
+        a.duplicateStatusShare;
+      facts.push({ device: d, status, repeated });
+    }
+    const stale = this.devices.staleDeviceCount;
+    if (stale > 0 && a.unknownDeviceStatusShare > 0 && facts.length > 0) {
+      let n = round(facts.length * a.unknownDeviceStatusShare);
+      if (index === 0) n = max(1, n);
+      n = min(n, stale);
+      const start = hash(this.seed, SALT_STALE, this.kind, index) % stale;
+      for (let k = 0; k < n; k++) {
+        const at =
+          hash(this.seed, SALT_STALE, this.kind, index, k + 1) %
+          (facts.length + 1);
+        const status =
+          STATUS_VALUES[
+            hash(this.seed, SALT_STATUS, this.kind, index, k) %
+              STATUS_VALUES.length
+          ];
+        facts.splice(at, 0, {
+          device: -1 - ((start + k) % stale),
+          status,
+          repeated: false,
+        });
+      }
+    }
+    return facts;
+  }
+
+  /**
+   * Policy 0: a finding on every coverage device (nonCompliant; error / conflict for
+   * configurations). Policy 1: every status value in turn.
+   */
+  private coverageStatus(index: number, device: number): StatusValue {
+    if (index === 1) return STATUS_VALUES[device % STATUS_VALUES.length];
+    if (this.source === 'compliance') return 'nonCompliant';
+    return device % 2 === 0 ? 'error' : 'conflict';
+  }
+
+  deviceStatuses(policyId: string): GraphObject[] | undefined {
+    const index = this.indexOf(policyId);
+    if (index < 0) return undefined;
+    const items: GraphObject[] = [];
+    for (const fact of this.statusFacts(index)) {
+      const label =
+        fact.device >= 0
+          ? this.devices.label(fact.device)
+          : this.devices.staleLabel(-1 - fact.device);
+      const item = this.statusItem(policyId, label, fact);
+      items.push(item);
+      if (fact.repeated) items.push(cloneJson(item));
+    }
+    return items;
+  }
+
+  private statusItem(
+    policyId: string,
+    device: DeviceLabel,
+    fact: StatusFact,
+  ): GraphObject {
+    const rng = new Rng(
+      hash(
+        this.seed,
+        SALT_STATUS,
+        parseInt(policyId.slice(0, 8), 16),
+        parseInt(device.id.slice(0, 8), 16),
+      ),
+    );
+    const reported = pastMs(rng, 0, 20);
+    const grace =
+      fact.status === 'nonCompliant'
+        ? isoTicks(reported + 3 * 86_400_000, rng)
+        : NO_DATE;
+    const item: GraphObject = {
+      id: `${this.intuneAccountId}_${policyId}_${device.id}`,
+      deviceDisplayName: device.deviceName,
+      userName: device.userDisplayName,
+      deviceModel: null,
+    };
+    // beta compliance statuses carry an (undocumented-value) platform number; v1.0 configuration ones do not
+    if (this.source === 'compliance') item.platform = 0;
+    item.complianceGracePeriodExpirationDateTime = grace;
+    item.status = fact.status;
+    item.lastReportedDateTime = isoTicks(reported, rng);
+    item.userPrincipalName = device.userPrincipalName;
+    return item;
+  }
+}
+
+function weightedStatus(r: number): StatusValue {
+  const total = STATUS_VALUES.reduce((s, v) => s + TARGETED_WEIGHTS[v], 0);
+  let x = r * total;
+  for (const v of STATUS_VALUES) {
+    x -= TARGETED_WEIGHTS[v];
+    if (x < 0) return v;
+  }
+  return 'compliant';
+}

@@ -1,0 +1,446 @@
+/**
+ * Tenant profiles: the knobs of the generator. A profile is plain data; the
+ * same profile always produces the same tenant (see generate.ts).
+ *
+ * Shares are probabilities applied per item (per member slot, per device, per
+ * status...). Whatever they produce, the ground truth counts it: the knobs
+ * shape the tenant, they are not the expected numbers.
+ */
+import { DEVICE_TEMPLATES } from './devices';
+import { MOBILE_APP_TEMPLATES } from './mobile-app-templates';
+
+export interface DirectoryProfile {
+  users: number;
+  guestShare: number;
+  disabledShare: number;
+  /** Users without a mailbox: `mail` is null. */
+  noMailShare: number;
+  /** Users and groups synced from on-premises AD. */
+  onPremisesSyncedShare: number;
+  /** Users whose `signInActivity` is null (never signed in). */
+  neverSignedInShare: number;
+  groups: number;
+  averageMembersPerGroup: number;
+  /** Share of (nesting-capable) groups that contain other groups. */
+  nestedGroupShare: number;
+  /** Pools of members that are neither users nor groups; each becomes an azure_group_member. */
+  memberDevices: number;
+  memberServicePrincipals: number;
+  memberOrgContacts: number;
+  /** Members Graph returns with only `id` and `@odata.type` #microsoft.graph.directoryObject. */
+  memberUnknownObjects: number;
+}
+
+export interface IntuneProfile {
+  /** deviceManagement.subscriptionState */
+  subscriptionState: string;
+  /** organization.mobileDeviceManagementAuthority */
+  mdmAuthority: string;
+  devices: number;
+  /** Weight per device template id; templates not named keep their catalogue weight. */
+  deviceMix?: Record<string, number>;
+  /** Distinct application identities (platform family + name) in the detected-app inventory. */
+  distinctDetectedApps: number;
+  appsPerDevice: number;
+  versionsPerApp: number;
+  /** Mobile apps (every one of MOBILE_APP_TEMPLATES appears first, then a weighted mix). */
+  mobileApps: number;
+  /** Share of the extra (non-template) mobile apps that are unassigned store apps: not entities. */
+  unassignedStoreAppShare: number;
+  /** Share of the extra mobile apps named exactly like a detected app of their platform family. */
+  sameAsDetectedShare: number;
+  /** Average install-status report rows per assigned / line-of-business app. */
+  installRowsPerApp: number;
+  compliancePolicies: number;
+  deviceConfigurations: number;
+  /** Share of managed devices with a deviceStatus per assigned policy. */
+  statusCoverage: number;
+  /** Share of policies (besides the last one, always unassigned) without any status. */
+  unassignedPolicyShare: number;
+}
+
+/** Data-quality problems real tenants show; each is handled by a rule of docs/data-model-rules.md. */
+export interface AnomalyProfile {
+  /** Member slots naming a user deleted between calls (not listed by /users). */
+  ghostUserMemberShare: number;
+  /** Member slots naming a group deleted between calls (not listed by /groups). */
+  ghostGroupMemberShare: number;
+  /** Member slots Graph repeats (the same id twice in one group's list). */
+  duplicateMemberShare: number;
+  /** Devices whose `userId` is a user /users does not list. */
+  unknownEnrolledUserShare: number;
+  /** Devices with a `usersLoggedOn` entry for a user /users does not list. */
+  unknownLoggedOnUserShare: number;
+  /** deviceStatuses items Graph repeats verbatim. */
+  duplicateStatusShare: number;
+  /** Extra deviceStatuses (relative to a policy's statuses) for devices not in managedDevices. */
+  unknownDeviceStatusShare: number;
+  duplicateInstallRowShare: number;
+  /** Extra install-report rows (relative to an app's rows) for devices not in managedDevices. */
+  unknownDeviceInstallRowShare: number;
+}
+
+export interface ServicePrincipalGrant {
+  clientId: string;
+  roles: string[];
+}
+
+export interface TenantProfile {
+  name: string;
+  seed: number;
+  tenantId: string;
+  displayName: string;
+  /** The *.onmicrosoft.com domain. */
+  initialDomain: string;
+  extraDomains: string[];
+  /** Entra ID P1/P2 (signInActivity readable). */
+  premium: boolean;
+  servicePrincipals: ServicePrincipalGrant[];
+  directory: DirectoryProfile;
+  /** null: tenant without Intune. */
+  intune: IntuneProfile | null;
+  anomalies: AnomalyProfile;
+}
+
+/** The simulator's default app registration (the integration's client id in tests). */
+export const DEFAULT_CLIENT_ID = '6b3c1f6e-2f4d-4a57-9c1e-7d0b5e8a4c21';
+
+/** Every application permission the integration can use. */
+export const ALL_ROLES = [
+  'Directory.Read.All',
+  'User.Read.All',
+  'Group.Read.All',
+  'GroupMember.Read.All',
+  'Device.Read.All',
+  'Organization.Read.All',
+  'AuditLog.Read.All',
+  'DeviceManagementManagedDevices.Read.All',
+  'DeviceManagementApps.Read.All',
+  'DeviceManagementConfiguration.Read.All',
+  'DeviceManagementServiceConfig.Read.All',
+];
+
+const TEMPLATE_COUNT = DEVICE_TEMPLATES.length;
+/**
+ * Devices generate.ts gives fixed roles so that small tenants cover every rule:
+ * one per template (known user), then one per kind (user missing from /users).
+ */
+export const COVERAGE_DEVICES = TEMPLATE_COUNT + 7;
+
+/** Knobs for a clean tenant (e.g. makeProfile({ anomalies: NO_ANOMALIES })). */
+export const NO_ANOMALIES: AnomalyProfile = {
+  ghostUserMemberShare: 0,
+  ghostGroupMemberShare: 0,
+  duplicateMemberShare: 0,
+  unknownEnrolledUserShare: 0,
+  unknownLoggedOnUserShare: 0,
+  duplicateStatusShare: 0,
+  unknownDeviceStatusShare: 0,
+  duplicateInstallRowShare: 0,
+  unknownDeviceInstallRowShare: 0,
+};
+
+const SMALL_TENANT_ANOMALIES: AnomalyProfile = {
+  ghostUserMemberShare: 0.05,
+  ghostGroupMemberShare: 0.03,
+  duplicateMemberShare: 0.05,
+  unknownEnrolledUserShare: 0.05,
+  unknownLoggedOnUserShare: 0.05,
+  duplicateStatusShare: 0.05,
+  unknownDeviceStatusShare: 0.05,
+  duplicateInstallRowShare: 0.05,
+  unknownDeviceInstallRowShare: 0.05,
+};
+
+const LARGE_TENANT_ANOMALIES: AnomalyProfile = {
+  ghostUserMemberShare: 0.004,
+  ghostGroupMemberShare: 0.002,
+  duplicateMemberShare: 0.01,
+  unknownEnrolledUserShare: 0.01,
+  unknownLoggedOnUserShare: 0.01,
+  duplicateStatusShare: 0.002,
+  unknownDeviceStatusShare: 0.005,
+  duplicateInstallRowShare: 0.002,
+  unknownDeviceInstallRowShare: 0.005,
+};
+
+const DIRECTORY_SHARES = {
+  guestShare: 0.1,
+  disabledShare: 0.05,
+  noMailShare: 0.1,
+  onPremisesSyncedShare: 0.3,
+  neverSignedInShare: 0.08,
+};
+
+function tenant(
+  name: string,
+  seed: number,
+  tenantId: string,
+  displayName: string,
+  domainLabel: string,
+): Pick<
+  TenantProfile,
+  | 'name'
+  | 'seed'
+  | 'tenantId'
+  | 'displayName'
+  | 'initialDomain'
+  | 'extraDomains'
+  | 'premium'
+  | 'servicePrincipals'
+> {
+  return {
+    name,
+    seed,
+    tenantId,
+    displayName,
+    initialDomain: `${domainLabel}.onmicrosoft.com`,
+    extraDomains: [`${domainLabel}.com`, `mail.${domainLabel}.com`],
+    premium: true,
+    servicePrincipals: [{ clientId: DEFAULT_CLIENT_ID, roles: [...ALL_ROLES] }],
+  };
+}
+
+const INTUNE_ACTIVE = { subscriptionState: 'active', mdmAuthority: 'intune' };
+
+const tiny: TenantProfile = {
+  ...tenant(
+    'tiny',
+    1,
+    '3f2a9c1e-8b7d-4e6f-a5c4-1d2e3f4a5b6c',
+    'Contoso Tiny',
+    'contosotiny',
+  ),
+  directory: {
+    users: 12,
+    guestShare: 0.2,
+    disabledShare: 0.1,
+    noMailShare: 0.2,
+    onPremisesSyncedShare: 0.25,
+    neverSignedInShare: 0.15,
+    groups: 6,
+    averageMembersPerGroup: 5,
+    nestedGroupShare: 0.34,
+    memberDevices: 3,
+    memberServicePrincipals: 2,
+    memberOrgContacts: 2,
+    memberUnknownObjects: 1,
+  },
+  intune: {
+    ...INTUNE_ACTIVE,
+    devices: COVERAGE_DEVICES + 3,
+    distinctDetectedApps: 40,
+    appsPerDevice: 5,
+    versionsPerApp: 2,
+    mobileApps: MOBILE_APP_TEMPLATES.length,
+    unassignedStoreAppShare: 0.2,
+    sameAsDetectedShare: 0.5,
+    installRowsPerApp: 5,
+    compliancePolicies: 4,
+    deviceConfigurations: 5,
+    statusCoverage: 0.6,
+    unassignedPolicyShare: 0,
+  },
+  anomalies: SMALL_TENANT_ANOMALIES,
+};
+
+const demo: TenantProfile = {
+  ...tenant(
+    'demo',
+    2024,
+    '8d1e4b7a-2c3f-4a5e-9b6d-0f1e2d3c4b5a',
+    'Contoso Demo',
+    'contosodemo',
+  ),
+  directory: {
+    users: 50,
+    ...DIRECTORY_SHARES,
+    groups: 10,
+    averageMembersPerGroup: 8,
+    nestedGroupShare: 0.3,
+    memberDevices: 6,
+    memberServicePrincipals: 3,
+    memberOrgContacts: 4,
+    memberUnknownObjects: 2,
+  },
+  intune: {
+    ...INTUNE_ACTIVE,
+    devices: COVERAGE_DEVICES + 20,
+    distinctDetectedApps: 80,
+    appsPerDevice: 8,
+    versionsPerApp: 2,
+    mobileApps: MOBILE_APP_TEMPLATES.length + 6,
+    unassignedStoreAppShare: 0.2,
+    sameAsDetectedShare: 0.4,
+    installRowsPerApp: 10,
+    compliancePolicies: 6,
+    deviceConfigurations: 6,
+    statusCoverage: 0.5,
+    unassignedPolicyShare: 0.1,
+  },
+  anomalies: SMALL_TENANT_ANOMALIES,
+};
+
+const noIntune: TenantProfile = {
+  ...tenant(
+    'noIntune',
+    7,
+    '5c6d7e8f-9a0b-4c1d-8e2f-3a4b5c6d7e8f',
+    'Fabrikam (no Intune)',
+    'fabrikamnointune',
+  ),
+  premium: false,
+  directory: {
+    users: 25,
+    ...DIRECTORY_SHARES,
+    groups: 6,
+    averageMembersPerGroup: 6,
+    nestedGroupShare: 0.3,
+    memberDevices: 3,
+    memberServicePrincipals: 2,
+    memberOrgContacts: 2,
+    memberUnknownObjects: 1,
+  },
+  intune: null,
+  anomalies: SMALL_TENANT_ANOMALIES,
+};
+
+const S: TenantProfile = {
+  ...tenant(
+    'S',
+    101,
+    '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d',
+    'Contoso S',
+    'contososmall',
+  ),
+  directory: {
+    users: 100,
+    ...DIRECTORY_SHARES,
+    groups: 20,
+    averageMembersPerGroup: 10,
+    nestedGroupShare: 0.25,
+    memberDevices: 15,
+    memberServicePrincipals: 5,
+    memberOrgContacts: 8,
+    memberUnknownObjects: 3,
+  },
+  intune: {
+    ...INTUNE_ACTIVE,
+    devices: 40,
+    distinctDetectedApps: 60,
+    appsPerDevice: 10,
+    versionsPerApp: 2,
+    mobileApps: 20,
+    unassignedStoreAppShare: 0.2,
+    sameAsDetectedShare: 0.4,
+    installRowsPerApp: 12,
+    compliancePolicies: 5,
+    deviceConfigurations: 5,
+    statusCoverage: 0.4,
+    unassignedPolicyShare: 0.1,
+  },
+  anomalies: SMALL_TENANT_ANOMALIES,
+};
+
+const M: TenantProfile = {
+  ...tenant(
+    'M',
+    5000,
+    '2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e',
+    'Contoso M',
+    'contosomedium',
+  ),
+  directory: {
+    users: 5000,
+    ...DIRECTORY_SHARES,
+    groups: 500,
+    averageMembersPerGroup: 25,
+    nestedGroupShare: 0.2,
+    memberDevices: 1000,
+    memberServicePrincipals: 100,
+    memberOrgContacts: 200,
+    memberUnknownObjects: 50,
+  },
+  intune: {
+    ...INTUNE_ACTIVE,
+    devices: 2000,
+    distinctDetectedApps: 300,
+    appsPerDevice: 25,
+    versionsPerApp: 3,
+    mobileApps: 60,
+    unassignedStoreAppShare: 0.25,
+    sameAsDetectedShare: 0.4,
+    installRowsPerApp: 150,
+    compliancePolicies: 20,
+    deviceConfigurations: 20,
+    statusCoverage: 0.3,
+    unassignedPolicyShare: 0.1,
+  },
+  anomalies: LARGE_TENANT_ANOMALIES,
+};
+
+const L: TenantProfile = {
+  ...tenant(
+    'L',
+    50000,
+    '4d5e6f7a-8b9c-4d0e-9f1a-2b3c4d5e6f7a',
+    'Contoso L',
+    'contosolarge',
+  ),
+  directory: {
+    users: 50000,
+    ...DIRECTORY_SHARES,
+    groups: 5000,
+    averageMembersPerGroup: 40,
+    nestedGroupShare: 0.15,
+    memberDevices: 8000,
+    memberServicePrincipals: 400,
+    memberOrgContacts: 1500,
+    memberUnknownObjects: 300,
+  },
+  intune: {
+    ...INTUNE_ACTIVE,
+    devices: 20000,
+    distinctDetectedApps: 3000,
+    appsPerDevice: 50,
+    versionsPerApp: 3,
+    mobileApps: 300,
+    unassignedStoreAppShare: 0.25,
+    sameAsDetectedShare: 0.4,
+    installRowsPerApp: 400,
+    compliancePolicies: 100,
+    deviceConfigurations: 100,
+    statusCoverage: 0.25,
+    unassignedPolicyShare: 0.1,
+  },
+  anomalies: LARGE_TENANT_ANOMALIES,
+};
+
+export const PROFILES = { tiny, demo, noIntune, S, M, L } as const;
+export type ProfileName = keyof typeof PROFILES;
+
+/** A profile with some knobs changed; nested objects merge, `intune: null` removes Intune. */
+export interface ProfileOverrides
+  extends Partial<Omit<TenantProfile, 'directory' | 'intune' | 'anomalies'>> {
+  directory?: Partial<DirectoryProfile>;
+  intune?: Partial<IntuneProfile> | null;
+  anomalies?: Partial<AnomalyProfile>;
+}
+
+export function makeProfile(
+  overrides: ProfileOverrides = {},
+  base: TenantProfile = tiny,
+): TenantProfile {
+  const { directory, intune, anomalies, ...top } = overrides;
+  let mergedIntune: IntuneProfile | null;
+  if (intune === null) mergedIntune = null;
+  else if (intune === undefined) mergedIntune = base.intune;
+  else mergedIntune = { ...(base.intune ?? tiny.intune!), ...intune };
+  return {
+    ...base,
+    ...top,
+    directory: { ...base.directory, ...directory },
+    intune: mergedIntune,
+    anomalies: { ...base.anomalies, ...anomalies },
+  };
+}

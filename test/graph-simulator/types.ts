@@ -1,0 +1,205 @@
+/**
+ * Public types of the Graph simulator (re-exported by index.ts).
+ */
+
+/** How requests are grouped for throttling, faults and statistics (graph-api.md §6). */
+export type ServiceFamily =
+  | 'identity'
+  | 'directory'
+  | 'intuneDevices'
+  | 'intuneConfiguration'
+  | 'intuneApps'
+  | 'batch'
+  | 'other';
+
+export const SERVICE_FAMILIES: readonly ServiceFamily[] = [
+  'identity',
+  'directory',
+  'intuneDevices',
+  'intuneConfiguration',
+  'intuneApps',
+  'batch',
+  'other',
+];
+
+export interface ThrottleWindow {
+  /** Requests allowed per window (the bucket's capacity). */
+  limit: number;
+  windowSeconds: number;
+}
+
+/** Documented per-app-per-tenant limits (graph-api.md §6). */
+export interface ThrottleLimits {
+  /** Resource units per window, by tenant size: small < 50 users, medium 50-500, large > 500. */
+  directory: {
+    small: number;
+    medium: number;
+    large: number;
+    windowSeconds: number;
+  };
+  /** managedDevices, detectedApps. */
+  intuneDevices: ThrottleWindow;
+  /** deviceManagement singleton, subscriptionState, compliance policies, configurations, their statuses. */
+  intuneConfiguration: ThrottleWindow;
+  /** mobileApps and the install-status report. */
+  intuneApps: ThrottleWindow;
+}
+
+export const DOCUMENTED_THROTTLE_LIMITS: ThrottleLimits = {
+  directory: { small: 3500, medium: 5000, large: 8000, windowSeconds: 10 },
+  intuneDevices: { limit: 2000, windowSeconds: 20 },
+  intuneConfiguration: { limit: 1000, windowSeconds: 20 },
+  intuneApps: { limit: 1000, windowSeconds: 20 },
+};
+
+/** Random transient faults, seeded. */
+export interface RandomFaults {
+  /** Probability (0..1) that a Graph request is answered 429. */
+  rate429?: number;
+  /** Probability (0..1) that a Graph request is answered 503. */
+  rate503?: number;
+  /** Send Retry-After (1 s) with them; default true. */
+  retryAfter?: boolean;
+  seed?: number;
+  /** Service families affected; default every Graph family (not identity, not the $batch envelope). */
+  services?: ServiceFamily[];
+}
+
+export interface SimulatorBehaviour {
+  /** Delay before answering: baseMs + perItemMs x items in the response. */
+  latency: { baseMs: number; perItemMs: number };
+  /** false = off; true = documented limits; or limits to override (merged per service). */
+  throttling: boolean | Partial<ThrottleLimits>;
+  tokenLifetimeSeconds: number;
+  /** Max page size when signInActivity is selected (120 in the doc revision read; graph-api.md §4). */
+  signInActivityPageSize: number;
+  /** Wording of Authentication_RequestFromNonPremiumTenantOrB2CTenant (graph-api.md §4). */
+  licenceErrorWording: 'old' | 'new';
+  /** Default and max page size of Intune collections. UNCONFIRMED: a blog reports 1000 (graph-api.md §2.2). */
+  intunePageSize: number;
+  /** Largest `top` of report actions; larger values are clamped. UNCONFIRMED (intune-exports.md §3.6). */
+  reportMaxTop: number;
+  random?: RandomFaults;
+}
+
+export const DEFAULT_BEHAVIOUR: SimulatorBehaviour = {
+  latency: { baseMs: 0, perItemMs: 0 },
+  throttling: false,
+  tokenLifetimeSeconds: 3599,
+  signInActivityPageSize: 120,
+  licenceErrorWording: 'new',
+  intunePageSize: 1000,
+  reportMaxTop: 1000,
+};
+
+// ---- fault rules --------------------------------------------------------------
+
+export interface FaultMatch {
+  method?: string;
+  /** Substring of the request path with version and query, e.g. '/v1.0/users?$top=999'. */
+  pathIncludes?: string;
+  /** Regular expression tested against the same string. */
+  pathRegex?: string;
+  service?: ServiceFamily;
+  tenantId?: string;
+  /** Only requests that follow a nextLink (they carry $skiptoken). */
+  onlyNextLinks?: boolean;
+  /** 1-based page number of a paged collection (1 = the request without $skiptoken). */
+  pageNumber?: number;
+  /** true: only $batch items; false: only plain requests; default both. */
+  batchItem?: boolean;
+}
+
+/** Answer with a Graph error envelope (or an Entra error on identity requests). */
+export interface ErrorFaultResponse {
+  kind?: 'error';
+  status: number;
+  code?: string;
+  message?: string;
+  /** Seconds for Retry-After; default 1 on 429 (and none otherwise); null = never send it. */
+  retryAfter?: number | null;
+  headers?: Record<string, string>;
+}
+
+export type FaultResponse =
+  | ErrorFaultResponse
+  /** Hold the connection without answering; with ms, answer normally after ms. */
+  | { kind: 'stall'; ms?: number }
+  /** 200 with a JSON content type and a truncated body. */
+  | { kind: 'invalidJson' }
+  /** A collection body without `value`. */
+  | { kind: 'missingValue' }
+  /** @odata.nextLink pointing at the very same URL. */
+  | { kind: 'loopNextLink' }
+  /** The next page repeats this page's items (a different $skiptoken, same offset). */
+  | { kind: 'duplicatePage' }
+  /** 400 Directory_ExpiredPageToken on a nextLink request (only requests with $skiptoken). */
+  | { kind: 'expiredPageToken' }
+  /** Drop the TCP connection (RST) without answering. */
+  | { kind: 'resetConnection' };
+
+export type FaultKind = NonNullable<FaultResponse['kind']>;
+
+export interface FaultRule {
+  id?: string;
+  match?: FaultMatch;
+  /** 0..1, default 1; drawn from a generator seeded by `seed` (default: a hash of the rule id). */
+  probability?: number;
+  seed?: number;
+  /** How many times the rule fires; default unlimited. */
+  times?: number;
+  respond: FaultResponse;
+}
+
+// ---- statistics and the request log ----------------------------------------------------
+
+export interface ServiceStats {
+  requests: number;
+  byStatus: Record<string, number>;
+  /** 429 answers (throttling, random or injected). */
+  throttled: number;
+  injectedFaults: number;
+  /** Items in collection pages, report rows, single entities. */
+  itemsServed: number;
+  /** Directory resource units charged (graph-api.md §6 cost table). */
+  resourceUnits: number;
+}
+
+export interface SimulatorStats {
+  services: Record<ServiceFamily, ServiceStats>;
+  /** By endpoint family, e.g. 'GET /users', 'GET /groups/{id}/members', 'POST /$batch'. */
+  endpoints: Record<string, ServiceStats>;
+  /**
+   * Sums over services (a $batch of n items counts n + 1 here), plus the
+   * number of HTTP requests received and of $batch items among the counted requests.
+   */
+  totals: ServiceStats & { httpRequests: number; batchItems: number };
+  /** ISO time of the last reset. */
+  since: string;
+}
+
+export interface RequestRecord {
+  /** ISO time the request arrived. */
+  time: string;
+  method: string;
+  /** Host header. */
+  host: string;
+  /** Path and query (for batch items: the resolved /{version}/... URL). Secrets never appear. */
+  path: string;
+  status: number;
+  service: ServiceFamily;
+  endpoint: string;
+  tenantId?: string;
+  clientRequestId?: string;
+  /** The Retry-Attempt header graph-client adds on retries. */
+  retryAttempt?: string;
+  hadAuthorization: boolean;
+  batchItem?: boolean;
+  durationMs: number;
+  /** Token requests: the requested scope (never the secret or assertion). */
+  scope?: string;
+  /** Token requests: the client id. */
+  clientId?: string;
+  fault?: FaultKind | 'random429' | 'random503';
+  throttled?: boolean;
+}
