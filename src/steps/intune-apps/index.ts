@@ -1,4 +1,49 @@
 import { IntegrationStep } from '@jupiterone/integration-sdk-core';
 import { IntegrationConfig } from '../../config';
+import {
+  allOf,
+  Entities,
+  IngestionSources,
+  Relationships,
+  Steps,
+} from '../constants';
+import { fetchDetectedApplications } from './detected-applications';
+import { fetchManagedApplications } from './managed-applications';
+import { DEFAULT_INTUNE_APPS_OPTIONS, IntuneAppsOptions } from './options';
 
-export const intuneAppsSteps: IntegrationStep<IntegrationConfig>[] = [];
+export { DEFAULT_INTUNE_APPS_OPTIONS } from './options';
+export type { DetectedAppsStrategy, IntuneAppsOptions } from './options';
+
+/** The intune-apps steps; tests and benchmarks pass other internal options. */
+export function createIntuneAppsSteps(
+  overrides: Partial<IntuneAppsOptions> = {},
+): IntegrationStep<IntegrationConfig>[] {
+  const options: IntuneAppsOptions = {
+    ...DEFAULT_INTUNE_APPS_OPTIONS,
+    ...overrides,
+  };
+  return [
+    {
+      ...Steps.MANAGED_APPS,
+      ingestionSourceId: IngestionSources.INTUNE_APPS,
+      entities: [Entities.MANAGED_APPLICATION],
+      relationships: allOf(Relationships.DEVICE_ASSIGNED_MANAGED_APPLICATION),
+      dependsOn: [Steps.DEVICES.id],
+      executionHandler: (context) => fetchManagedApplications(context, options),
+    },
+    {
+      ...Steps.DETECTED_APPS,
+      ingestionSourceId: IngestionSources.INTUNE_APPS,
+      entities: [Entities.DETECTED_APPLICATION],
+      relationships: [
+        ...allOf(Relationships.DEVICE_INSTALLED_DETECTED_APPLICATION),
+        Relationships.MANAGED_APPLICATION_MANAGES_DETECTED_APPLICATION,
+      ],
+      dependsOn: [Steps.DEVICES.id, Steps.MANAGED_APPS.id],
+      executionHandler: (context) =>
+        fetchDetectedApplications(context, options),
+    },
+  ];
+}
+
+export const intuneAppsSteps = createIntuneAppsSteps();

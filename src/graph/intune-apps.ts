@@ -1,0 +1,364 @@
+/**
+ * Intune applications through Microsoft Graph: the mobile apps Intune
+ * manages, their per-device install status (a report action), and the
+ * applications Intune detected on devices. The only place that knows these
+ * URLs, bodies, `$select`s and API versions; the steps ask for objects.
+ */
+import { GraphClient, GraphRequest } from './client';
+import { GraphApiError, GraphError, isGraphError } from './errors';
+
+/**
+ * A mobileApp as beta lists it: the common properties, plus whatever its
+ * `@odata.type` adds (win32LobApp, iosStoreApp, webApp...).
+ */
+export interface MobileApp {
+  '@odata.type'?: string;
+  id: string;
+  displayName?: string | null;
+  description?: string | null;
+  publisher?: string | null;
+  createdDateTime?: string | null;
+  lastModifiedDateTime?: string | null;
+  isAssigned?: boolean | null;
+  publishingState?: string | null;
+  /** Only on managedApp subtypes: `global` or `lineOfBusiness`. */
+  appAvailability?: string | null;
+  [property: string]: unknown;
+}
+
+/** A detectedApp: one per (name, version, platform) in the tenant's inventory. */
+export interface DetectedApp {
+  id: string;
+  displayName?: string | null;
+  version?: string | null;
+  sizeInByte?: number | null;
+  deviceCount?: number | null;
+  publisher?: string | null;
+  /** Newer beta schema; absent from older captures (then the platform family is `unknown`). */
+  platform?: string | null;
+}
+
+/** One row of getDeviceInstallStatusReport, keyed by column name. */
+export type InstallStatusRow = Record<string, unknown>;
+
+/**
+ * Every mobile app of the tenant, page by page. No `$filter` and no `$top`:
+ * the assigned / line-of-business rule is applied by the caller, because the
+ * server-side cast filter is not documented for every subtype and `$top=999`
+ * made this endpoint answer 500 (graph-api.md §2.3). No `$select` either:
+ * the useful properties depend on each app's `@odata.type`.
+ *
+ * Docs: https://learn.microsoft.com/graph/api/intune-apps-mobileapp-list?view=graph-rest-beta
+ * Permission: DeviceManagementApps.Read.All
+ */
+export function iterateMobileApps(
+  client: GraphClient,
+): AsyncGenerator<MobileApp[]> {
+  return client.iteratePages<MobileApp>({
+    version: 'beta',
+    path: '/deviceAppManagement/mobileApps',
+  });
+}
+
+/** The report columns the integration reads (`*_loc` columns cannot be selected). */
+export const INSTALL_STATUS_COLUMNS = [
+  'DeviceId',
+  'ApplicationId',
+  'UserId',
+  'UserPrincipalName',
+  'Platform',
+  'AppVersion',
+  'InstallState',
+  'InstallStateDetail',
+  'ErrorCode',
+  'HexErrorCode',
+  'AppInstallState',
+  'AppInstallStateDetails',
+  'LastModifiedDateTime',
+] as const;
+
+/** Rows asked for per report page; Graph may send fewer (its maximum is not documented). */
+export const DEFAULT_REPORT_TOP = 1000;
+
+interface ReportPage {
+  TotalRowCount?: unknown;
+  Schema?: { Column?: unknown; PropertyType?: unknown }[];
+  Values?: unknown[][];
+}
+
+export interface ReportWalk {
+  /** What the last page said the report holds. */
+  totalRowCount: number;
+  rowsRead: number;
+  requests: number;
+}
+
+/**
+ * Every row of the device install status report of one mobile app, page by
+ * page: `top`/`skip` in the body, until `skip` reaches `TotalRowCount`.
+ * `skip` advances by the rows actually received, so a server that caps
+ * `top` below what was asked still yields every row. The body is JSON in an
+ * application/octet-stream response (`GraphClient.postReport`); each row is
+ * returned as column name -> value, whatever the column order of `Schema`.
+ *
+ * Docs: https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getdeviceinstallstatusreport?view=graph-rest-beta
+ *       (body parameters and the Schema/Values format: intune-exports.md §3.6)
+ * Permission: DeviceManagementApps.Read.All
+ */
+export async function forEachInstallStatusPage(
+  client: GraphClient,
+  appId: string,
+  onRows: (rows: InstallStatusRow[]) => Promise<void> | void,
+  options: { top?: number } = {},
+): Promise<ReportWalk> {
+  const top = options.top ?? DEFAULT_REPORT_TOP;
+  const request: GraphRequest = {
+    version: 'beta',
+    path: '/deviceManagement/reports/getDeviceInstallStatusReport',
+  };
+  const walk: ReportWalk = { totalRowCount: 0, rowsRead: 0, requests: 0 };
+  for (;;) {
+    const page = await client.postReport<ReportPage>(request, {
+      // An OData string literal: a quote inside is doubled.
+      filter: `(ApplicationId eq '${appId.replace(/'/g, "''")}')`,
+      select: INSTALL_STATUS_COLUMNS,
+      top,
+      skip: walk.rowsRead,
+    });
+    walk.requests++;
+    const rows = readReportPage(page, client.urlOf(request));
+    walk.totalRowCount = rows.totalRowCount;
+    if (rows.rows.length) await onRows(rows.rows);
+    walk.rowsRead += rows.rows.length;
+    // An empty page ends the walk even if TotalRowCount promised more (rows
+    // removed while paging): never ask for the same page again.
+    if (!rows.rows.length || walk.rowsRead >= rows.totalRowCount) return walk;
+  }
+}
+
+/** Schema/Values -> rows; anything else is an error, never "no rows". */
+export function readReportPage(
+  page: ReportPage,
+  url: string,
+): { totalRowCount: number; rows: InstallStatusRow[] } {
+  const malformed = (what: string) =>
+    new GraphApiError(
+      { method: 'POST', url, status: 200, code: 'UnexpectedReportFormat' },
+      `The report ${what}; the install status of this app was not read.`,
+    );
+  if (!page || typeof page !== 'object')
+    throw malformed('body was not a JSON object');
+  const { TotalRowCount: total, Schema: schema, Values: values } = page;
+  if (typeof total !== 'number' || !Number.isInteger(total) || total < 0) {
+    throw malformed('had no TotalRowCount');
+  }
+  if (!Array.isArray(schema) || !Array.isArray(values)) {
+    throw malformed('had no Schema or no Values');
+  }
+  const columns = schema.map((column) => column?.Column);
+  if (columns.some((column) => typeof column !== 'string')) {
+    throw malformed('Schema had a column without a name');
+  }
+  const rows = values.map((value) => {
+    if (!Array.isArray(value) || value.length !== columns.length) {
+      throw malformed('had a row that does not match its Schema');
+    }
+    const row: InstallStatusRow = {};
+    columns.forEach((column, i) => {
+      row[column as string] = value[i];
+    });
+    return row;
+  });
+  return { totalRowCount: total, rows };
+}
+
+// ---- detected applications ---------------------------------------------------------
+
+/** The properties of a detectedApp the integration uses. */
+const DETECTED_APP_SELECT =
+  'id,displayName,version,sizeInByte,deviceCount,publisher,platform';
+
+/** A managed device with its inventory inlined. */
+interface DeviceWithDetectedApps {
+  id?: string;
+  detectedApps?: DetectedApp[];
+}
+
+export interface FanOutOptions {
+  /** Requests (or $batch requests) in flight at once; the service budget caps them too. */
+  concurrency?: number;
+  /** Send 20 requests per `$batch` (each still counts against Intune's limit). */
+  batch?: boolean;
+  /** The parent object (device, detected app) is gone: 404. */
+  onNotFound?: (key: string) => void;
+}
+
+function deviceDetectedAppsRequest(managedDeviceId: string): GraphRequest {
+  return {
+    version: 'beta',
+    path: `/deviceManagement/managedDevices/${encodeURIComponent(
+      managedDeviceId,
+    )}`,
+    query: { $select: 'id', $expand: 'detectedApps' },
+  };
+}
+
+function inventoryOf(
+  client: GraphClient,
+  managedDeviceId: string,
+  device: DeviceWithDetectedApps | undefined,
+): DetectedApp[] {
+  if (!device || !Array.isArray(device.detectedApps)) {
+    throw new GraphApiError(
+      {
+        method: 'GET',
+        url: client.urlOf(deviceDetectedAppsRequest(managedDeviceId)),
+        status: 200,
+        code: 'MissingValue',
+      },
+      'The device came back without its "detectedApps"; its inventory was not read.',
+    );
+  }
+  return device.detectedApps;
+}
+
+/**
+ * Strategy "per device": the inventory of each managed device, inlined with
+ * `$expand=detectedApps` (beta only; not paged; one request per device).
+ * `$select=id` leaves the device's own properties out of the response.
+ * A single entity, not a collection, so this fans out itself instead of
+ * through `GraphClient.forEachCollection`.
+ *
+ * Docs: https://learn.microsoft.com/graph/api/intune-devices-manageddevice-get?view=graph-rest-beta
+ *       (detectedApps navigation: https://learn.microsoft.com/graph/api/resources/intune-devices-manageddevice?view=graph-rest-beta)
+ * Permission: DeviceManagementManagedDevices.Read.All
+ */
+export async function forEachDeviceInventory(
+  client: GraphClient,
+  managedDeviceIds: Iterable<string>,
+  onDevice: (
+    managedDeviceId: string,
+    apps: DetectedApp[],
+  ) => Promise<void> | void,
+  options: FanOutOptions = {},
+): Promise<void> {
+  const source = managedDeviceIds[Symbol.iterator]();
+  const batchSize = options.batch ? 20 : 1;
+  let failed: unknown;
+  const settle = async (
+    id: string,
+    answer: { body?: DeviceWithDetectedApps; error?: GraphError },
+  ) => {
+    if (answer.error) {
+      if (options.onNotFound && isGraphError(answer.error, { status: 404 })) {
+        options.onNotFound(id);
+        return;
+      }
+      throw answer.error;
+    }
+    await onDevice(id, inventoryOf(client, id, answer.body));
+  };
+  const worker = async () => {
+    while (!failed) {
+      const ids: string[] = [];
+      for (let r = source.next(); !r.done; r = source.next()) {
+        ids.push(r.value);
+        if (ids.length >= batchSize) break;
+      }
+      if (!ids.length) return;
+      try {
+        if (ids.length === 1) {
+          let answer: { body?: DeviceWithDetectedApps; error?: GraphError };
+          try {
+            answer = {
+              body: await client.get<DeviceWithDetectedApps>(
+                deviceDetectedAppsRequest(ids[0]),
+              ),
+            };
+          } catch (err) {
+            if (!isGraphError(err)) throw err;
+            answer = { error: err };
+          }
+          await settle(ids[0], answer);
+          continue;
+        }
+        const answers = await client.batchGet<DeviceWithDetectedApps>(
+          ids.map(deviceDetectedAppsRequest),
+        );
+        for (let i = 0; i < ids.length && !failed; i++) {
+          await settle(ids[i], answers[i]);
+        }
+      } catch (err) {
+        failed ??= err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency ?? 16 }, worker));
+  if (failed) throw failed;
+}
+
+/**
+ * Strategy "per app", first half: every detectedApp of the tenant (one per
+ * name, version and platform), page by page.
+ *
+ * Docs: https://learn.microsoft.com/graph/api/intune-devices-detectedapp-list?view=graph-rest-beta
+ * Permission: DeviceManagementManagedDevices.Read.All
+ */
+export function iterateDetectedApps(
+  client: GraphClient,
+): AsyncGenerator<DetectedApp[]> {
+  return client.iteratePages<DetectedApp>({
+    version: 'beta',
+    path: '/deviceManagement/detectedApps',
+    query: { $select: DETECTED_APP_SELECT },
+  });
+}
+
+/**
+ * Strategy "per app", second half: the ids of the managed devices that report
+ * each detected app (one paged collection per app), concurrently within the
+ * shared Intune budget.
+ *
+ * Docs: https://learn.microsoft.com/graph/api/intune-devices-detectedapp-list-manageddevices?view=graph-rest-beta
+ * Permission: DeviceManagementManagedDevices.Read.All
+ */
+export function forEachDetectedAppDevices(
+  client: GraphClient,
+  detectedAppIds: Iterable<string>,
+  onPage: (
+    detectedAppId: string,
+    managedDeviceIds: string[],
+  ) => Promise<void> | void,
+  options: FanOutOptions = {},
+): Promise<void> {
+  const collections = mapIterable(detectedAppIds, (id) => ({
+    key: id,
+    request: {
+      version: 'beta' as const,
+      path: `/deviceManagement/detectedApps/${encodeURIComponent(
+        id,
+      )}/managedDevices`,
+      query: { $select: 'id' },
+    },
+  }));
+  return client.forEachCollection<{ id?: string }>(
+    collections,
+    (id, devices) =>
+      onPage(
+        id,
+        devices
+          .map((device) => device.id)
+          .filter(
+            (deviceId): deviceId is string => typeof deviceId === 'string',
+          ),
+      ),
+    options,
+  );
+}
+
+function* mapIterable<T, U>(
+  items: Iterable<T>,
+  map: (item: T) => U,
+): Iterable<U> {
+  for (const item of items) yield map(item);
+}

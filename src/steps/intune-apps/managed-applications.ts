@@ -1,0 +1,136 @@
+/**
+ * fetch-managed-applications: the apps Intune manages (assigned or
+ * line-of-business), and for each one the devices it is assigned to with
+ * their install state, from the getDeviceInstallStatusReport action.
+ */
+import { Relationship } from '@jupiterone/integration-sdk-core';
+import { graphClientOf, IntegrationStepContext } from '../../config';
+import { isGraphError } from '../../graph/errors';
+import {
+  forEachInstallStatusPage,
+  iterateMobileApps,
+} from '../../graph/intune-apps';
+import { Entities, Steps } from '../constants';
+import { loadDeviceIndex } from '../intune-devices/device-index';
+import { deviceKey } from '../intune-devices/keys';
+import { requireStepPermissions } from '../permissions';
+import { StepProgress } from '../progress';
+import {
+  isManagedApplication,
+  toAssignedRelationship,
+  toManagedApplicationEntity,
+} from './converters';
+import { forEachConcurrently, IntuneAppsOptions } from './options';
+
+export const ManagedAppCounters = {
+  MOBILE_APPS: 'mobileApps',
+  NOT_MANAGED: 'mobileAppsNeitherAssignedNorLineOfBusiness',
+  WITHOUT_ID: 'mobileAppsWithoutId',
+  INSTALL_ROWS: 'installStatusRows',
+  UNKNOWN_DEVICE_ROWS: 'installRowsForUnknownDevices',
+  REPEATED_ROWS: 'installRowsRepeated',
+  REPORT_REQUESTS: 'installReportRequests',
+  APPS_GONE: 'appsGoneBeforeTheirReport',
+} as const;
+
+export async function fetchManagedApplications(
+  context: IntegrationStepContext,
+  options: IntuneAppsOptions,
+): Promise<void> {
+  await requireStepPermissions(context, Steps.MANAGED_APPS.id);
+  const { jobState, logger } = context;
+  const client = graphClientOf(context);
+  const progress = new StepProgress(logger, client, Steps.MANAGED_APPS.name);
+  const devices = await loadDeviceIndex(jobState);
+
+  const appIds: string[] = [];
+  for await (const page of iterateMobileApps(client)) {
+    for (const app of page) {
+      progress.add(ManagedAppCounters.MOBILE_APPS);
+      if (!isManagedApplication(app)) {
+        progress.add(ManagedAppCounters.NOT_MANAGED);
+        continue;
+      }
+      if (typeof app.id !== 'string' || !app.id) {
+        progress.add(ManagedAppCounters.WITHOUT_ID);
+        continue;
+      }
+      if (jobState.hasKey(app.id)) continue;
+      await jobState.addEntity(toManagedApplicationEntity(app));
+      appIds.push(app.id);
+      progress.add(Entities.MANAGED_APPLICATION._type);
+    }
+  }
+
+  await forEachConcurrently(
+    appIds,
+    options.reportConcurrency,
+    async (appId) => {
+      let walk;
+      try {
+        walk = await forEachInstallStatusPage(
+          client,
+          appId,
+          (rows) => {
+            const relationships: Relationship[] = [];
+            const keys = new Set<string>();
+            for (const row of rows) {
+              progress.add(ManagedAppCounters.INSTALL_ROWS);
+              const deviceId =
+                typeof row.DeviceId === 'string' ? row.DeviceId : '';
+              const kind = devices.kindOf(deviceId);
+              if (!kind) {
+                progress.add(ManagedAppCounters.UNKNOWN_DEVICE_ROWS);
+                logger.debug(
+                  { appId, deviceId },
+                  'Install status row for a device that is not a managed device of this collection; skipped',
+                );
+                continue;
+              }
+              const relationship = toAssignedRelationship(
+                kind,
+                deviceKey(deviceId),
+                appId,
+                row,
+              );
+              if (
+                jobState.hasKey(relationship._key) ||
+                keys.has(relationship._key)
+              ) {
+                progress.add(ManagedAppCounters.REPEATED_ROWS);
+                continue;
+              }
+              keys.add(relationship._key);
+              relationships.push(relationship);
+              progress.add(relationship._type);
+            }
+            // Registered with the duplicate-key tracker when called, before any await.
+            return jobState.addRelationships(relationships);
+          },
+          { top: options.reportTop },
+        );
+      } catch (err) {
+        if (isGraphError(err, { status: 404 })) {
+          // Deleted between the list and its report: nothing is assigned any more.
+          progress.add(ManagedAppCounters.APPS_GONE);
+          logger.info(
+            { appId },
+            'Managed application disappeared before its install status was read',
+          );
+          return;
+        }
+        throw err;
+      }
+      progress.add(ManagedAppCounters.REPORT_REQUESTS, walk.requests);
+    },
+  );
+
+  const unknown = progress.count(ManagedAppCounters.UNKNOWN_DEVICE_ROWS);
+  if (unknown) {
+    logger.info(
+      { installRowsForUnknownDevices: unknown },
+      `${unknown} install status rows name devices that are not managed devices of this collection (retired or deleted); no ASSIGNED relationship was made for them.`,
+    );
+  }
+  progress.done({ devicesInIndex: devices.size });
+}

@@ -1,0 +1,62 @@
+/**
+ * Internal knobs of the intune-apps steps (not instance configuration): the
+ * detected-apps read strategy and the fan-out sizes. Tests and benchmarks
+ * build the steps with other values through `createIntuneAppsSteps`.
+ */
+
+/**
+ * How detected apps are read (docs/applications.md, "Reading detected apps"):
+ * - `perDevice`: `managedDevices/{id}?$expand=detectedApps`, one request per device;
+ * - `perApp`: `detectedApps`, then `detectedApps/{id}/managedDevices` per detected app (per version);
+ * - `auto`: list `detectedApps` first, then take whichever of the two needs
+ *   fewer requests for this tenant (the listing's `deviceCount`s tell).
+ */
+export type DetectedAppsStrategy = 'perDevice' | 'perApp' | 'auto';
+
+export interface IntuneAppsOptions {
+  detectedAppsStrategy: DetectedAppsStrategy;
+  /** Send the N+1 requests 20 to a `$batch`. */
+  batch: boolean;
+  /** Requests (or batches) in flight for the detected-apps fan-out. */
+  concurrency: number;
+  /** Rows asked for per install-status report page. */
+  reportTop?: number;
+  /** Apps whose install-status report is read at once. */
+  reportConcurrency: number;
+}
+
+export const DEFAULT_INTUNE_APPS_OPTIONS: IntuneAppsOptions = {
+  detectedAppsStrategy: 'auto',
+  batch: true,
+  concurrency: 8,
+  reportTop: undefined,
+  reportConcurrency: 8,
+};
+
+/**
+ * Runs `task` for every item, at most `concurrency` at once; the first
+ * failure stops handing out items and is thrown once the running ones end.
+ */
+export async function forEachConcurrently<T>(
+  items: Iterable<T>,
+  concurrency: number,
+  task: (item: T) => Promise<void>,
+): Promise<void> {
+  const source = items[Symbol.iterator]();
+  let failed: { error: unknown } | undefined;
+  const worker = async () => {
+    for (
+      let next = source.next();
+      !next.done && !failed;
+      next = source.next()
+    ) {
+      try {
+        await task(next.value);
+      } catch (error) {
+        failed ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
+  if (failed) throw failed.error;
+}
