@@ -12,7 +12,7 @@ import { readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { ingestionConfig } from '../src/ingestionConfig';
 import { integrationSteps } from '../src/steps';
-import { Steps } from '../src/steps/constants';
+import { DATA_MODEL_NOTES, Steps } from '../src/steps/constants';
 import {
   OPTIONAL_STEP_PERMISSIONS,
   REQUIRED_STEP_PERMISSIONS,
@@ -80,6 +80,10 @@ function permissionsBlock(): string {
       .filter((s) => s.ingestionSourceId === id)
       .map((s) => s.name);
     lines.push(`| \`${id}\` | ${source.title} | ${steps.join(', ')} |`);
+  }
+  lines.push('', '## Additions to the data model', '');
+  for (const { about, note } of DATA_MODEL_NOTES) {
+    lines.push(`- **${about}**: ${note}`);
   }
   lines.push('', END);
   return lines.join('\n');

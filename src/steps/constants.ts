@@ -65,7 +65,7 @@ export const DEVICE_KINDS = [
   'server',
   'smartphone',
 ] as const;
-export type DeviceKind = typeof DEVICE_KINDS[number];
+export type DeviceKind = (typeof DEVICE_KINDS)[number];
 
 function entity(
   resourceName: string,
@@ -236,7 +236,12 @@ export const MappedRelationships = {
   ),
   /** The enrolled user of a device, when that user is not in this collection. */
   USER_HAS_DEVICE: perDeviceKind((device) =>
-    mappedRelationship(device, HAS, Entities.USER, RelationshipDirection.REVERSE),
+    mappedRelationship(
+      device,
+      HAS,
+      Entities.USER,
+      RelationshipDirection.REVERSE,
+    ),
   ),
   /** A logged-on user of a device, when that user is not in this collection. */
   USER_USES_DEVICE: perDeviceKind((device) =>
@@ -256,3 +261,30 @@ export function allOf<T>(entry: T | Record<DeviceKind, T>): T[] {
   }
   return [entry as T];
 }
+
+/**
+ * What the integration adds to the specification's data model, and why.
+ * `npm run document` renders these notes into jupiterone.md.
+ */
+export const DATA_MODEL_NOTES: { about: string; note: string }[] = [
+  {
+    about: '`azure_user` USES device (all seven device kinds)',
+    note: "Beyond the specification table. One relationship per distinct user in the managed device's `usersLoggedOn`, next to HAS for the enrolled user (`userId`): shared and kiosk devices have users who are not their primary user.",
+  },
+  {
+    about: '`intune_managed_application` MANAGES `intune_detected_application`',
+    note: "Beyond the specification table. A managed app and a detected app are the same application when their display names are equal once trimmed, lower-cased and with runs of white space collapsed, and their platform families are equal. The managed app's family comes from its `@odata.type` (win32LobApp, windowsMobileMSI, winGetApp, windowsMicrosoftEdgeApp, officeSuiteApp, windowsStoreApp, windowsUniversalAppX, microsoftStoreForBusinessApp, windowsAppX, windowsWebApp: windows; ios*: ios; macOS*: macOS; android*, managedAndroid*: android; anything else, such as webApp, has no family and manages nothing); the detected app's from its `platform`, every android* value folded to android. No fuzzy matching: a false MANAGES would hide unmanaged software.",
+  },
+  {
+    about: '`intune_detected_application`',
+    note: 'One entity per application identity (platform family and normalised name), whatever its versions; the installed version is on each INSTALLED relationship, one per device and version, which is what vulnerability matching needs. The key is a hash of the identity, the same in every run.',
+  },
+  {
+    about: '`intune_noncompliance_finding`',
+    note: 'One per device and policy whose device status is nonCompliant, error or conflict; compliant, notApplicable, notAssigned, unknown and remediated (Intune fixed it itself) make none. Key `intune_noncompliance_finding:{policyId}:{managedDeviceId}`, stable across runs. Severity: a compliance policy or a protection configuration (endpoint protection, Defender, identity protection, BitLocker, firewall, update rings) that is nonCompliant is high (7); their error and conflict are medium (5); any other configuration is medium (5) when nonCompliant and low (3) on error or conflict. See docs/compliance.md.',
+  },
+  {
+    about: 'Mapped relationships',
+    note: 'A group member, enrolled user or logged-on user that this collection did not produce as an entity (deleted between two Graph calls, or its step not run) is kept as a mapped relationship to the `azure_user` / `azure_user_group` with that `_key` (the directory object id), never dropped.',
+  },
+];
