@@ -35,13 +35,15 @@ export function generateTenant(profile: TenantProfile): TenantData {
   let truth: GroundTruth | undefined;
   // A server pages these lists with repeated calls; rebuilding a 5,000-status list
   // per page would cost ~0.1 s each time. Cached arrays are shared: read-only.
-  const statusesOf = memoise(16, (key: string) => {
+  // 64 lists: clients walk up to ~32 policies at once (16 per step, two steps);
+  // a smaller cache thrashes and makes the simulator the bottleneck.
+  const statusesOf = memoise(64, (key: string) => {
     const [source, policyId] = key.split('|');
     return (
       source === 'compliance' ? compliance : configurations
     ).deviceStatuses(policyId);
   });
-  const rowsOf = memoise(16, (appId: string) => mobileApps.installRows(appId));
+  const rowsOf = memoise(64, (appId: string) => mobileApps.installRows(appId));
 
   return {
     tenantId: profile.tenantId,
