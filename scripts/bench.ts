@@ -173,6 +173,19 @@ function runCollector(
   });
 }
 
+/** CPU seconds a process has used so far (Linux /proc; undefined elsewhere). */
+async function cpuSecondsOf(pid: number | undefined): Promise<number | undefined> {
+  if (!pid) return undefined;
+  try {
+    const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100/s).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
 async function main() {
   const options = parseOptions(process.argv.slice(2));
   const secret = randomBytes(24).toString('base64url');
@@ -204,6 +217,8 @@ async function main() {
       .split('\n')
       .map((line) => JSON.parse(line));
     const peakRssMb = Math.max(...rss.map((r) => r.maxRssKb)) / 1024;
+    const collectorCpuSeconds = rss.reduce((sum, r) => sum + (r.cpuSeconds ?? 0), 0);
+    const simulatorCpuSeconds = await cpuSecondsOf(simulator.child.pid);
     const sum = (r: Record<string, number>) =>
       Object.values(r).reduce((a, b) => a + b, 0);
 
@@ -228,6 +243,10 @@ async function main() {
         minimum.seconds > 0 ? +(wallMs / 1000 / minimum.seconds).toFixed(2) : null,
       minimum,
       peakRssMb: Math.round(peakRssMb),
+      cpuSeconds: {
+        collector: +collectorCpuSeconds.toFixed(1),
+        simulator: simulatorCpuSeconds,
+      },
       steps: summary.integrationStepResults.map(
         (s: { id: string; status: string }) => `${s.id}: ${s.status}`,
       ),
@@ -264,6 +283,7 @@ async function main() {
     await fs.writeFile(out, `${JSON.stringify(result, null, 2)}\n`);
 
     console.log(`\nwall ${result.wallSeconds.toFixed(1)} s; throttle-bound minimum ${minimum.seconds.toFixed(1)} s (${minimum.bindingService}); ratio ${result.wallOverMinimum ?? 'n/a'}`);
+    console.log(`CPU: collector ${result.cpuSeconds.collector} s, simulator ${result.cpuSeconds.simulator ?? '?'} s (since it started)`);
     console.log(`peak RSS ${result.peakRssMb} MiB; Graph requests ${result.graphRequests.counted} (${result.graphRequests.http} HTTP, ${result.graphRequests.batchItems} in $batch), 429s ${result.graphRequests.throttled429}`);
     console.log(`entities ${result.graph.entities}, relationships ${result.graph.relationships} + ${result.graph.mappedRelationships} mapped; equals ground truth: ${comparison.matches}`);
     for (const line of result.graph.differences) console.log(`  ${line}`);

@@ -1,6 +1,6 @@
 // Loaded with NODE_OPTIONS=--require into the collecting process (and any
 // node process it starts): at exit, appends that process's peak resident set
-// size to the file named by BENCH_RSS_FILE.
+// size and CPU time to the file named by BENCH_RSS_FILE.
 'use strict';
 const fs = require('fs');
 
@@ -11,6 +11,10 @@ if (file) {
       pid: process.pid,
       argv: process.argv.slice(1, 3),
       maxRssKb: process.resourceUsage().maxRSS,
+      cpuSeconds: (() => {
+        const { user, system } = process.cpuUsage();
+        return (user + system) / 1e6;
+      })(),
     });
     fs.appendFileSync(file, `${line}\n`);
   });
