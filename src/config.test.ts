@@ -1,4 +1,6 @@
-import { findConfigProblems, assertValidConfig } from './config';
+import { loadConfigFromEnvironmentVariables } from '@jupiterone/integration-sdk-runtime';
+import { asSingleLine, encryptedPem, makeCertificate } from '../test/support/certificates';
+import { findConfigProblems, assertValidConfig, instanceConfigFields } from './config';
 
 const valid = {
   clientId: '11111111-2222-3333-4444-555555555555',
@@ -52,5 +54,74 @@ describe('findConfigProblems', () => {
     const secret = 'S3cr3t~value.with.dots';
     const problems = findConfigProblems({ clientSecret: secret, tenant: 'x' });
     expect(problems.join(' ')).not.toContain(secret);
+  });
+
+  test('names both credentials when neither is set', () => {
+    expect(() => assertValidConfig({ clientId: valid.clientId, tenant: valid.tenant })).toThrow(
+      new Error(
+        'Invalid Microsoft 365 configuration: ' +
+          "clientSecret is missing: set it to the Value of a client secret from the app registration's Certificates & secrets (env CLIENT_SECRET). " +
+          'For certificate authentication set clientCertificate instead of clientSecret: a PEM holding the certificate and its private key (env CLIENT_CERTIFICATE).',
+      ),
+    );
+  });
+});
+
+describe('certificate fields', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+
+  test('are masked where secret, and optional', () => {
+    expect(instanceConfigFields.clientCertificate).toEqual({ type: 'string', mask: true, optional: true });
+    expect(instanceConfigFields.clientCertificatePassword).toEqual({
+      type: 'string',
+      mask: true,
+      optional: true,
+    });
+    expect(instanceConfigFields.sendCertificateChain).toEqual({ type: 'boolean', optional: true });
+  });
+
+  test('load from CLIENT_CERTIFICATE (single line, literal \\n), CLIENT_CERTIFICATE_PASSWORD and SEND_CERTIFICATE_CHAIN', () => {
+    const cert = makeCertificate();
+    const password = 'env password';
+    process.env.CLIENT_ID = valid.clientId;
+    process.env.TENANT = valid.tenant;
+    const singleLine = asSingleLine(encryptedPem(cert, password));
+    expect(singleLine).not.toContain('\n');
+    process.env.CLIENT_CERTIFICATE = singleLine;
+    process.env.CLIENT_CERTIFICATE_PASSWORD = password;
+    process.env.SEND_CERTIFICATE_CHAIN = 'true';
+    // Set (empty) so that a developer's .env, which dotenv reads, cannot add them.
+    for (const name of ['CLIENT_SECRET', 'CLOUD', 'AUTHORITY_HOST', 'GRAPH_ENDPOINT']) {
+      process.env[name] = '';
+    }
+    const config = loadConfigFromEnvironmentVariables(instanceConfigFields);
+    expect(config).toMatchObject({
+      clientId: valid.clientId,
+      tenant: valid.tenant,
+      clientCertificate: singleLine,
+      clientCertificatePassword: password,
+      sendCertificateChain: true,
+    });
+    expect(findConfigProblems(config)).toEqual([]);
+  });
+
+  test('never echo the certificate or its password', () => {
+    const cert = makeCertificate();
+    const pem = encryptedPem(cert, 'Zq7-pw-unique');
+    const problems = findConfigProblems({
+      ...valid,
+      clientCertificate: pem,
+      clientCertificatePassword: 'Wr0ng-Xy',
+    }).join(' ');
+    expect(problems).toContain('clientSecret and clientCertificate are both set');
+    expect(problems).toContain('clientCertificatePassword does not decrypt the private key');
+    for (const line of pem.split('\n').filter((l) => l.length === 64)) {
+      expect(problems).not.toContain(line);
+    }
+    expect(problems).not.toContain('Zq7-pw-unique');
+    expect(problems).not.toContain('Wr0ng-Xy');
   });
 });

@@ -2,7 +2,6 @@
  * Instance configuration: the fields a JupiterOne user fills in, their
  * validation, and the one Graph client every step of an execution shares.
  */
-import { ClientSecretCredential } from '@azure/identity';
 import {
   IntegrationExecutionConfig,
   IntegrationExecutionContext,
@@ -16,6 +15,7 @@ import {
 } from '@jupiterone/integration-sdk-core';
 import { CLOUD_NAMES, resolveCloudSettings } from './graph/clouds';
 import { GraphClient, GraphClientOptions } from './graph/client';
+import { createCredential, findCredentialProblems } from './graph/credentials';
 import {
   describeMissing,
   isGranted,
@@ -28,8 +28,22 @@ import { STEP_PERMISSIONS } from './steps/permissions';
 export interface IntegrationConfig extends IntegrationInstanceConfig {
   /** Application (client) ID of the app registration. */
   clientId: string;
-  /** Client secret value of the app registration. */
+  /**
+   * Client secret value of the app registration. Empty or absent when
+   * clientCertificate is used: exactly one of the two is set. (Typed as a
+   * string for the many callers that build secret configs.)
+   */
   clientSecret: string;
+  /**
+   * PEM with the certificate registered on the app registration, followed by
+   * its private key; the alternative to clientSecret. Literal `\n` sequences
+   * (a PEM kept in a single-line variable) are read as line breaks.
+   */
+  clientCertificate?: string;
+  /** Password of the private key in clientCertificate, when it is encrypted. */
+  clientCertificatePassword?: string;
+  /** Send the certificate chain (x5c) in the assertion, for subject name + issuer authentication. */
+  sendCertificateChain?: boolean;
   /** Directory (tenant) ID, or a verified domain of the tenant. */
   tenant: string;
   /** global (default), usgov (GCC High), usgovdod (DoD) or china. */
@@ -43,13 +57,17 @@ export interface IntegrationConfig extends IntegrationInstanceConfig {
 /**
  * Every field is optional to the SDK so that validateInvocation, not the
  * config loader, checks them: it names every problem in one message.
- * Environment variables: CLIENT_ID, CLIENT_SECRET, TENANT, CLOUD,
+ * Environment variables: CLIENT_ID, CLIENT_SECRET, CLIENT_CERTIFICATE,
+ * CLIENT_CERTIFICATE_PASSWORD, SEND_CERTIFICATE_CHAIN, TENANT, CLOUD,
  * AUTHORITY_HOST, GRAPH_ENDPOINT.
  */
 export const instanceConfigFields: IntegrationInstanceConfigFieldMap<IntegrationConfig> =
   {
     clientId: { type: 'string', optional: true },
     clientSecret: { type: 'string', mask: true, optional: true },
+    clientCertificate: { type: 'string', mask: true, optional: true },
+    clientCertificatePassword: { type: 'string', mask: true, optional: true },
+    sendCertificateChain: { type: 'boolean', optional: true },
     tenant: { type: 'string', optional: true },
     cloud: { type: 'string', optional: true },
     authorityHost: { type: 'string', optional: true },
@@ -73,7 +91,7 @@ export function findConfigProblems(config: Partial<IntegrationConfig>): string[]
       'clientId is not a GUID: use the Application (client) ID shown on the app registration overview, not its name or object ID.',
     );
   }
-  if (!config.clientSecret) {
+  if (!config.clientSecret && !config.clientCertificate) {
     problems.push(
       "clientSecret is missing: set it to the Value of a client secret from the app registration's Certificates & secrets (env CLIENT_SECRET).",
     );
@@ -107,6 +125,8 @@ export function findConfigProblems(config: Partial<IntegrationConfig>): string[]
       );
     }
   }
+  // clientCertificate, its password and sendCertificateChain; both or neither credential.
+  problems.push(...findCredentialProblems(config));
   return problems;
 }
 
@@ -133,15 +153,7 @@ export function createGraphClient(
   options: Partial<GraphClientOptions> = {},
 ): GraphClient {
   const cloud = resolveCloudSettings(config);
-  const credential = new ClientSecretCredential(
-    config.tenant.trim(),
-    config.clientId.trim(),
-    config.clientSecret,
-    {
-      authorityHost: cloud.authorityHost,
-      disableInstanceDiscovery: cloud.disableInstanceDiscovery,
-    },
-  );
+  const credential = createCredential(config, cloud);
   return new GraphClient({
     credential,
     cloud,

@@ -191,7 +191,10 @@ function errorName(err: unknown): string | undefined {
 
 function tokenStatus(aadsts: string | undefined): number {
   if (!aadsts) return -1;
-  return ['7000215', '7000222', '700027'].includes(aadsts) ? 401 : 400;
+  // invalid_client answers; the status of 700021/700023/700024 is UNCONFIRMED (401 assumed, like 700027).
+  return ['7000215', '7000222', '700027', '700024', '700023', '700021'].includes(aadsts)
+    ? 401
+    : 400;
 }
 
 function tokenHint(
@@ -208,8 +211,22 @@ function tokenHint(
       return `The client secret is not valid for application ${auth.clientId}. Set clientSecret to the secret's Value (not its Secret ID) from Certificates & secrets of the app registration.`;
     case '7000222':
       return `The client secret of application ${auth.clientId} has expired. Create a new client secret in Certificates & secrets of the app registration and update clientSecret.`;
-    case '700027':
-      return `The certificate is not registered on application ${auth.clientId}. Upload the certificate's public part in Certificates & secrets of the app registration, or set clientCertificate to the certificate that is registered.`;
+    case '700027': {
+      // "... Thumbprint of key used by client: '<hex>' ..." (real 700027 text); public, not key material.
+      const thumbprint = /Thumbprint of key used by client: '([0-9A-Fa-f]+)'/.exec(text)?.[1];
+      const label = thumbprint?.length === 64 ? 'SHA-256 thumbprint' : 'thumbprint';
+      return `The certificate in clientCertificate${
+        thumbprint ? ` (${label} ${thumbprint.toUpperCase()})` : ''
+      } is not registered on application ${auth.clientId}, or the assertion signed with it did not verify. Upload the certificate's public part (.cer or .pem, without the key) to Certificates & secrets of the app registration, or set clientCertificate to a certificate registered there; the app registration must be in the cloud named by the cloud setting.`;
+    }
+    case '700024':
+      return 'The client assertion signed with the certificate was outside its valid time range. Check that the clock of this machine is correct: the assertion is valid for 10 minutes from the moment it is made.';
+    case '700023':
+      return 'The audience of the client assertion is not the token endpoint Microsoft Entra ID expected. Check that the cloud setting (and authorityHost, if set) names the cloud the tenant lives in.';
+    case '700021':
+      return `The client assertion names another application than clientId ${auth.clientId}. Set clientId to the Application (client) ID of the app registration that holds the certificate.`;
+    case '50027':
+      return 'Microsoft Entra ID could not read the client assertion made with the certificate. Check that clientCertificate holds the complete, unchanged PEM of an RSA certificate and its private key.';
     case '7000112':
       return `Application ${auth.clientId} is disabled in tenant "${auth.tenant}". Enable its enterprise application (service principal) in the tenant.`;
     case '1002012':

@@ -1,6 +1,7 @@
 import { createMockExecutionContext } from '@jupiterone/integration-sdk-testing';
 import { randomBytes } from 'crypto';
 import { IntegrationConfig, validateInvocation } from '../../src/config';
+import { makeCertificate } from '../support/certificates';
 import { captureLogger, LogRecord, runCollection } from '../support/collect';
 import { startTestTenant, TestTenant } from '../support/tenant';
 
@@ -26,6 +27,25 @@ describe('validateInvocation against the simulator', () => {
     await expect(
       validate({ ...t.config, tenant: t.tenant.domains[0] }),
     ).resolves.toBeUndefined();
+  });
+
+  test('succeeds with a certificate registered on the app instead of the secret', async () => {
+    const cert = makeCertificate();
+    t.simulator.addApplication({
+      clientId: t.config.clientId,
+      displayName: 'JupiterOne Microsoft 365 (test)',
+      secrets: [{ value: t.config.clientSecret }],
+      certificates: [cert.certPem],
+    });
+    t.simulator.resetStats();
+    await expect(
+      validate({ ...t.config, clientSecret: '', clientCertificate: cert.pem }),
+    ).resolves.toBeUndefined();
+    expect(t.simulator.requests.map((r) => `${r.endpoint} ${r.status}`)).toEqual([
+      'GET /{tenant}/v2.0/.well-known/openid-configuration 200',
+      'POST /{tenant}/oauth2/v2.0/token 200',
+      'GET /organization 200',
+    ]);
   });
 
   test('unknown tenant (AADSTS90002)', async () => {
@@ -136,6 +156,15 @@ describe('validateInvocation with missing permissions', () => {
     });
     expect(result.error?.message).toBe(
       'Invalid Microsoft 365 configuration: clientId is missing: set it to the Application (client) ID of the app registration (env CLIENT_ID). tenant is missing: set it to the Directory (tenant) ID or a verified domain such as contoso.onmicrosoft.com (env TENANT).',
+    );
+    expect(t.simulator.requests).toHaveLength(0);
+  });
+
+  test('a collection with neither a secret nor a certificate fails before any request, naming both', async () => {
+    t = await startTestTenant('tiny');
+    const result = await runCollection({ ...t.config, clientSecret: '' });
+    expect(result.error?.message).toBe(
+      "Invalid Microsoft 365 configuration: clientSecret is missing: set it to the Value of a client secret from the app registration's Certificates & secrets (env CLIENT_SECRET). For certificate authentication set clientCertificate instead of clientSecret: a PEM holding the certificate and its private key (env CLIENT_CERTIFICATE).",
     );
     expect(t.simulator.requests).toHaveLength(0);
   });

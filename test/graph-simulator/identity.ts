@@ -11,7 +11,12 @@ import {
   sleep,
 } from './exchange';
 import { defaultErrorFor, isErrorFault, retryAfterFor } from './faults';
-import { AccessTokenClaims } from './jwt';
+import {
+  AccessTokenClaims,
+  AssertionFailure,
+  checkClientAssertion,
+  CLIENT_ASSERTION_TYPE,
+} from './jwt';
 import { SimulatorState } from './state';
 import { SimulatedApplication, TenantData } from './tenant/model';
 import { ErrorFaultResponse } from './types';
@@ -376,15 +381,25 @@ export class IdentityService {
         `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
       );
     }
-    this.authenticateClient(application, form, basic?.secret);
+    this.authenticateClient(application, form, basic?.secret, {
+      host: request.host,
+      tenantSegment,
+      tenant,
+    });
     return this.mintToken(tenant, application, audience);
   }
 
-  /** Secret or assertion. Certificate assertions (client_assertion) are not simulated yet. */
+  /**
+   * Secret (client_secret_post or _basic) or certificate (private_key_jwt:
+   * client_assertion_type + client_assertion, verified by checkClientAssertion
+   * against the certificates registered on the app). The assertion is never
+   * logged, recorded or echoed.
+   */
   private authenticateClient(
     application: SimulatedApplication,
     form: URLSearchParams,
-    basicSecret?: string,
+    basicSecret: string | undefined,
+    endpoint: { host: string; tenantSegment: string; tenant: TenantData },
   ): void {
     const secret = form.get('client_secret') ?? basicSecret;
     const assertion = form.get('client_assertion');
@@ -411,13 +426,24 @@ export class IdentityService {
       return;
     }
     if (assertion) {
-      // Placeholder for certificate credentials: verify the JWT against application.certificates here.
-      throw new AadError(
-        401,
-        'invalid_client',
-        700027,
-        'Client assertion failed signature validation.',
-      );
+      if (form.get('client_assertion_type') !== CLIENT_ASSERTION_TYPE) {
+        // UNCONFIRMED: Entra's answer to a missing or other assertion type; the missing-parameter form is used.
+        throw new AadError(
+          400,
+          'invalid_request',
+          900144,
+          "The request body must contain the following parameter: 'client_assertion_type'.",
+        );
+      }
+      const now = Math.floor(Date.now() / 1000);
+      const check = checkClientAssertion(assertion, {
+        clientId: application.clientId,
+        audiences: tokenEndpointAudiences(endpoint),
+        certificates: application.certificates ?? [],
+        now,
+      });
+      if (!check.ok) throw assertionError(check, application, now);
+      return;
     }
     throw new AadError(
       401,
@@ -559,4 +585,114 @@ function deterministicGuid(name: string): string {
     13,
     16,
   )}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+const CERTIFICATE_DOCS =
+  'Review the documentation at https://learn.microsoft.com/entra/identity-platform/certificate-credentials .';
+
+/**
+ * The `aud` values accepted for an assertion posted to this token endpoint:
+ * the endpoint itself (v2.0, and the v1 form) on the host that received it,
+ * named by the tenant segment of the request, the tenant id or a verified
+ * domain. An assertion made for another cloud's login host fails (700023).
+ */
+function tokenEndpointAudiences(endpoint: {
+  host: string;
+  tenantSegment: string;
+  tenant: TenantData;
+}): string[] {
+  const names = [
+    endpoint.tenantSegment,
+    endpoint.tenant.tenantId,
+    ...endpoint.tenant.domains,
+  ];
+  return names.flatMap((name) => [
+    `https://${endpoint.host}/${name}/oauth2/v2.0/token`,
+    `https://${endpoint.host}/${name}/oauth2/token`,
+  ]);
+}
+
+/**
+ * Entra's answers to a bad assertion. Texts of 700027 (both forms), 700024,
+ * 700023 and 700021 are quoted from real responses (AzureAD MSAL issues
+ * 2021-2026; azure-dev-docs "Troubleshooting service principal
+ * authentication"); the 401 status of all but 700027 and the whole 50027 and
+ * expired-key answers are UNCONFIRMED.
+ */
+function assertionError(
+  failure: AssertionFailure,
+  application: SimulatedApplication,
+  now: number,
+): AadError {
+  switch (failure.kind) {
+    case 'keyNotFound':
+      return new AadError(
+        401,
+        'invalid_client',
+        700027,
+        `The certificate with identifier used to sign the client assertion is not registered on application. [Reason - The key was not found., Thumbprint of key used by client: '${
+          failure.thumbprint
+        }', Please visit the Azure Portal, Graph Explorer or directly use MS Graph to see configured keys for app Id '${
+          application.clientId
+        }'. Review the documentation at https://docs.microsoft.com/en-us/graph/deployments to determine the corresponding service endpoint and https://docs.microsoft.com/en-us/graph/api/application-get?view=graph-rest-1.0&tabs=http to build a query request URL, such as 'https://graph.microsoft.com/beta/applications/${deterministicGuid(
+          `application|${application.clientId}`,
+        )}']`,
+      );
+    case 'keyExpired':
+      return new AadError(
+        401,
+        'invalid_client',
+        700027,
+        `Client assertion failed signature validation. [Reason - The key used is expired., Thumbprint of key used by client: '${
+          failure.thumbprint
+        }', Found key 'Start=${failure.notBefore.toISOString()}, End=${failure.notAfter.toISOString()}']`,
+      );
+    case 'signature':
+      return new AadError(
+        401,
+        'invalid_client',
+        700027,
+        'Client assertion failed signature validation.',
+      );
+    case 'clientId':
+      return new AadError(
+        401,
+        'invalid_client',
+        700021,
+        `Client assertion application identifier doesn't match 'client_id' parameter. ${CERTIFICATE_DOCS}`,
+      );
+    case 'audience':
+      return new AadError(
+        401,
+        'invalid_client',
+        700023,
+        `Client assertion audience claim does not match Realm issuer. ${CERTIFICATE_DOCS}`,
+      );
+    case 'lifetime':
+      return new AadError(
+        401,
+        'invalid_client',
+        700024,
+        `Client assertion is not within its valid time range. Current time: ${aadPreciseTime(
+          now,
+        )}, assertion valid from ${aadPreciseTime(
+          failure.notBefore ?? 0,
+        )}, expiry time of assertion ${aadPreciseTime(
+          failure.expires ?? 0,
+        )}. ${CERTIFICATE_DOCS}`,
+      );
+    case 'malformed':
+    default:
+      return new AadError(
+        400,
+        'invalid_request',
+        50027,
+        'JWT token is invalid or malformed.',
+      );
+  }
+}
+
+/** "2024-10-02T22:05:03.6755165Z": the 7-digit fractions of Entra's 700024 text. */
+function aadPreciseTime(seconds: number): string {
+  return `${new Date(seconds * 1000).toISOString().slice(0, 19)}.0000000Z`;
 }
