@@ -10,6 +10,8 @@ describe('resolveCloudSettings', () => {
     expect(resolveCloudSettings({ cloud })).toEqual({
       cloud,
       authorityHost: login,
+      tokenHost:
+        cloud === 'china' ? 'https://login.partner.microsoftonline.cn' : login,
       graphEndpoint: graph,
       scope: `${graph}/.default`,
       disableInstanceDiscovery: false,
@@ -31,6 +33,7 @@ describe('resolveCloudSettings', () => {
     ).toEqual({
       cloud: 'usgov',
       authorityHost: 'https://localhost:8443',
+      tokenHost: 'https://localhost:8443',
       graphEndpoint: 'https://localhost:8443',
       scope: 'https://graph.microsoft.us/.default',
       disableInstanceDiscovery: true,

@@ -56,6 +56,12 @@ export interface CloudSettings {
   cloud: CloudName;
   /** https origin of the Entra ID login service. */
   authorityHost: string;
+  /**
+   * Where the token requests really go: MSAL swaps China's
+   * login.chinacloudapi.cn for its preferred login.partner.microsoftonline.cn
+   * (graph-api.md §8). Used to name the endpoint in error messages.
+   */
+  tokenHost: string;
   /** https origin of Microsoft Graph, without version. */
   graphEndpoint: string;
   /** The `.default` scope of the cloud's Graph resource. */
@@ -79,6 +85,10 @@ export function resolveCloudSettings(options: {
   return {
     cloud,
     authorityHost,
+    tokenHost:
+      authorityHost === CLOUDS.china.authorityHost
+        ? 'https://login.partner.microsoftonline.cn'
+        : authorityHost,
     graphEndpoint,
     // The token audience is the cloud's Graph resource even when requests are
     // routed elsewhere (a proxy or the simulator): that is what Graph checks.

@@ -37,6 +37,10 @@ export const Steps = {
     id: 'fetch-detected-applications',
     name: 'Fetch Intune Detected Applications',
   },
+  APPLICATION_MANAGES: {
+    id: 'build-managed-detected-application-relationships',
+    name: 'Build Managed and Detected Application Relationships',
+  },
   COMPLIANCE_POLICIES: {
     id: 'fetch-compliance-policies',
     name: 'Fetch Intune Compliance Policies and Findings',

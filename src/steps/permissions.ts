@@ -26,6 +26,7 @@ export const REQUIRED_STEP_PERMISSIONS: Record<StepId, PermissionRequirement[]> 
   [Steps.USER_DEVICES.id]: [],
   [Steps.MANAGED_APPS.id]: [Permissions.APPS],
   [Steps.DETECTED_APPS.id]: [Permissions.MANAGED_DEVICES],
+  [Steps.APPLICATION_MANAGES.id]: [],
   [Steps.COMPLIANCE_POLICIES.id]: [Permissions.CONFIGURATION],
   [Steps.DEVICE_CONFIGURATIONS.id]: [Permissions.CONFIGURATION],
 };
@@ -64,6 +65,8 @@ export async function requireStepPermissions(
   context: IntegrationStepContext,
   stepId: StepId,
 ): Promise<void> {
+  // A step that needs nothing from Graph never waits for a token here.
+  if (!REQUIRED_STEP_PERMISSIONS[stepId].length) return;
   const roles = await graphClientOf(context).grantedRoles();
   if (!roles) return;
   const missing = REQUIRED_STEP_PERMISSIONS[stepId].filter(

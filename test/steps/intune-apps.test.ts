@@ -79,7 +79,11 @@ function appsCounts(result: CollectionResult) {
 
 /** The integration with other intune-apps options. */
 function stepsWith(options: Partial<IntuneAppsOptions>) {
-  const apps = new Set<string>([Steps.MANAGED_APPS.id, Steps.DETECTED_APPS.id]);
+  const apps = new Set<string>([
+    Steps.MANAGED_APPS.id,
+    Steps.DETECTED_APPS.id,
+    Steps.APPLICATION_MANAGES.id,
+  ]);
   return [
     ...integrationSteps.filter((s) => !apps.has(s.id)),
     ...createIntuneAppsSteps(options),
@@ -660,10 +664,10 @@ describe(`without ${APPS_PERMISSION}`, () => {
     tenant: TestTenant,
   ) {
     expect(result.stepStatus(Steps.MANAGED_APPS.id)).toBe('failure');
-    // it depends on the failed step (for MANAGES) but reads with another permission
-    expect(result.stepStatus(Steps.DETECTED_APPS.id)).toBe(
-      'partial_success_due_to_dependency_failure',
-    );
+    // The detected-app inventory does not depend on managed apps; MANAGES
+    // cannot be built without them and fails, keeping the previous data.
+    expect(result.stepStatus(Steps.DETECTED_APPS.id)).toBe('success');
+    expect(result.stepStatus(Steps.APPLICATION_MANAGES.id)).toBe('failure');
     for (const step of [
       Steps.ACCOUNT,
       Steps.USERS,
@@ -677,11 +681,11 @@ describe(`without ${APPS_PERMISSION}`, () => {
     for (const type of [
       MANAGED,
       ...assignedTypes,
-      DETECTED,
-      ...installedTypes,
+      Relationships.MANAGED_APPLICATION_MANAGES_DETECTED_APPLICATION._type,
     ]) {
       expect(partial).toContain(type);
     }
+    expect(partial).not.toContain(DETECTED);
     // what the detected-apps step reads with its own permission is whole
     const truth = appsTruth(tenant.truth());
     const counts = appsCounts(result);

@@ -28,12 +28,13 @@ import { requireStepPermissions } from '../permissions';
 import { StepProgress } from '../progress';
 import {
   detectedAppIdentity,
-  managesTargetKey,
   toDetectedApplicationEntity,
   toInstalledRelationship,
-  toManagesRelationship,
 } from './converters';
 import { IntuneAppsOptions } from './options';
+
+/** Set once every detected application of the tenant has been read. */
+export const DETECTED_APPS_COMPLETE = 'intune-apps:detected-complete';
 
 export const DetectedAppCounters = {
   DEVICES_READ: 'devicesRead',
@@ -45,31 +46,11 @@ export const DetectedAppCounters = {
   GONE: 'gone404',
 } as const;
 
-/**
- * Detected-app key -> keys of the managed applications that are the same
- * application, from the managed-application entities of this collection
- * (their `platform` is the family of their `@odata.type`).
- */
-export async function loadManagedAppTargets(
-  jobState: JobState,
-): Promise<Map<string, string[]>> {
-  const targets = new Map<string, string[]>();
-  await jobState.iterateEntities(
-    { _type: Entities.MANAGED_APPLICATION._type },
-    (app) => {
-      const key = managesTargetKey(app.platform, app.normalizedName);
-      if (key) targets.set(key, [...(targets.get(key) ?? []), app._key]);
-    },
-  );
-  return targets;
-}
-
 /** Turns (device, detectedApp) pairs into graph objects, each key once. */
 class InventoryWriter {
   constructor(
     private readonly jobState: JobState,
     private readonly devices: DeviceIndex,
-    private readonly managedBy: Map<string, string[]>,
     private readonly progress: StepProgress,
   ) {}
 
@@ -104,13 +85,6 @@ class InventoryWriter {
       if (isNew(identity.key)) {
         entities.push(toDetectedApplicationEntity(app, identity));
         this.progress.add(Entities.DETECTED_APPLICATION._type);
-        for (const managedKey of this.managedBy.get(identity.key) ?? []) {
-          const manages = toManagesRelationship(managedKey, identity.key);
-          if (isNew(manages._key)) {
-            relationships.push(manages);
-            this.progress.add(manages._type);
-          }
-        }
       }
       const installed = toInstalledRelationship(
         kind,
@@ -143,8 +117,7 @@ export async function fetchDetectedApplications(
   const client = graphClientOf(context);
   const progress = new StepProgress(logger, client, Steps.DETECTED_APPS.name);
   const devices = await loadDeviceIndex(jobState);
-  const managedBy = await loadManagedAppTargets(jobState);
-  const writer = new InventoryWriter(jobState, devices, managedBy, progress);
+  const writer = new InventoryWriter(jobState, devices, progress);
   const fanOut = {
     batch: options.batch,
     concurrency: options.concurrency,
@@ -233,8 +206,8 @@ export async function fetchDetectedApplications(
     ...decision,
     batch: options.batch,
     devicesInIndex: devices.size,
-    managedAppTargets: managedBy.size,
   });
+  await jobState.setData(DETECTED_APPS_COMPLETE, true);
 }
 
 /**

@@ -4,9 +4,11 @@ import {
   allOf,
   Entities,
   IngestionSources,
+  RELATIONSHIP_GRAPH_ID,
   Relationships,
   Steps,
 } from '../constants';
+import { buildApplicationManagesRelationships } from './application-manages';
 import { fetchDetectedApplications } from './detected-applications';
 import { fetchManagedApplications } from './managed-applications';
 import { DEFAULT_INTUNE_APPS_OPTIONS, IntuneAppsOptions } from './options';
@@ -35,13 +37,21 @@ export function createIntuneAppsSteps(
       ...Steps.DETECTED_APPS,
       ingestionSourceId: IngestionSources.INTUNE_APPS,
       entities: [Entities.DETECTED_APPLICATION],
-      relationships: [
-        ...allOf(Relationships.DEVICE_INSTALLED_DETECTED_APPLICATION),
-        Relationships.MANAGED_APPLICATION_MANAGES_DETECTED_APPLICATION,
-      ],
-      dependsOn: [Steps.DEVICES.id, Steps.MANAGED_APPS.id],
+      relationships: allOf(Relationships.DEVICE_INSTALLED_DETECTED_APPLICATION),
+      dependsOn: [Steps.DEVICES.id],
       executionHandler: (context) =>
         fetchDetectedApplications(context, options),
+    },
+    {
+      ...Steps.APPLICATION_MANAGES,
+      ingestionSourceId: IngestionSources.INTUNE_APPS,
+      // Runs after every collection step (see RELATIONSHIP_GRAPH_ID).
+      dependencyGraphId: RELATIONSHIP_GRAPH_ID,
+      entities: [],
+      relationships: [
+        Relationships.MANAGED_APPLICATION_MANAGES_DETECTED_APPLICATION,
+      ],
+      executionHandler: buildApplicationManagesRelationships,
     },
   ];
 }

@@ -22,6 +22,9 @@ import {
 } from './converters';
 import { forEachConcurrently, IntuneAppsOptions } from './options';
 
+/** Set once every managed application of the tenant has been read. */
+export const MANAGED_APPS_COMPLETE = 'intune-apps:managed-complete';
+
 export const ManagedAppCounters = {
   MOBILE_APPS: 'mobileApps',
   NOT_MANAGED: 'mobileAppsNeitherAssignedNorLineOfBusiness',
@@ -133,4 +136,5 @@ export async function fetchManagedApplications(
     );
   }
   progress.done({ devicesInIndex: devices.size });
+  await jobState.setData(MANAGED_APPS_COMPLETE, true);
 }
