@@ -3,6 +3,7 @@ import {
   StepStartStates,
 } from '@jupiterone/integration-sdk-core';
 import { graphClientOf, IntegrationExecution } from './config';
+import { GraphAuthenticationError } from './graph/errors';
 import { readIntuneAvailability } from './graph/organization';
 import { integrationSteps } from './steps';
 import { IngestionSources } from './steps/constants';
@@ -21,8 +22,7 @@ const INTUNE_SOURCES: string[] = [
 export async function getStepStartStates(
   context: IntegrationExecution,
 ): Promise<StepStartStates> {
-  const availability = await readIntuneAvailability(graphClientOf(context));
-  const intuneAbsent = availability.status === 'absent';
+  const intuneAbsent = (await intuneAvailability(context)) === 'absent';
   if (intuneAbsent) {
     context.logger.info(
       'The tenant has no Intune subscription (Microsoft Graph: "Request not applicable to target tenant."): the Intune device, application and compliance steps are disabled.',
@@ -40,4 +40,24 @@ export async function getStepStartStates(
       ];
     }),
   );
+}
+
+/**
+ * Whether the tenant has Intune. If Graph cannot say (it keeps failing), the
+ * Intune steps stay enabled and fail on their own, loudly, with their types
+ * partial; the directory steps are not held back by it.
+ */
+async function intuneAvailability(
+  context: IntegrationExecution,
+): Promise<'present' | 'absent' | 'unknown'> {
+  try {
+    return (await readIntuneAvailability(graphClientOf(context))).status;
+  } catch (err) {
+    if (err instanceof GraphAuthenticationError) throw err;
+    context.logger.warn(
+      { err },
+      'Could not tell whether the tenant has Intune; the Intune steps run and report their own errors.',
+    );
+    return 'unknown';
+  }
 }

@@ -157,7 +157,7 @@ export class GraphClient {
     this.auth = {
       tenant: options.tenant,
       clientId: options.clientId,
-      tokenEndpoint: `${options.cloud.authorityHost}/${options.tenant}/oauth2/v2.0/token`,
+      tokenEndpoint: `${options.cloud.tokenHost}/${options.tenant}/oauth2/v2.0/token`,
     };
   }
 
@@ -200,24 +200,35 @@ export class GraphClient {
 
   /**
    * POSTs a report action (e.g. getDeviceInstallStatusReport). Report actions
-   * answer with JSON in an application/octet-stream body (graph-api.md §2.3).
+   * answer with JSON in an application/octet-stream body (graph-api.md §2.3),
+   * which graph-client hands over as a stream. Not ResponseType.TEXT: with it
+   * graph-client leaves error bodies unparsed and drops their headers, so a
+   * 429's Retry-After, the error code and the request-id would be lost.
+   * A body that is not JSON is retried like any unreadable response.
    */
   async postReport<T>(request: GraphRequest, body: unknown): Promise<T> {
     const url = this.urlOf(request);
-    const text = await this.send<string>(
-      'POST',
-      url,
-      request.headers,
-      body,
-      ResponseType.TEXT,
-    );
-    try {
-      return JSON.parse(text) as T;
-    } catch {
-      throw new GraphApiError(
-        { method: 'POST', url, status: 200, code: 'InvalidJson' },
-        'The report body was not valid JSON.',
-      );
+    for (let retries = 0; ; retries++) {
+      const answer = await this.send<unknown>('POST', url, request.headers, body);
+      let failure: GraphFailure;
+      try {
+        return (await readReportBody(answer)) as T;
+      } catch (err) {
+        failure = {
+          method: 'POST',
+          url,
+          status: 200,
+          code: 'InvalidJson',
+          message: parserMessage(err),
+        };
+      }
+      if (retries >= this.retry.maxTransientRetries) {
+        throw new GraphApiError(failure, 'The report body was not valid JSON.');
+      }
+      const delay = backoffDelay(retries, this.retry);
+      this.retryCounts.transient++;
+      this.logRetry(failure, delay, retries + 1);
+      await sleep(delay);
     }
   }
 
@@ -436,12 +447,15 @@ export class GraphClient {
             this.retry.maxRetryAfterMs,
           );
           if (item.status === 429) this.budgets[costOfRequest(requests[index]).service].throttled(delay);
+          this.logRetry(failure, delay, counts.throttled);
           waitMs = Math.max(waitMs, delay);
           again.push(index);
         } else if (kind === 'transient' && counts.transient < this.retry.maxTransientRetries) {
           counts.transient++;
           this.retryCounts.transient++;
-          waitMs = Math.max(waitMs, backoffDelay(counts.transient, this.retry));
+          const delay = backoffDelay(counts.transient, this.retry);
+          this.logRetry(failure, delay, counts.transient);
+          waitMs = Math.max(waitMs, delay);
           again.push(index);
         } else {
           results[index] = {
@@ -638,14 +652,62 @@ function describeFailure(
   const status = typeof e.statusCode === 'number' ? e.statusCode : -1;
   const requestId =
     e.requestId ?? e.headers?.get?.('request-id') ?? undefined;
-  // A 2xx that lands here could not be parsed (SyntaxError from response.json()).
-  const code = e.code ?? e.name ?? undefined;
+  if (status >= 200 && status < 300) {
+    // A 2xx lands here only when its body could not be parsed: graph-client
+    // wraps the parser's SyntaxError (as `body`, or as its text) with no code.
+    return {
+      method,
+      url,
+      status,
+      code: 'InvalidJson',
+      message: parserMessage(e.body),
+      requestId: requestId ?? undefined,
+    };
+  }
+  // A transport failure (timeout, reset) arrives as graph-client's GraphError
+  // holding the fetch error: as its message and code (name), or, when the
+  // error is not an Error of graph-client's realm, as `body`.
+  const cause = errorLike(e.body);
+  const code = e.code ?? cause?.name ?? e.name ?? undefined;
   return {
     method,
     url,
     status,
     code: code ?? undefined,
-    message: e.message || undefined,
+    message: e.message || cause?.message || undefined,
     requestId: requestId ?? undefined,
   };
+}
+
+function errorLike(
+  value: unknown,
+): { name?: string; message?: string } | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  const { name, message } = value as { name?: unknown; message?: unknown };
+  return {
+    name: typeof name === 'string' ? name : undefined,
+    message: typeof message === 'string' ? message : undefined,
+  };
+}
+
+/** The JSON parser's complaint, the same whether it arrives as an error or as its text. */
+function parserMessage(error: unknown): string | undefined {
+  const text =
+    typeof error === 'string'
+      ? error
+      : typeof (error as { message?: unknown } | null)?.message === 'string'
+      ? (error as { message: string }).message
+      : undefined;
+  return text?.replace(/^SyntaxError:\s*/, '') || undefined;
+}
+
+/** A report action's body: a stream of JSON text (octet-stream), or JSON graph-client already parsed. */
+async function readReportBody(answer: unknown): Promise<unknown> {
+  if (answer === undefined || answer === null || answer === '') {
+    throw new Error('The response had no body.');
+  }
+  if (typeof (answer as { getReader?: unknown }).getReader === 'function') {
+    return JSON.parse(await new Response(answer as ReadableStream).text());
+  }
+  return typeof answer === 'string' ? JSON.parse(answer) : answer;
 }

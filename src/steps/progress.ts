@@ -68,3 +68,8 @@ export class StepProgress {
     };
   }
 }
+
+/** A value from Graph as it goes into a log message: at most 64 characters. */
+export function brief(value: string): string {
+  return value.length > 64 ? `${value.slice(0, 64)}…` : value;
+}

@@ -1,11 +1,17 @@
 import {
   Entity,
+  IntegrationError,
   IntegrationStep,
   IntegrationWarnEventName,
   JobState,
 } from '@jupiterone/integration-sdk-core';
 import { graphClientOf, IntegrationConfig, IntegrationStepContext } from '../../config';
 import { isGraphError, isIntuneNotApplicable } from '../../graph/errors';
+import {
+  describeMissing,
+  isGranted,
+  Permissions,
+} from '../../graph/permissions';
 import {
   IntuneAccount,
   readIntuneAvailability,
@@ -35,18 +41,27 @@ async function readIntuneAccount(
   organizationId: string,
 ): Promise<IntuneAccount | undefined> {
   const client = graphClientOf(context);
+  const notEnriched = (reason: string) => {
+    const description = `The account is not enriched with Intune details: ${reason}`;
+    context.logger.warn(description);
+    context.logger.publishWarnEvent({
+      name: IntegrationWarnEventName.MissingPermission,
+      description,
+    });
+  };
+  // The token says the permission is missing: no request that can only be refused.
+  const roles = await client.grantedRoles();
+  if (roles && !isGranted(Permissions.INTUNE_SERVICE_CONFIG, roles)) {
+    notEnriched(`${describeMissing(Permissions.INTUNE_SERVICE_CONFIG)}.`);
+    return undefined;
+  }
   const availability = await readIntuneAvailability(client);
   if (availability.status === 'absent') {
     context.logger.info('The tenant has no Intune subscription; the account is not enriched with Intune details.');
     return undefined;
   }
   if (availability.status === 'unknown') {
-    const description = `The account is not enriched with Intune details: ${availability.reason}`;
-    context.logger.warn(description);
-    context.logger.publishWarnEvent({
-      name: IntegrationWarnEventName.MissingPermission,
-      description,
-    });
+    notEnriched(availability.reason);
     return undefined;
   }
   const account: IntuneAccount = { ...availability.account };
@@ -82,7 +97,10 @@ export async function getAccountEntity(jobState: JobState): Promise<Entity> {
     account = e;
   });
   if (!account) {
-    throw new Error(`${Steps.ACCOUNT.name} produced no account entity.`);
+    throw new IntegrationError({
+      code: 'INCOMPLETE_INPUT',
+      message: `${Steps.ACCOUNT.name} did not produce the account, which this step relates its objects to; the previous data of this step is kept.`,
+    });
   }
   return account;
 }

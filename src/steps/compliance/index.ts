@@ -36,7 +36,7 @@ import {
 } from '../constants';
 import { DeviceIndex, loadDeviceIndex } from '../intune-devices/device-index';
 import { requireStepPermissions } from '../permissions';
-import { StepProgress } from '../progress';
+import { brief, StepProgress } from '../progress';
 import {
   deviceIdOfStatus,
   isRecognizedStatus,
@@ -135,7 +135,8 @@ export async function fetchPoliciesAndFindings(
           },
           onUnrecognizedStatus: (value) => {
             progress.add(Counters.UNRECOGNIZED_STATUSES);
-            unrecognized.set(value, (unrecognized.get(value) ?? 0) + 1);
+            const shown = brief(value);
+            unrecognized.set(shown, (unrecognized.get(shown) ?? 0) + 1);
           },
           count: (counter) => progress.add(counter),
         },

@@ -4,12 +4,13 @@
  * the detected-app inventory (the largest fan-out of the integration) does
  * not have to wait for the managed applications and their install reports.
  */
-import { JobState } from '@jupiterone/integration-sdk-core';
+import { IntegrationError, JobState } from '@jupiterone/integration-sdk-core';
 import { graphClientOf, IntegrationStepContext } from '../../config';
 import { Entities, Relationships, Steps } from '../constants';
 import { StepProgress } from '../progress';
 import { managesTargetKey, toManagesRelationship } from './converters';
 import { DETECTED_APPS_COMPLETE } from './detected-applications';
+import { DEVICES_COMPLETE } from '../intune-devices';
 import { MANAGED_APPS_COMPLETE } from './managed-applications';
 
 /**
@@ -35,16 +36,20 @@ export async function buildApplicationManagesRelationships(
   context: IntegrationStepContext,
 ): Promise<void> {
   const { jobState, logger } = context;
-  // Without both sides complete, a missing MANAGES could be a false "not
+  // Without every input complete, a missing MANAGES could be a false "not
   // managed": fail so that the previous relationships are kept (partial).
+  // The detected-app inventory is only complete if the devices were: it
+  // still runs when they failed, and relates what it can.
   for (const [flag, step] of [
+    [DEVICES_COMPLETE, Steps.DEVICES],
     [MANAGED_APPS_COMPLETE, Steps.MANAGED_APPS],
     [DETECTED_APPS_COMPLETE, Steps.DETECTED_APPS],
   ] as const) {
     if (!(await jobState.getData<boolean>(flag))) {
-      throw new Error(
-        `${Steps.APPLICATION_MANAGES.name} cannot run: ${step.name} did not complete, so which detected applications Intune manages is unknown. The previous relationships are kept.`,
-      );
+      throw new IntegrationError({
+        code: 'INCOMPLETE_INPUT',
+        message: `${Steps.APPLICATION_MANAGES.name} cannot run: ${step.name} did not complete, so which detected applications Intune manages is unknown. The previous relationships are kept.`,
+      });
     }
   }
   const progress = new StepProgress(

@@ -191,6 +191,72 @@ function compliantOf(complianceState: string | undefined): boolean | undefined {
   }
 }
 
+/** The documented values of the enums the converters interpret (graph-api.md §9). */
+const DOCUMENTED_VALUES = {
+  deviceType: [
+    'desktop',
+    'windowsRT',
+    'winMO6',
+    'nokia',
+    'windowsPhone',
+    'mac',
+    'winCE',
+    'winEmbedded',
+    'iPhone',
+    'iPad',
+    'iPod',
+    'android',
+    'iSocConsumer',
+    'unix',
+    'macMDM',
+    'holoLens',
+    'surfaceHub',
+    'androidForWork',
+    'androidEnterprise',
+    'windows10x',
+    'androidnGMS',
+    'chromeOS',
+    'linux',
+    'blackberry',
+    'palm',
+    'unknown',
+    'cloudPC',
+  ],
+  complianceState: [
+    'unknown',
+    'compliant',
+    'noncompliant',
+    'conflict',
+    'error',
+    'inGracePeriod',
+    'configManager',
+  ],
+};
+const DOCUMENTED = Object.fromEntries(
+  Object.entries(DOCUMENTED_VALUES).map(([property, values]) => [
+    property,
+    new Set(values.map((v) => v.toLowerCase())),
+  ]),
+) as Record<keyof typeof DOCUMENTED_VALUES, Set<string>>;
+
+/**
+ * Enum values of the device that are not documented (Microsoft adds values):
+ * they are kept as sent, but decide neither the kind nor `compliant`.
+ */
+export function undocumentedValues(
+  managed: ManagedDevice,
+): { property: keyof typeof DOCUMENTED_VALUES; value: string }[] {
+  const found: { property: keyof typeof DOCUMENTED_VALUES; value: string }[] =
+    [];
+  for (const property of ['deviceType', 'complianceState'] as const) {
+    const value = presentString(managed[property]);
+    if (value && !DOCUMENTED[property].has(value.toLowerCase())) {
+      found.push({ property, value });
+    }
+  }
+  return found;
+}
+
 /** Distinct, non-empty user ids of usersLoggedOn, in Graph's order. */
 export function loggedOnUserIdsOf(device: ManagedDevice): string[] {
   const ids = new Set<string>();

@@ -35,11 +35,12 @@ import {
   Steps,
 } from '../constants';
 import { requireStepPermissions } from '../permissions';
-import { StepProgress } from '../progress';
+import { brief, StepProgress } from '../progress';
 import {
   convertManagedDevice,
   deviceUsersOf,
   presentString,
+  undocumentedValues,
   userDeviceRelationship,
 } from './converters';
 import { deviceKey } from './keys';
@@ -60,6 +61,9 @@ export async function fetchDevices(
   const progress = new StepProgress(logger, client, Steps.DEVICES.name);
   const started = Date.now();
   let devices = 0;
+  // Odd values are counted, and logged once at the end.
+  const undocumented = new Map<string, number>();
+  const unsignalled: string[] = [];
   for await (const page of iterateManagedDevicePages(client)) {
     const entities: Entity[] = [];
     const relationships: Relationship[] = [];
@@ -73,19 +77,49 @@ export async function fetchDevices(
         progress.add('skipped: duplicate device id');
         continue;
       }
-      const { device, hostAgent, manages } = convertManagedDevice({
-        ...managed,
-        id,
-      });
+      const { device, hostAgent, manages, classification } =
+        convertManagedDevice({ ...managed, id });
       entities.push(device, hostAgent);
       relationships.push(manages);
       progress.add(device._type);
       devices++;
+      for (const { property, value } of undocumentedValues(managed)) {
+        const label = `${property} "${brief(value)}"`;
+        undocumented.set(label, (undocumented.get(label) ?? 0) + 1);
+      }
+      if (classification.rule === NO_KIND_SIGNAL_RULE) {
+        progress.add(NO_KIND_SIGNAL);
+        if (unsignalled.length < EXAMPLES_LOGGED) unsignalled.push(id);
+      }
     }
     await jobState.addEntities(entities);
     await jobState.addRelationships(relationships);
   }
   await jobState.setData(DEVICES_COMPLETE, true);
+  if (undocumented.size) {
+    logger.warn(
+      { values: Object.fromEntries(undocumented) },
+      `${
+        Steps.DEVICES.name
+      }: managed devices with values this integration does not know: ${Array.from(
+        undocumented,
+        ([label, count]) => `${label} (${count})`,
+      ).join(
+        ', ',
+      )}. The devices are kept with these values as sent; the values decide neither the device kind nor the compliant flag.`,
+    );
+  }
+  if (progress.count(NO_KIND_SIGNAL)) {
+    logger.info(
+      {
+        [NO_KIND_SIGNAL]: progress.count(NO_KIND_SIGNAL),
+        exampleDeviceIds: unsignalled,
+      },
+      `${Steps.DEVICES.name}: ${progress.count(
+        NO_KIND_SIGNAL,
+      )} managed devices had no value to tell their kind by (deviceType, chassisType, operatingSystem, skuFamily, model) and were typed user_endpoint (rule 11 of docs/data-model-rules.md).`,
+    );
+  }
   const seconds = (Date.now() - started) / 1000;
   progress.done({
     devices,
@@ -93,9 +127,14 @@ export async function fetchDevices(
   });
 }
 
+const NO_KIND_SIGNAL = 'devicesWithoutKindSignal';
+const NO_KIND_SIGNAL_RULE = 11;
+const EXAMPLES_LOGGED = 5;
+
 export async function buildUserDeviceRelationships(
   context: IntegrationStepContext,
 ): Promise<void> {
+  await requireStepPermissions(context, Steps.USER_DEVICES.id);
   const { jobState, logger } = context;
   if (!(await jobState.getData<boolean>(DEVICES_COMPLETE))) {
     throw new IntegrationError({

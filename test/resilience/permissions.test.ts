@@ -1,0 +1,302 @@
+/**
+ * Permission preflight, one application permission missing at a time: the
+ * token's `roles` decide, before any request, which steps cannot run. Each
+ * case asserts validateInvocation's exact outcome, which steps fail with
+ * which exact message, that nothing is requested from an endpoint the
+ * missing permission guards, that the affected types are partial, and that
+ * every other type holds exactly the ground truth.
+ *
+ * Directory.Read.All also grants what User.Read.All, GroupMember.Read.All and
+ * Organization.Read.All grant; DeviceManagementConfiguration.Read.All also
+ * grants what DeviceManagementServiceConfig.Read.All grants. So that each
+ * case removes one capability, those are removed together with it.
+ */
+import { Steps } from '../../src/steps/constants';
+import { runCollection } from '../support/collect';
+import {
+  expectOutcome,
+  ExpectedOutcome,
+  requestLines,
+  STEP_IDS,
+  warnings,
+} from '../support/outcome';
+import { ALL_ROLES, startTestTenant, TestTenant } from '../support/tenant';
+
+jest.setTimeout(120_000);
+
+const grant = (permission: string, reads: string) =>
+  `grant the Microsoft Graph application permission ${permission} to read ${reads}, then grant admin consent`;
+
+const GRANTS = {
+  organization: grant(
+    'Organization.Read.All (or Directory.Read.All)',
+    'the organization',
+  ),
+  users: grant('User.Read.All (or Directory.Read.All)', 'users'),
+  groups: grant(
+    'GroupMember.Read.All (or Group.Read.All, Directory.Read.All)',
+    'groups and their members',
+  ),
+  directory: grant(
+    'Directory.Read.All',
+    'group members that are devices, service principals or contacts',
+  ),
+  signIns: grant('AuditLog.Read.All', "users' sign-in activity"),
+  serviceConfig: grant(
+    'DeviceManagementServiceConfig.Read.All (or DeviceManagementConfiguration.Read.All)',
+    'the Intune account and subscription state',
+  ),
+  devices: grant(
+    'DeviceManagementManagedDevices.Read.All',
+    'Intune managed devices and their detected applications',
+  ),
+  apps: grant(
+    'DeviceManagementApps.Read.All',
+    'Intune managed applications and their install status',
+  ),
+  configuration: grant(
+    'DeviceManagementConfiguration.Read.All',
+    'Intune compliance policies, device configurations and their device statuses',
+  ),
+};
+
+/** validateInvocation's warning for a missing required permission. */
+const missing = (grantText: string, ...steps: { name: string }[]) =>
+  `Missing Microsoft Graph permission: ${grantText}. Until then these steps fail and keep their previous data: ${steps
+    .map((s) => s.name)
+    .join(', ')}.`;
+
+/** A step's own preflight failure. */
+const cannotRun = (step: { name: string }, grantText: string) =>
+  `${step.name} cannot run: ${grantText}. The previous data of this step is kept until then.`;
+
+const MEMBER_DETAILS = `Group members that are devices, service principals or organizational contacts may be ingested with their id and type only: ${GRANTS.directory}.`;
+const SIGN_INS = `Users are ingested without signInActivity (last sign-in times): ${GRANTS.signIns}.`;
+const NOT_ENRICHED = `The account is not enriched with Intune details: ${GRANTS.serviceConfig}.`;
+const DEVICES_INCOMPLETE =
+  'Build User and Device Relationships did not run: Fetch Intune Managed Devices did not read every managed device in this execution. The previous user and device relationships are kept.';
+const MANAGES_WITHOUT = (step: { name: string }) =>
+  `Build Managed and Detected Application Relationships cannot run: ${step.name} did not complete, so which detected applications Intune manages is unknown. The previous relationships are kept.`;
+
+interface PermissionCase extends ExpectedOutcome {
+  /** The permission under test, and the ones that would grant the same capability. */
+  removed: string[];
+  /** Every warning logged (validateInvocation's first), in any order. */
+  warnings: string[];
+  /** Request paths (without version) the missing permission guards. */
+  guarded: RegExp;
+  /** Requests to guarded paths that are nonetheless made (a probe), as `${status} ${path}`. */
+  probes?: RegExp[];
+}
+
+const CASES: PermissionCase[] = [
+  {
+    removed: ['Directory.Read.All'],
+    warnings: [MEMBER_DETAILS],
+    // Nothing needs it alone: members other than users and groups come back
+    // with their id and type only, and are still all there.
+    guarded: /^$/,
+  },
+  {
+    removed: ['User.Read.All', 'Directory.Read.All'],
+    warnings: [missing(GRANTS.users, Steps.USERS), MEMBER_DETAILS],
+    failed: { [Steps.USERS.id]: cannotRun(Steps.USERS, GRANTS.users) },
+    dependencyFailed: [Steps.GROUP_MEMBERS.id],
+    guarded: /^\/users/,
+  },
+  {
+    removed: ['GroupMember.Read.All', 'Directory.Read.All'],
+    warnings: [missing(GRANTS.groups, Steps.GROUPS, Steps.GROUP_MEMBERS)],
+    failed: {
+      [Steps.GROUPS.id]: cannotRun(Steps.GROUPS, GRANTS.groups),
+      [Steps.GROUP_MEMBERS.id]: cannotRun(Steps.GROUP_MEMBERS, GRANTS.groups),
+    },
+    guarded: /^\/groups/,
+  },
+  {
+    removed: ['AuditLog.Read.All'],
+    warnings: [SIGN_INS],
+    guarded: /^\/users\?.*signInActivity/,
+  },
+  {
+    // Still granted by DeviceManagementConfiguration.Read.All: nothing is missing.
+    removed: ['DeviceManagementServiceConfig.Read.All'],
+    warnings: [],
+    guarded: /^$/,
+  },
+  {
+    removed: [
+      'DeviceManagementServiceConfig.Read.All',
+      'DeviceManagementConfiguration.Read.All',
+    ],
+    warnings: [
+      missing(
+        GRANTS.configuration,
+        Steps.COMPLIANCE_POLICIES,
+        Steps.DEVICE_CONFIGURATIONS,
+      ),
+      NOT_ENRICHED,
+    ],
+    failed: {
+      [Steps.COMPLIANCE_POLICIES.id]: cannotRun(
+        Steps.COMPLIANCE_POLICIES,
+        GRANTS.configuration,
+      ),
+      [Steps.DEVICE_CONFIGURATIONS.id]: cannotRun(
+        Steps.DEVICE_CONFIGURATIONS,
+        GRANTS.configuration,
+      ),
+    },
+    guarded:
+      /^\/deviceManagement(\?|$|\/subscriptionState|\/deviceCompliancePolicies|\/deviceConfigurations)/,
+    // getStepStartStates asks once whether the tenant has Intune, and takes
+    // the 403 as "cannot tell" (the Intune steps stay enabled).
+    probes: [
+      /^403 \/deviceManagement\?\$select=intuneAccountId,subscriptionState$/,
+    ],
+  },
+  {
+    removed: ['DeviceManagementManagedDevices.Read.All'],
+    warnings: [missing(GRANTS.devices, Steps.DEVICES, Steps.DETECTED_APPS)],
+    failed: {
+      [Steps.DEVICES.id]: cannotRun(Steps.DEVICES, GRANTS.devices),
+      [Steps.DETECTED_APPS.id]: cannotRun(Steps.DETECTED_APPS, GRANTS.devices),
+      [Steps.USER_DEVICES.id]: DEVICES_INCOMPLETE,
+      [Steps.APPLICATION_MANAGES.id]: MANAGES_WITHOUT(Steps.DEVICES),
+    },
+    dependencyFailed: [
+      Steps.MANAGED_APPS.id,
+      Steps.COMPLIANCE_POLICIES.id,
+      Steps.DEVICE_CONFIGURATIONS.id,
+    ],
+    guarded: /^\/deviceManagement\/(managedDevices|detectedApps)/,
+  },
+  {
+    removed: ['DeviceManagementApps.Read.All'],
+    warnings: [missing(GRANTS.apps, Steps.MANAGED_APPS)],
+    failed: {
+      [Steps.MANAGED_APPS.id]: cannotRun(Steps.MANAGED_APPS, GRANTS.apps),
+      [Steps.APPLICATION_MANAGES.id]: MANAGES_WITHOUT(Steps.MANAGED_APPS),
+    },
+    guarded: /^\/(deviceAppManagement|deviceManagement\/reports)/,
+  },
+  {
+    removed: ['DeviceManagementConfiguration.Read.All'],
+    warnings: [
+      missing(
+        GRANTS.configuration,
+        Steps.COMPLIANCE_POLICIES,
+        Steps.DEVICE_CONFIGURATIONS,
+      ),
+    ],
+    failed: {
+      [Steps.COMPLIANCE_POLICIES.id]: cannotRun(
+        Steps.COMPLIANCE_POLICIES,
+        GRANTS.configuration,
+      ),
+      [Steps.DEVICE_CONFIGURATIONS.id]: cannotRun(
+        Steps.DEVICE_CONFIGURATIONS,
+        GRANTS.configuration,
+      ),
+    },
+    guarded:
+      /^\/deviceManagement\/(deviceCompliancePolicies|deviceConfigurations)/,
+  },
+];
+
+let t: TestTenant | undefined;
+afterEach(async () => {
+  await t?.close();
+  t = undefined;
+});
+
+function rolesWithout(removed: string[]): string[] {
+  return ALL_ROLES.filter((role) => !removed.includes(role));
+}
+
+/** Requests to guarded paths, Graph ones only ($batch items by their own path). */
+function guardedRequests(tenant: TestTenant, guarded: RegExp): string[] {
+  return requestLines(
+    tenant.simulator.requests.filter((r) => r.service !== 'identity'),
+  ).filter((line) => guarded.test(line.slice(4)));
+}
+
+test('the cases cover every permission the integration can use', () => {
+  expect(new Set(CASES.flatMap((c) => c.removed))).toEqual(
+    new Set(ALL_ROLES.filter((r) => r !== 'Organization.Read.All')),
+  );
+});
+
+test.each(CASES.map((c) => [c.removed.join(' + '), c] as const))(
+  'without %s',
+  async (_, expected) => {
+    t = await startTestTenant('tiny', {
+      roles: rolesWithout(expected.removed),
+    });
+    const result = await runCollection(t.config);
+    expectOutcome(result, t.truth(), expected);
+    expect(warnings(result.logs).sort()).toEqual([...expected.warnings].sort());
+    const probes = guardedRequests(t, expected.guarded);
+    expect(probes).toHaveLength(expected.probes?.length ?? 0);
+    (expected.probes ?? []).forEach((probe, i) =>
+      expect(probes[i]).toMatch(probe),
+    );
+  },
+);
+
+test('without Organization.Read.All (and Directory.Read.All): validateInvocation fails, naming what is granted; nothing is collected', async () => {
+  const roles = rolesWithout(['Organization.Read.All', 'Directory.Read.All']);
+  t = await startTestTenant('tiny', { roles });
+  const result = await runCollection(t.config);
+  expect(result.error?.message).toBe(
+    `The application cannot read the organization of tenant "${
+      t.tenant.tenantId
+    }": ${
+      GRANTS.organization
+    }. Application permissions granted now: ${roles.join(', ')}.`,
+  );
+  expect(result.summary).toBeUndefined();
+  expect(result.entities).toEqual([]);
+  // One probe of /organization tells "missing permission" from "app not
+  // installed in the tenant" (a 401); no other Graph request is made.
+  expect(
+    requestLines(t.simulator.requests.filter((r) => r.service !== 'identity')),
+  ).toEqual(['403 /organization']);
+});
+
+test('with no application permission at all (validateInvocation bypassed), every step that reads Graph fails before sending a request', async () => {
+  t = await startTestTenant('tiny', { roles: [] });
+  const result = await runCollection(t.config, {
+    invocation: { validateInvocation: () => Promise.resolve() },
+  });
+  expectOutcome(result, t.truth(), {
+    failed: {
+      [Steps.ACCOUNT.id]: cannotRun(Steps.ACCOUNT, GRANTS.organization),
+      [Steps.USERS.id]: cannotRun(Steps.USERS, GRANTS.users),
+      [Steps.GROUPS.id]: cannotRun(Steps.GROUPS, GRANTS.groups),
+      [Steps.GROUP_MEMBERS.id]: cannotRun(Steps.GROUP_MEMBERS, GRANTS.groups),
+      [Steps.DEVICES.id]: cannotRun(Steps.DEVICES, GRANTS.devices),
+      [Steps.MANAGED_APPS.id]: cannotRun(Steps.MANAGED_APPS, GRANTS.apps),
+      [Steps.DETECTED_APPS.id]: cannotRun(Steps.DETECTED_APPS, GRANTS.devices),
+      [Steps.COMPLIANCE_POLICIES.id]: cannotRun(
+        Steps.COMPLIANCE_POLICIES,
+        GRANTS.configuration,
+      ),
+      [Steps.DEVICE_CONFIGURATIONS.id]: cannotRun(
+        Steps.DEVICE_CONFIGURATIONS,
+        GRANTS.configuration,
+      ),
+      [Steps.USER_DEVICES.id]: DEVICES_INCOMPLETE,
+      [Steps.APPLICATION_MANAGES.id]: MANAGES_WITHOUT(Steps.DEVICES),
+    },
+  });
+  expect(Object.keys(result.summary.integrationStepResults).length).toBe(
+    STEP_IDS.length,
+  );
+  // The only Graph request is getStepStartStates asking whether the tenant has Intune.
+  expect(
+    requestLines(t.simulator.requests.filter((r) => r.service !== 'identity')),
+  ).toEqual([
+    '403 /deviceManagement?$select=intuneAccountId,subscriptionState',
+  ]);
+});
