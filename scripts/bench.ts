@@ -1,5 +1,5 @@
 /**
- * npm run bench -- [--profile S|M|L] [--latency 40] [--per-item-ms 0.02] [--no-throttle]
+ * npm run bench -- [--profile S|M|L] [--latency 40] [--per-item-ms 0.02] [--no-throttle] [--heap-mb N]
  *
  * Starts the Microsoft Graph simulator as its own process with a tenant
  * profile and Graph-like behaviour (latency, documented per-service
@@ -32,6 +32,8 @@ const J1 = join(ROOT, 'node_modules', '.bin', 'j1-integration');
 
 interface Options {
   profile: ProfileName;
+  /** --max-old-space-size for the collector, as a memory-limited deployment would have. */
+  heapMb?: number;
   latencyMs: number;
   perItemMs: number;
   throttle: boolean;
@@ -58,6 +60,9 @@ function parseOptions(argv: string[]): Options {
         break;
       case '--per-item-ms':
         options.perItemMs = Number(next());
+        break;
+      case '--heap-mb':
+        options.heapMb = Number(next());
         break;
       case '--no-throttle':
         options.throttle = false;
@@ -142,6 +147,7 @@ async function admin<T>(
 }
 
 function runCollector(
+  options: Options,
   simulator: SimulatorProcess,
   secret: string,
   rssFile: string,
@@ -159,7 +165,10 @@ function runCollector(
         AUTHORITY_HOST: simulator.origin,
         GRAPH_ENDPOINT: simulator.origin,
         NODE_EXTRA_CA_CERTS: simulator.caCertPath,
-        NODE_OPTIONS: `--require ${join(__dirname, 'bench', 'rss-probe.js')}`,
+        NODE_OPTIONS: [
+          `--require ${join(__dirname, 'bench', 'rss-probe.js')}`,
+          options.heapMb ? `--max-old-space-size=${options.heapMb}` : '',
+        ].join(' '),
         BENCH_RSS_FILE: rssFile,
         AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1',
       },
@@ -202,7 +211,7 @@ async function main() {
     await admin(simulator, 'stats/reset', 'POST');
     console.log(`Simulator ${simulator.origin}; collecting with j1-integration collect (log: ${logFile})...`);
     const started = Date.now();
-    const exitCode = await runCollector(simulator, secret, rssFile, logFile);
+    const exitCode = await runCollector(options, simulator, secret, rssFile, logFile);
     const wallMs = Date.now() - started;
 
     const stats = await admin<SimulatorStats>(simulator, 'stats');
@@ -231,6 +240,7 @@ async function main() {
         memoryGiB: Math.round(totalmem() / 2 ** 30),
         node: process.version,
       },
+      collectorHeapLimitMb: options.heapMb ?? null,
       behaviour: {
         latencyMs: options.latencyMs,
         perItemMs: options.perItemMs,
@@ -279,7 +289,11 @@ async function main() {
       },
     };
     await fs.mkdir(join(ROOT, 'bench-results'), { recursive: true });
-    const out = join(ROOT, 'bench-results', `${options.profile}.json`);
+    const out = join(
+      ROOT,
+      'bench-results',
+      `${options.profile}${options.heapMb ? `-heap${options.heapMb}` : ''}.json`,
+    );
     await fs.writeFile(out, `${JSON.stringify(result, null, 2)}\n`);
 
     console.log(`\nwall ${result.wallSeconds.toFixed(1)} s; throttle-bound minimum ${minimum.seconds.toFixed(1)} s (${minimum.bindingService}); ratio ${result.wallOverMinimum ?? 'n/a'}`);
