@@ -36,7 +36,13 @@ function main(argv) {
   const [command, ...args] = argv;
   const child = spawn(resolveCommand(command), args, {
     stdio: 'inherit',
-    env: { ...process.env, NODE_EXTRA_CA_CERTS: ca.certPath },
+    env: {
+      ...process.env,
+      NODE_EXTRA_CA_CERTS: ca.certPath,
+      // The SDK runtime loads aws-sdk v2, which prints an end-of-support
+      // notice in every jest worker; it says nothing about this project.
+      AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1',
+    },
     shell: process.platform === 'win32',
   });
   const forward = (signal) => () => child.kill(signal);
