@@ -29,6 +29,7 @@ import {
   failureMessages,
   graphOf,
   literal,
+  MANAGES_WITHOUT,
   warnings,
 } from '../support/outcome';
 import { startTestTenant, TestTenant } from '../support/tenant';
@@ -59,10 +60,6 @@ async function collectWith(...rules: FaultRule[]) {
   for (const rule of rules) t.simulator.addFault(rule);
   return runCollection(t.config);
 }
-
-/** The MANAGES step when one of the two application steps did not complete. */
-const MANAGES_WITHOUT = (step: { name: string }) =>
-  `Build Managed and Detected Application Relationships cannot run: ${step.name} did not complete, so which detected applications Intune manages is unknown. The previous relationships are kept.`;
 
 function url(path: string): string {
   return `${t.simulator.origin}${path}`;

@@ -16,6 +16,7 @@ import { runCollection } from '../support/collect';
 import {
   expectOutcome,
   ExpectedOutcome,
+  MANAGES_WITHOUT,
   requestLines,
   STEP_IDS,
   warnings,
@@ -75,8 +76,6 @@ const SIGN_INS = `Users are ingested without signInActivity (last sign-in times)
 const NOT_ENRICHED = `The account is not enriched with Intune details: ${GRANTS.serviceConfig}.`;
 const DEVICES_INCOMPLETE =
   'Build User and Device Relationships did not run: Fetch Intune Managed Devices did not read every managed device in this execution. The previous user and device relationships are kept.';
-const MANAGES_WITHOUT = (step: { name: string }) =>
-  `Build Managed and Detected Application Relationships cannot run: ${step.name} did not complete, so which detected applications Intune manages is unknown. The previous relationships are kept.`;
 
 interface PermissionCase extends ExpectedOutcome {
   /** The permission under test, and the ones that would grant the same capability. */

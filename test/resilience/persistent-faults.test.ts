@@ -18,7 +18,7 @@ import { managedDevicesRequest } from '../../src/graph/intune-devices';
 import { Steps } from '../../src/steps/constants';
 import { FaultRule } from '../graph-simulator';
 import { runCollection } from '../support/collect';
-import { expectOutcome, literal } from '../support/outcome';
+import { expectOutcome, literal, MANAGES_WITHOUT } from '../support/outcome';
 import { startTestTenant, TestTenant } from '../support/tenant';
 
 jest.setTimeout(120_000);
@@ -83,10 +83,6 @@ async function collectWith(...rules: FaultRule[]) {
 }
 
 const ALWAYS_500 = { status: 500 } as const;
-
-/** The MANAGES step when one of the two application steps did not complete. */
-const MANAGES_WITHOUT = (step: { name: string }) =>
-  `Build Managed and Detected Application Relationships cannot run: ${step.name} did not complete, so which detected applications Intune manages is unknown. The previous relationships are kept.`;
 
 test('users: a 403 on page 2 of /users fails Fetch Users; group members are partial', async () => {
   t.simulator.setBehaviour({ signInActivityPageSize: 5 });

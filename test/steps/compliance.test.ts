@@ -26,8 +26,9 @@ import {
   GraphObject,
   TenantData,
 } from '../graph-simulator/tenant/model';
-import { CollectionResult, LogRecord, runCollection } from '../support/collect';
+import { CollectionResult, runCollection } from '../support/collect';
 import { countGraph } from '../support/graph-counts';
+import { doneRecord, ofType, stepError } from '../support/outcome';
 import { ALL_ROLES, startTestTenant, TestTenant } from '../support/tenant';
 
 const COMPLIANCE_STEP = Steps.COMPLIANCE_POLICIES;
@@ -77,19 +78,6 @@ function complianceCounts(result: CollectionResult, truth: GroundTruth) {
       ]),
     ),
   };
-}
-
-function doneRecord(
-  result: CollectionResult,
-  step: { name: string },
-): LogRecord {
-  const records = result.logs.filter((r) => r.msg === `${step.name}: done`);
-  expect(records).toHaveLength(1);
-  return records[0];
-}
-
-function ofType<T extends { _type: string }>(objects: T[], type: string): T[] {
-  return objects.filter((o) => o._type === type);
 }
 
 /** Every (policy, status item) of a source, straight from the tenant data. */
@@ -386,23 +374,6 @@ describe('missing DeviceManagementConfiguration.Read.All', () => {
   function expectPartial(result: CollectionResult, types: string[]) {
     const partial = result.summary.metadata.partialDatasets.types;
     for (const type of types) expect(partial).toContain(type);
-  }
-
-  /** The runtime logs a failed step once, with the error it threw. */
-  function stepError(
-    result: CollectionResult,
-    step: { id: string; name: string },
-  ): string {
-    const records = result.logs.filter(
-      (r) =>
-        r.stepId === step.id &&
-        String(r.msg).startsWith(
-          `Step "${step.name}" failed to complete due to error.`,
-        ),
-    );
-    expect(records).toHaveLength(1);
-    expect(records[0].code).toBe('PROVIDER_AUTHORIZATION_ERROR');
-    return String((records[0].err as { message?: string }).message);
   }
 
   test('a 403 on the statuses fails the compliance step naming the permission; the other steps still run', async () => {

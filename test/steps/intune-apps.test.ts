@@ -25,8 +25,9 @@ import {
   isManagedApplicationEntity,
   mobileAppFamily,
 } from '../graph-simulator/tenant/mobile-app-templates';
-import { CollectionResult, LogRecord, runCollection } from '../support/collect';
+import { CollectionResult, runCollection } from '../support/collect';
 import { countGraph } from '../support/graph-counts';
+import { doneRecord, ofType, stepError } from '../support/outcome';
 import { ALL_ROLES, startTestTenant, TestTenant } from '../support/tenant';
 
 const MANAGED = Entities.MANAGED_APPLICATION._type;
@@ -94,15 +95,6 @@ function collect(tenant: TestTenant, options: Partial<IntuneAppsOptions> = {}) {
   return runCollection(tenant.config, {
     invocation: { integrationSteps: stepsWith(options) },
   });
-}
-
-function doneRecord(
-  result: CollectionResult,
-  step: { name: string },
-): LogRecord {
-  const records = result.logs.filter((r) => r.msg === `${step.name}: done`);
-  expect(records).toHaveLength(1);
-  return records[0];
 }
 
 // ---- what the rules say the tenant holds, derived from its raw Graph data ------------
@@ -188,13 +180,6 @@ function expectedFrom(tenant: TenantData, truth: GroundTruth): Expected {
     }
   }
   return e;
-}
-
-function ofType<T extends { _type: string }>(
-  objects: T[],
-  ...types: string[]
-): T[] {
-  return objects.filter((o) => types.includes(o._type));
 }
 
 /** A few objects of each `_type` (schema matchers compile per call: checking thousands is slow). */
@@ -638,23 +623,6 @@ describe('report paging', () => {
 describe(`without ${APPS_PERMISSION}`, () => {
   const FORBIDDEN =
     '{\r\n  "_version": 3,\r\n  "Message": "Application is not authorized to perform this operation. Application must have one of the following scopes: DeviceManagementApps.Read.All, DeviceManagementApps.ReadWrite.All - Operation ID (for customer support): 00000000-0000-0000-0000-000000000000"\r\n}';
-
-  /** The runtime logs a failed step once, with the error it threw. */
-  function stepError(
-    result: CollectionResult,
-    step: { id: string; name: string },
-  ): string {
-    const records = result.logs.filter(
-      (r) =>
-        r.stepId === step.id &&
-        String(r.msg).startsWith(
-          `Step "${step.name}" failed to complete due to error.`,
-        ),
-    );
-    expect(records).toHaveLength(1);
-    expect(records[0].code).toBe('PROVIDER_AUTHORIZATION_ERROR');
-    return String((records[0].err as { message?: string }).message);
-  }
 
   const origin = (tenant: TestTenant) =>
     tenant.simulator.origin.replace(/[.]/g, '\\.');

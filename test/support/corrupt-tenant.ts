@@ -11,6 +11,12 @@
  * Serve it with `simulator.addTenant(corruptTenant(...))`: the simulator then
  * answers for that tenant id from the wrapper (and `addTenant(original)`
  * restores the original).
+ *
+ * `lists` goes further and replaces whole lists (the policies listed, one
+ * policy's statuses, one app's report rows) for what one item at a time
+ * cannot express: a device under two status ids, a policy whose statuses
+ * answer 404, an app with a chosen number of rows. The ground truth of the
+ * wrapper stays the generated tenant's.
  */
 import {
   Collection,
@@ -42,6 +48,31 @@ export interface CorruptionPlan {
   deviceConfigurations?: Alteration;
   /** `{policy}/deviceStatuses` items of both sources, picked by status id. */
   deviceStatuses?: Alteration;
+  /**
+   * Whole lists, replaced before any item alteration (and whatever `pick`
+   * says). Each gets what the generated tenant serves and returns what the
+   * simulator serves instead.
+   */
+  lists?: {
+    /** The compliance policies listed, in order. */
+    compliancePolicies?: (policies: GraphObject[]) => GraphObject[];
+    /** The device configurations listed, in order. */
+    deviceConfigurations?: (configurations: GraphObject[]) => GraphObject[];
+    /**
+     * The `{policy}/deviceStatuses` items of one policy, in order; undefined
+     * answers 404 (the policy was deleted after the list call).
+     */
+    deviceStatuses?: (
+      source: DeviceStatusSource,
+      policyId: string,
+      statuses: GraphObject[] | undefined,
+    ) => GraphObject[] | undefined;
+    /** The rows of one app's install-status report, in order. */
+    installStatusRows?: (
+      appId: string,
+      rows: Record<string, string | number | null>[],
+    ) => Record<string, string | number | null>[];
+  };
 }
 
 export interface CorruptTenant extends TenantData {
@@ -132,6 +163,7 @@ export function corruptTenant(
   const detected = alterer('detectedApps', plan.detectedApps);
   const statuses = alterer('deviceStatuses', plan.deviceStatuses);
   const rowAlteration = plan.installStatusRows;
+  const lists = plan.lists ?? {};
 
   const collection = (
     source: Collection,
@@ -169,23 +201,43 @@ export function corruptTenant(
       alterer('mobileApps', plan.mobileApps),
     ),
     installStatusRows: (appId) =>
-      tenant.installStatusRows(appId).map((row) => {
+      (lists.installStatusRows
+        ? lists.installStatusRows(appId, tenant.installStatusRows(appId))
+        : tenant.installStatusRows(appId)
+      ).map((row) => {
         const key = `${row.ApplicationId}|${row.DeviceId}`;
         if (!rowAlteration || !pick(key)) return row;
         (altered.installStatusRows ??= new Set()).add(key);
         return rowAlteration({ ...row });
       }),
     compliancePolicies: collection(
-      tenant.compliancePolicies,
+      replaced(tenant.compliancePolicies, lists.compliancePolicies),
       alterer('compliancePolicies', plan.compliancePolicies),
     ),
     deviceConfigurations: collection(
-      tenant.deviceConfigurations,
+      replaced(tenant.deviceConfigurations, lists.deviceConfigurations),
       alterer('deviceConfigurations', plan.deviceConfigurations),
     ),
     deviceStatuses: (source: DeviceStatusSource, policyId: string) =>
-      tenant
-        .deviceStatuses(source, policyId)
-        ?.map((status) => statuses(status) as GraphObject),
+      (lists.deviceStatuses
+        ? lists.deviceStatuses(
+            source,
+            policyId,
+            tenant.deviceStatuses(source, policyId),
+          )
+        : tenant.deviceStatuses(source, policyId)
+      )?.map((status) => statuses(status) as GraphObject),
   };
+}
+
+/** A collection whose items are `replace(all generated items)`, or the collection itself. */
+function replaced(
+  source: Collection,
+  replace: ((items: GraphObject[]) => GraphObject[]) | undefined,
+): Collection {
+  if (!replace) return source;
+  const items = replace(
+    Array.from({ length: source.count }, (_, i) => source.get(i)),
+  );
+  return { count: items.length, get: (index) => items[index] };
 }

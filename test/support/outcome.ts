@@ -109,6 +109,49 @@ export function failureMessages(
   );
 }
 
+/**
+ * The message of the error a step failed with, from the runtime's one
+ * "Step ... failed to complete due to error." record of that step, which
+ * must carry the runtime's authorization-error code (a missing permission).
+ */
+export function stepError(
+  result: CollectionResult,
+  step: { id: string; name: string },
+): string {
+  const records = result.logs.filter(
+    (r) =>
+      r.stepId === step.id &&
+      String(r.msg).startsWith(
+        `Step "${step.name}" failed to complete due to error.`,
+      ),
+  );
+  expect(records).toHaveLength(1);
+  expect(records[0].code).toBe('PROVIDER_AUTHORIZATION_ERROR');
+  return String((records[0].err as { message?: string }).message);
+}
+
+/** The one "{step name}: done" record a step logs at its end (its counters). */
+export function doneRecord(
+  result: CollectionResult,
+  step: { name: string },
+): LogRecord {
+  const records = result.logs.filter((r) => r.msg === `${step.name}: done`);
+  expect(records).toHaveLength(1);
+  return records[0];
+}
+
+/** The objects of the given `_type`s. */
+export function ofType<T extends { _type: string }>(
+  objects: T[],
+  ...types: string[]
+): T[] {
+  return objects.filter((o) => types.includes(o._type));
+}
+
+/** Why the MANAGES step fails when one of the two application steps did not complete. */
+export const MANAGES_WITHOUT = (step: { name: string }): string =>
+  `Build Managed and Detected Application Relationships cannot run: ${step.name} did not complete, so which detected applications Intune manages is unknown. The previous relationships are kept.`;
+
 /** Warning messages, in order, without the step-failure records (asserted separately). */
 export function warnings(logs: LogRecord[]): string[] {
   return logs
