@@ -86,6 +86,13 @@ export interface IterateOptions {
   maxRestarts?: number;
 }
 
+export interface FanOutOptions {
+  /** Requests (or $batch requests) in flight at once; the service budgets cap them too. */
+  concurrency?: number;
+  /** Send first pages 20 per `$batch` (each still counts against Graph's limits). */
+  batch?: boolean;
+}
+
 export interface ClientStats {
   services: Record<GraphService, BudgetStats>;
   retries: Record<'throttled' | 'transient' | 'expiredToken', number>;
@@ -133,7 +140,11 @@ export class GraphClient {
   private readonly retry: RetryPolicy;
   private readonly timeoutMs: number;
   private readonly auth: AuthContext;
-  private readonly retryCounts = { throttled: 0, transient: 0, expiredToken: 0 };
+  private readonly retryCounts = {
+    throttled: 0,
+    transient: 0,
+    expiredToken: 0,
+  };
   private pageCount = 0;
   private roles: Promise<string[] | undefined> | undefined;
 
@@ -209,7 +220,12 @@ export class GraphClient {
   async postReport<T>(request: GraphRequest, body: unknown): Promise<T> {
     const url = this.urlOf(request);
     for (let retries = 0; ; retries++) {
-      const answer = await this.send<unknown>('POST', url, request.headers, body);
+      const answer = await this.send<unknown>(
+        'POST',
+        url,
+        request.headers,
+        body,
+      );
       let failure: GraphFailure;
       try {
         return (await readReportBody(answer)) as T;
@@ -255,12 +271,19 @@ export class GraphClient {
         prefetched = undefined;
       } else {
         try {
-          page = await this.send<GraphCollectionPage<T>>('GET', url, request.headers);
+          page = await this.send<GraphCollectionPage<T>>(
+            'GET',
+            url,
+            request.headers,
+          );
         } catch (err) {
           if (
             url !== firstUrl &&
             restarts < maxRestarts &&
-            isGraphError(err, { status: 400, code: 'Directory_ExpiredPageToken' })
+            isGraphError(err, {
+              status: 400,
+              code: 'Directory_ExpiredPageToken',
+            })
           ) {
             restarts++;
             this.options.logger?.warn(
@@ -310,68 +333,100 @@ export class GraphClient {
   async forEachCollection<T extends { id?: string }>(
     collections: Iterable<{ key: string; request: GraphRequest }>,
     onPage: (key: string, page: T[]) => Promise<void> | void,
-    options: {
-      concurrency?: number;
-      batch?: boolean;
-      onNotFound?: (key: string) => void;
-    } = {},
+    options: FanOutOptions & { onNotFound?: (key: string) => void } = {},
   ): Promise<void> {
-    const source = collections[Symbol.iterator]();
-    const concurrency = options.concurrency ?? 16;
-    const batchSize = options.batch ? MAX_BATCH_SIZE : 1;
-    let failed: unknown;
-    const walk = async (
-      key: string,
-      request: GraphRequest,
-      firstPage?: GraphCollectionPage<T>,
-    ) => {
-      try {
-        for await (const page of this.iteratePages<T>(request, { firstPage })) {
-          if (failed) return;
-          await onPage(key, page);
-        }
-      } catch (err) {
-        if (options.onNotFound && isGraphError(err, { status: 404 })) {
-          options.onNotFound(key);
-          return;
-        }
-        throw err;
+    const gone = (key: string, err: unknown) => {
+      if (options.onNotFound && isGraphError(err, { status: 404 })) {
+        options.onNotFound(key);
+        return true;
       }
+      return false;
     };
+    await this.forEachRequest<GraphCollectionPage<T>>(
+      collections,
+      async ({ key, request }, answer, run) => {
+        if (answer.error) {
+          if (gone(key, answer.error)) return;
+          throw answer.error;
+        }
+        try {
+          const pages = this.iteratePages<T>(request, {
+            firstPage: answer.body,
+          });
+          for await (const page of pages) {
+            if (run.stopped) return;
+            await onPage(key, page);
+          }
+        } catch (err) {
+          if (!gone(key, err)) throw err;
+        }
+      },
+      options,
+    );
+  }
+
+  /**
+   * GETs many requests, `concurrency` at a time (20 per `$batch` POST with
+   * `batch`), and hands each answer, body or Graph error, to `onAnswer`.
+   * The first failure of `onAnswer` stops the fan-out and rejects.
+   */
+  async forEachRequest<
+    T,
+    K extends { request: GraphRequest } = {
+      key: string;
+      request: GraphRequest;
+    },
+  >(
+    items: Iterable<K>,
+    onAnswer: (
+      item: K,
+      answer: { body?: T; error?: GraphError },
+      run: { readonly stopped: boolean },
+    ) => Promise<void>,
+    options: FanOutOptions = {},
+  ): Promise<void> {
+    const source = items[Symbol.iterator]();
+    const batchSize = options.batch ? MAX_BATCH_SIZE : 1;
+    const run = { stopped: false };
+    let failed: unknown;
     const worker = async () => {
-      while (!failed) {
-        const next: { key: string; request: GraphRequest }[] = [];
+      while (!run.stopped) {
+        const next: K[] = [];
         for (let r = source.next(); !r.done; r = source.next()) {
           next.push(r.value);
           if (next.length >= batchSize) break;
         }
         if (!next.length) return;
         try {
-          if (next.length === 1) {
-            await walk(next[0].key, next[0].request);
-            continue;
-          }
-          const answers = await this.batchGet<GraphCollectionPage<T>>(
-            next.map((c) => c.request),
-          );
-          for (let i = 0; i < next.length && !failed; i++) {
-            const answer = answers[i];
-            if (answer.error) {
-              if (options.onNotFound && isGraphError(answer.error, { status: 404 })) {
-                options.onNotFound(next[i].key);
-                continue;
-              }
-              throw answer.error;
-            }
-            await walk(next[i].key, next[i].request, answer.body);
+          const answers =
+            next.length === 1
+              ? [await this.getAnswer<T>(next[0].request)]
+              : await this.batchGet<T>(next.map((item) => item.request));
+          for (let i = 0; i < next.length && !run.stopped; i++) {
+            await onAnswer(next[i], answers[i], run);
           }
         } catch (err) {
           failed ??= err;
+          run.stopped = true;
         }
       }
     };
-    await Promise.all(Array.from({ length: concurrency }, worker));
+    await Promise.all(
+      Array.from({ length: options.concurrency ?? 16 }, worker),
+    );
     if (failed) throw failed;
+  }
+
+  /** A GET whose Graph error is returned, like a `$batch` item's, rather than thrown. */
+  private async getAnswer<T>(
+    request: GraphRequest,
+  ): Promise<{ body?: T; error?: GraphError }> {
+    try {
+      return { body: await this.get<T>(request) };
+    } catch (err) {
+      if (isGraphError(err)) return { error: err };
+      throw err;
+    }
   }
 
   /**
@@ -391,7 +446,9 @@ export class GraphClient {
     if (requests.some((r) => r.version !== version)) {
       throw new Error('A $batch cannot mix API versions');
     }
-    const results: { body?: T; error?: GraphError }[] = new Array(requests.length);
+    const results: { body?: T; error?: GraphError }[] = new Array(
+      requests.length,
+    );
     const retries = requests.map(() => ({ throttled: 0, transient: 0 }));
     let pending = requests.map((_, index) => index);
     while (pending.length) {
@@ -402,7 +459,9 @@ export class GraphClient {
           url: this.urlOf(requests[index]).slice(
             `${this.graphEndpoint}/${version}`.length,
           ),
-          ...(requests[index].headers ? { headers: requests[index].headers } : {}),
+          ...(requests[index].headers
+            ? { headers: requests[index].headers }
+            : {}),
         })),
       };
       const units = pending.reduce(
@@ -436,21 +495,36 @@ export class GraphClient {
           message: error?.message,
           requestId: error?.innerError?.['request-id'],
         };
-        const kind = classifyStatus(failure.status, failure.code, failure.message);
+        const kind = classifyStatus(
+          failure.status,
+          failure.code,
+          failure.message,
+        );
         const counts = retries[index];
-        if (kind === 'throttled' && counts.throttled < this.retry.maxThrottleRetries) {
+        if (
+          kind === 'throttled' &&
+          counts.throttled < this.retry.maxThrottleRetries
+        ) {
           counts.throttled++;
           this.retryCounts.throttled++;
-          const retryAfter = parseRetryAfter(headerOf(item.headers, 'retry-after'));
+          const retryAfter = parseRetryAfter(
+            headerOf(item.headers, 'retry-after'),
+          );
           const delay = Math.min(
             retryAfter ?? backoffDelay(counts.throttled, this.retry),
             this.retry.maxRetryAfterMs,
           );
-          if (item.status === 429) this.budgets[costOfRequest(requests[index]).service].throttled(delay);
+          if (item.status === 429)
+            this.budgets[costOfRequest(requests[index]).service].throttled(
+              delay,
+            );
           this.logRetry(failure, delay, counts.throttled);
           waitMs = Math.max(waitMs, delay);
           again.push(index);
-        } else if (kind === 'transient' && counts.transient < this.retry.maxTransientRetries) {
+        } else if (
+          kind === 'transient' &&
+          counts.transient < this.retry.maxTransientRetries
+        ) {
           counts.transient++;
           this.retryCounts.transient++;
           const delay = backoffDelay(counts.transient, this.retry);
@@ -540,7 +614,9 @@ export class GraphClient {
           .option('signal', AbortSignal.timeout(this.timeoutMs));
         if (headers) call = call.headers(headers);
         if (responseType) call = call.responseType(responseType);
-        return (method === 'GET' ? await call.get() : await call.post(body)) as T;
+        return (
+          method === 'GET' ? await call.get() : await call.post(body)
+        ) as T;
       } catch (err) {
         if (isTokenAcquisitionError(err)) throw tokenError(err, this.auth);
         failure = describeFailure(err, method, url);
@@ -551,10 +627,13 @@ export class GraphClient {
         release();
       }
 
-      const kind = classifyStatus(failure.status, failure.code, failure.message);
+      const kind = classifyStatus(
+        failure.status,
+        failure.code,
+        failure.message,
+      );
       const malformed = failure.status === 200;
-      const retryKind =
-        kind === 'permanent' && malformed ? 'transient' : kind;
+      const retryKind = kind === 'permanent' && malformed ? 'transient' : kind;
       if (
         retryKind === 'throttled' &&
         retries.throttled < this.retry.maxThrottleRetries
@@ -591,7 +670,10 @@ export class GraphClient {
         continue;
       }
       throw malformed
-        ? new GraphApiError(failure, 'The response body could not be read as JSON.')
+        ? new GraphApiError(
+            failure,
+            'The response body could not be read as JSON.',
+          )
         : graphResponseError(failure, path, this.auth);
     }
   }
@@ -650,8 +732,7 @@ function describeFailure(
 ): GraphFailure {
   const e = err as Partial<SdkGraphError> & { name?: string };
   const status = typeof e.statusCode === 'number' ? e.statusCode : -1;
-  const requestId =
-    e.requestId ?? e.headers?.get?.('request-id') ?? undefined;
+  const requestId = e.requestId ?? e.headers?.get?.('request-id') ?? undefined;
   if (status >= 200 && status < 300) {
     // A 2xx lands here only when its body could not be parsed: graph-client
     // wraps the parser's SyntaxError (as `body`, or as its text) with no code.

@@ -4,8 +4,8 @@
  * applications Intune detected on devices. The only place that knows these
  * URLs, bodies, `$select`s and API versions; the steps ask for objects.
  */
-import { GraphClient, GraphRequest } from './client';
-import { GraphApiError, GraphError, isGraphError } from './errors';
+import { FanOutOptions, GraphClient, GraphRequest } from './client';
+import { GraphApiError, isGraphError } from './errors';
 
 /**
  * A mobileApp as beta lists it: the common properties, plus whatever its
@@ -184,11 +184,7 @@ interface DeviceWithDetectedApps {
   detectedApps?: DetectedApp[];
 }
 
-export interface FanOutOptions {
-  /** Requests (or $batch requests) in flight at once; the service budget caps them too. */
-  concurrency?: number;
-  /** Send 20 requests per `$batch` (each still counts against Intune's limit). */
-  batch?: boolean;
+export interface InventoryFanOutOptions extends FanOutOptions {
   /** The parent object (device, detected app) is gone: 404. */
   onNotFound?: (key: string) => void;
 }
@@ -240,61 +236,28 @@ export async function forEachDeviceInventory(
     managedDeviceId: string,
     apps: DetectedApp[],
   ) => Promise<void> | void,
-  options: FanOutOptions = {},
+  options: InventoryFanOutOptions = {},
 ): Promise<void> {
-  const source = managedDeviceIds[Symbol.iterator]();
-  const batchSize = options.batch ? 20 : 1;
-  let failed: unknown;
-  const settle = async (
-    id: string,
-    answer: { body?: DeviceWithDetectedApps; error?: GraphError },
-  ) => {
-    if (answer.error) {
-      if (options.onNotFound && isGraphError(answer.error, { status: 404 })) {
-        options.onNotFound(id);
-        return;
-      }
-      throw answer.error;
-    }
-    await onDevice(id, inventoryOf(client, id, answer.body));
-  };
-  const worker = async () => {
-    while (!failed) {
-      const ids: string[] = [];
-      for (let r = source.next(); !r.done; r = source.next()) {
-        ids.push(r.value);
-        if (ids.length >= batchSize) break;
-      }
-      if (!ids.length) return;
-      try {
-        if (ids.length === 1) {
-          let answer: { body?: DeviceWithDetectedApps; error?: GraphError };
-          try {
-            answer = {
-              body: await client.get<DeviceWithDetectedApps>(
-                deviceDetectedAppsRequest(ids[0]),
-              ),
-            };
-          } catch (err) {
-            if (!isGraphError(err)) throw err;
-            answer = { error: err };
-          }
-          await settle(ids[0], answer);
-          continue;
+  await client.forEachRequest<
+    DeviceWithDetectedApps,
+    { id: string; request: GraphRequest }
+  >(
+    Array.from(managedDeviceIds, (id) => ({
+      id,
+      request: deviceDetectedAppsRequest(id),
+    })),
+    async ({ id }, answer) => {
+      if (answer.error) {
+        if (options.onNotFound && isGraphError(answer.error, { status: 404 })) {
+          options.onNotFound(id);
+          return;
         }
-        const answers = await client.batchGet<DeviceWithDetectedApps>(
-          ids.map(deviceDetectedAppsRequest),
-        );
-        for (let i = 0; i < ids.length && !failed; i++) {
-          await settle(ids[i], answers[i]);
-        }
-      } catch (err) {
-        failed ??= err;
+        throw answer.error;
       }
-    }
-  };
-  await Promise.all(Array.from({ length: options.concurrency ?? 16 }, worker));
-  if (failed) throw failed;
+      await onDevice(id, inventoryOf(client, id, answer.body));
+    },
+    options,
+  );
 }
 
 /**
@@ -329,7 +292,7 @@ export function forEachDetectedAppDevices(
     detectedAppId: string,
     managedDeviceIds: string[],
   ) => Promise<void> | void,
-  options: FanOutOptions = {},
+  options: InventoryFanOutOptions = {},
 ): Promise<void> {
   const collections = mapIterable(detectedAppIds, (id) => ({
     key: id,
