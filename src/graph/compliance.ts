@@ -19,7 +19,7 @@
  * (1,000 requests / 20 s per app and tenant, graph-api.md §6), shared by both
  * steps through the one GraphClient.
  */
-import { GraphClient, GraphRequest } from './client';
+import { FanOutOptions, GraphClient, GraphRequest } from './client';
 
 /** Where a policy comes from; decides URLs here and entity metadata in the step. */
 export type PolicySource = 'compliancePolicy' | 'deviceConfiguration';
@@ -135,11 +135,7 @@ export const POLICY_ENDPOINTS: Record<
   },
 };
 
-export interface DeviceStatusWalkOptions {
-  /** First pages travel 20 to a `$batch` request (later pages follow their nextLinks). */
-  batch?: boolean;
-  /** Status collections walked at once (the service budget caps requests in flight anyway). */
-  concurrency?: number;
+export interface DeviceStatusWalkOptions extends FanOutOptions {
   /** The policy was deleted between the list call and its statuses (404). */
   onPolicyGone?: (policyId: string) => void;
 }

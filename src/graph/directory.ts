@@ -3,7 +3,7 @@
  * knows their URLs, `$select` lists, page sizes and API versions; the step
  * module (src/steps/users-groups) asks for pages and converts them.
  */
-import { GraphClient, GraphRequest } from './client';
+import { FanOutOptions, GraphClient, GraphRequest } from './client';
 import { isGraphError } from './errors';
 
 /** Largest `$top` the directory accepts (graph-api.md §2.2: 1..999). */
@@ -358,11 +358,7 @@ export function groupMembersRequest(groupId: string): GraphRequest {
   };
 }
 
-export interface GroupMemberWalkOptions {
-  /** Member lists read at the same time (they share the directory throttling budget). */
-  concurrency?: number;
-  /** First pages 20 to a `$batch`. */
-  batch?: boolean;
+export interface GroupMemberWalkOptions extends FanOutOptions {
   /** The group was deleted after /groups listed it (404). */
   onGroupNotFound?: (groupId: string) => void;
 }

@@ -115,16 +115,24 @@ function text(value: string | null | undefined): string {
   return typeof value === 'string' ? value.trim().toLowerCase() : '';
 }
 
-/**
- * Substring match; hints of three characters or fewer (xen, kvm, xps, z4...)
- * must stand as a word, so that "Xenon" or "Z40" do not match.
- */
+/** Hints of three characters or fewer must stand as a word: "Xenon" is no Xen VM. */
+const WORD_HINTS = new Map<string, RegExp>();
+function wordPattern(hint: string): RegExp {
+  let pattern = WORD_HINTS.get(hint);
+  if (!pattern) {
+    pattern = new RegExp(`(^|[^a-z0-9])${hint}([^a-z0-9]|$)`);
+    WORD_HINTS.set(hint, pattern);
+  }
+  return pattern;
+}
+
+/** Substring match, short hints as whole words (see wordPattern). */
 function containsAny(value: string, needles: readonly string[]): boolean {
   return (
     value !== '' &&
     needles.some((needle) =>
       needle.length <= 3
-        ? new RegExp(`(^|[^a-z0-9])${needle}([^a-z0-9]|$)`).test(value)
+        ? wordPattern(needle).test(value)
         : value.includes(needle),
     )
   );
