@@ -168,6 +168,8 @@ function runCollector(
         NODE_OPTIONS: [
           `--require ${join(__dirname, 'bench', 'rss-probe.js')}`,
           options.heapMb ? `--max-old-space-size=${options.heapMb}` : '',
+          // e.g. BENCH_COLLECTOR_NODE_OPTIONS="--require ./my-profiler.js" (NODE_OPTIONS refuses --cpu-prof)
+          process.env.BENCH_COLLECTOR_NODE_OPTIONS ?? '',
         ].join(' '),
         BENCH_RSS_FILE: rssFile,
         AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1',

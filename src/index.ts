@@ -7,7 +7,6 @@ import {
 } from './config';
 import { getStepStartStates } from './getStepStartStates';
 import { ingestionConfig } from './ingestionConfig';
-import { internRelationshipType } from './internTypes';
 import { integrationSteps } from './steps';
 import { RELATIONSHIP_GRAPH_ID } from './steps/constants';
 
@@ -19,5 +18,4 @@ export const invocationConfig: IntegrationInvocationConfig<IntegrationConfig> = 
   ingestionConfig,
   integrationSteps,
   dependencyGraphOrder: [RELATIONSHIP_GRAPH_ID],
-  beforeAddRelationship: internRelationshipType,
 };

@@ -4,7 +4,6 @@
  * (docs/data-model-rules.md "Compliance", docs/compliance.md).
  */
 import {
-  createDirectRelationship,
   createIntegrationEntity,
   Entity,
   Relationship,
@@ -18,6 +17,7 @@ import {
 } from '../../graph/compliance';
 import { deviceKey, hostAgentKey } from '../intune-devices/keys';
 import { DeviceKind, Entities } from '../constants';
+import { directRelationship } from '../graph-objects';
 
 // ---- statuses ------------------------------------------------------------------------
 
@@ -449,7 +449,7 @@ export function toAssignedRelationship(
   status: PolicyDeviceStatus,
   managedDeviceId: string,
 ): Relationship {
-  return createDirectRelationship({
+  return directRelationship({
     _class: RelationshipClass.ASSIGNED,
     fromType: Entities.HOST_AGENT._type,
     fromKey: hostAgentKey(managedDeviceId),
@@ -468,7 +468,7 @@ export function toIdentifiedRelationship(
   policy: PolicySummary,
   finding: Entity,
 ): Relationship {
-  return createDirectRelationship({
+  return directRelationship({
     _class: RelationshipClass.IDENTIFIED,
     fromType: policy._type,
     fromKey: policy.key,
@@ -483,7 +483,7 @@ export function toDeviceHasFindingRelationship(
   managedDeviceId: string,
   finding: Entity,
 ): Relationship {
-  return createDirectRelationship({
+  return directRelationship({
     _class: RelationshipClass.HAS,
     fromType: deviceKind,
     fromKey: deviceKey(managedDeviceId),

@@ -7,12 +7,10 @@
  * The two steps run the same routine on two sources. Policies are few and
  * read first; their statuses (every policy x its devices) are walked
  * concurrently, page by page, and each page goes to the job state as it
- * arrives. Devices are looked up in one in-memory index, never findEntity.
+ * arrives (in runs of one type, GraphObjectWriter). Devices are looked up in one in-memory index, never findEntity.
  */
 import {
-  Entity,
   IntegrationStep,
-  Relationship,
   StepRelationshipMetadata,
 } from '@jupiterone/integration-sdk-core';
 import {
@@ -34,7 +32,12 @@ import {
   Relationships,
   Steps,
 } from '../constants';
-import { DeviceIndex, loadDeviceIndex } from '../intune-devices/device-index';
+import { GraphObjectWriter, writingGraphObjects } from '../graph-objects';
+import {
+  DeviceIndex,
+  DeviceSet,
+  loadDeviceIndex,
+} from '../intune-devices/device-index';
 import { requireStepPermissions } from '../permissions';
 import { brief, StepProgress } from '../progress';
 import {
@@ -84,6 +87,8 @@ interface PolicyState {
   policy: IntunePolicy;
   summary: PolicySummary;
   tally: PolicyTally;
+  /** The devices this policy has an ASSIGNED for (one bit each). */
+  assigned?: DeviceSet;
 }
 
 const EXAMPLES_LOGGED = 5;
@@ -113,20 +118,15 @@ export async function fetchPoliciesAndFindings(
   const unknownDeviceExamples: string[] = [];
   const unrecognized = new Map<string, number>();
   const gone: string[] = [];
-
-  await forEachDeviceStatusPage(
-    client,
-    spec.source,
-    Array.from(policies.keys()),
-    async (policyId, statuses) => {
-      const state = policies.get(policyId);
-      if (!state) return;
-      const { entities, relationships } = await convertStatusPage(
-        context,
-        state,
-        statuses,
-        devices,
-        {
+  await writingGraphObjects(jobState, async (writer) => {
+    await forEachDeviceStatusPage(
+      client,
+      spec.source,
+      Array.from(policies.keys()),
+      async (policyId, statuses) => {
+        const state = policies.get(policyId);
+        if (!state) return;
+        convertStatusPage(writer, state, statuses, devices, {
           onUnknownDevice: (deviceId) => {
             progress.add(Counters.UNKNOWN_DEVICES);
             if (unknownDeviceExamples.length < EXAMPLES_LOGGED) {
@@ -138,32 +138,34 @@ export async function fetchPoliciesAndFindings(
             const shown = brief(value);
             unrecognized.set(shown, (unrecognized.get(shown) ?? 0) + 1);
           },
+          onMalformedId: (statusId) =>
+            logger.debug(
+              { policyId, statusId },
+              'Device status without a device id; skipped',
+            ),
           count: (counter) => progress.add(counter),
-        },
-      );
-      if (entities.length) await jobState.addEntities(entities);
-      if (relationships.length) await jobState.addRelationships(relationships);
-    },
-    {
-      batch: options.batch ?? BATCH_DEVICE_STATUSES,
-      onPolicyGone: (policyId) => {
-        progress.add(Counters.POLICIES_GONE);
-        gone.push(policyId);
+        });
+        await writer.drain();
       },
-    },
-  );
+      {
+        batch: options.batch ?? BATCH_DEVICE_STATUSES,
+        onPolicyGone: (policyId) => {
+          progress.add(Counters.POLICIES_GONE);
+          gone.push(policyId);
+        },
+      },
+    );
 
-  // A policy deleted before its first status page is left out; one deleted
-  // part-way keeps its entity, which its relationships already point at.
-  for (const policyId of gone) {
-    if (!policies.get(policyId)?.tally.assignedDevices)
-      policies.delete(policyId);
-  }
-  await jobState.addEntities(
-    Array.from(policies.values(), (state) =>
-      toPolicyEntity(spec.source, state.policy, state.tally),
-    ),
-  );
+    // A policy deleted before its first status page is left out; one deleted
+    // part-way keeps its entity, which its relationships already point at.
+    for (const policyId of gone) {
+      if (!policies.get(policyId)?.tally.assignedDevices)
+        policies.delete(policyId);
+    }
+    for (const state of policies.values()) {
+      writer.addEntity(toPolicyEntity(spec.source, state.policy, state.tally));
+    }
+  });
 
   if (gone.length) {
     logger.warn(
@@ -226,38 +228,33 @@ async function readPolicies(
 interface PageCallbacks {
   onUnknownDevice(deviceId: string): void;
   onUnrecognizedStatus(value: string): void;
+  onMalformedId(statusId: unknown): void;
   count(counter: string): void;
 }
 
 /**
- * One page of one policy's statuses -> findings and relationships. The
- * pages of one policy arrive one after another, so a (policy, device) seen on
- * an earlier page already has its ASSIGNED relationship in the job state
- * (hasKey); within the page a Set catches repeats.
+ * One page of one policy's statuses -> findings and relationships. A device
+ * that a policy lists twice (on one page or two) gets one ASSIGNED: the
+ * policy's DeviceSet remembers the devices it has assigned.
  */
-async function convertStatusPage(
-  context: IntegrationStepContext,
+function convertStatusPage(
+  writer: GraphObjectWriter,
   state: PolicyState,
   statuses: PolicyDeviceStatus[],
   devices: DeviceIndex,
   on: PageCallbacks,
-): Promise<{ entities: Entity[]; relationships: Relationship[] }> {
-  const entities: Entity[] = [];
-  const relationships: Relationship[] = [];
-  const seenOnPage = new Set<string>();
+): void {
+  const assignedDevices = (state.assigned ??= new DeviceSet(devices));
   for (const status of statuses) {
     on.count(Counters.STATUSES);
     const deviceId = deviceIdOfStatus(status?.id);
     if (!deviceId) {
       on.count(Counters.MALFORMED_STATUS_IDS);
-      context.logger.debug(
-        { policyId: state.summary.id, statusId: status?.id },
-        'Device status without a device id; skipped',
-      );
+      on.onMalformedId(status?.id);
       continue;
     }
-    const kind = devices.kindOf(deviceId);
-    if (!kind) {
+    const ordinal = devices.ordinalOf(deviceId);
+    if (ordinal === undefined) {
       on.onUnknownDevice(deviceId);
       continue;
     }
@@ -267,30 +264,30 @@ async function convertStatusPage(
       on.count(Counters.NOT_ASSIGNED);
       continue;
     }
-    const assigned = toAssignedRelationship(state.summary, status, deviceId);
-    if (
-      seenOnPage.has(deviceId) ||
-      (await context.jobState.hasKey(assigned._key))
-    ) {
+    if (!assignedDevices.add(ordinal)) {
       on.count(Counters.DUPLICATE_STATUSES);
       continue;
     }
-    seenOnPage.add(deviceId);
     if (!isRecognizedStatus(value)) on.onUnrecognizedStatus(value || '(none)');
-    relationships.push(assigned);
+    writer.addRelationship(
+      toAssignedRelationship(state.summary, status, deviceId),
+    );
     state.tally.assignedDevices++;
     on.count(Counters.ASSIGNED);
     if (!outcome.finding) continue;
     const finding = toFindingEntity(state.summary, status, deviceId);
-    entities.push(finding);
-    relationships.push(
-      toIdentifiedRelationship(state.summary, finding),
-      toDeviceHasFindingRelationship(kind, deviceId, finding),
+    writer.addEntity(finding);
+    writer.addRelationship(toIdentifiedRelationship(state.summary, finding));
+    writer.addRelationship(
+      toDeviceHasFindingRelationship(
+        devices.kindAt(ordinal),
+        deviceId,
+        finding,
+      ),
     );
     state.tally.findings++;
     on.count(Counters.FINDINGS);
   }
-  return { entities, relationships };
 }
 
 function policyStep(

@@ -9,11 +9,7 @@
  * what stays in memory is the device index (id -> kind), the small
  * managed-app lookup, and the keys the SDK's duplicate tracker holds anyway.
  */
-import {
-  Entity,
-  JobState,
-  Relationship,
-} from '@jupiterone/integration-sdk-core';
+import { JobState } from '@jupiterone/integration-sdk-core';
 import { graphClientOf, IntegrationStepContext } from '../../config';
 import {
   DetectedApp,
@@ -22,13 +18,20 @@ import {
   iterateDetectedApps,
 } from '../../graph/intune-apps';
 import { DEVICE_KINDS, Entities, Steps } from '../constants';
-import { DeviceIndex, loadDeviceIndex } from '../intune-devices/device-index';
+import {
+  DeviceIndex,
+  DeviceSet,
+  loadDeviceIndex,
+} from '../intune-devices/device-index';
 import { deviceKey } from '../intune-devices/keys';
 import { requireStepPermissions } from '../permissions';
 import { StepProgress } from '../progress';
+import { GraphObjectWriter, writingGraphObjects } from '../graph-objects';
 import {
   DetectedIdentity,
   detectedAppIdentity,
+  detectedVersion,
+  installedKey,
   toDetectedApplicationEntity,
   toInstalledRelationship,
 } from './converters';
@@ -47,10 +50,26 @@ export const DetectedAppCounters = {
   GONE: 'gone404',
 } as const;
 
+/**
+ * The INSTALLED key of a detectedApp item is (device, identity, version).
+ * Items that share identity and version (the same name in another case or
+ * spacing, an android variant) share a slot, and only pairs of one slot can
+ * repeat a key. Per device, a call holds all of a device's items, so the
+ * slots are checked within the call. Per app, the listing tells up front
+ * which slots are shared; each of those remembers its devices in a DeviceSet.
+ */
+interface DetectedItem {
+  identity: DetectedIdentity;
+  slotKey: string;
+}
+
 /** Turns (device, detectedApp) pairs into graph objects, each key once. */
 class InventoryWriter {
+  private readonly sharedSlots = new Map<string, DeviceSet>();
+  private readonly applications = new Set<string>();
+
   constructor(
-    private readonly jobState: JobState,
+    private readonly writer: GraphObjectWriter,
     private readonly devices: DeviceIndex,
     private readonly progress: StepProgress,
   ) {}
@@ -60,68 +79,100 @@ class InventoryWriter {
    * with every device that has it (868k pairs for 9k items on the L tenant),
    * and the identity costs a normalisation and a SHA-256.
    */
-  private readonly identities = new WeakMap<DetectedApp, DetectedIdentity>();
+  private readonly items = new WeakMap<DetectedApp, DetectedItem>();
 
-  private identityOf(app: DetectedApp): DetectedIdentity {
-    let identity = this.identities.get(app);
-    if (!identity) {
-      identity = detectedAppIdentity(app);
-      this.identities.set(app, identity);
+  private itemOf(app: DetectedApp): DetectedItem {
+    let item = this.items.get(app);
+    if (!item) {
+      const identity = detectedAppIdentity(app);
+      const slotKey = installedKey('', identity.key, detectedVersion(app));
+      item = { identity, slotKey };
+      this.items.set(app, item);
     }
-    return identity;
+    return item;
   }
 
-  /**
-   * Adds what the pairs hold that is not in the graph yet. Every key is
-   * checked and registered (addEntities / addRelationships register when
-   * called) without an await in between, so concurrent responses cannot
-   * both add the same key.
-   */
-  async write(pairs: Iterable<[string, DetectedApp]>): Promise<void> {
-    const entities: Entity[] = [];
-    const relationships: Relationship[] = [];
-    const pending = new Set<string>();
-    const isNew = (key: string) => {
-      if (pending.has(key) || this.jobState.hasKey(key)) return false;
-      pending.add(key);
-      return true;
-    };
-    for (const [managedDeviceId, app] of pairs) {
-      this.progress.add(DetectedAppCounters.INVENTORY_ITEMS);
-      const kind = this.devices.kindOf(managedDeviceId);
-      if (!kind) {
-        this.progress.add(DetectedAppCounters.UNKNOWN_DEVICE_ITEMS);
-        continue;
-      }
-      const identity = this.identityOf(app);
-      if (!identity.normalisedName) {
-        // No name, no application to find: nothing to relate the device to.
-        this.progress.add(DetectedAppCounters.NAMELESS_ITEMS);
-        continue;
-      }
-      if (isNew(identity.key)) {
-        entities.push(toDetectedApplicationEntity(app, identity));
-        this.progress.add(Entities.DETECTED_APPLICATION._type);
-      }
-      const installed = toInstalledRelationship(
-        kind,
-        deviceKey(managedDeviceId),
-        identity.key,
-        app,
-      );
-      if (isNew(installed._key)) {
-        relationships.push(installed);
-        this.progress.add(installed._type);
-      } else {
-        this.progress.add(DetectedAppCounters.REPEATED_ITEMS);
+  /** Per app: the listed items, before any of their devices. */
+  expectItems(listed: DetectedApp[]): void {
+    const firstItemOfSlot = new Map<string, string | undefined>();
+    for (const app of listed) {
+      const { slotKey } = this.itemOf(app);
+      if (!firstItemOfSlot.has(slotKey)) {
+        firstItemOfSlot.set(slotKey, app.id);
+      } else if (
+        (!app.id || firstItemOfSlot.get(slotKey) !== app.id) &&
+        !this.sharedSlots.has(slotKey)
+      ) {
+        this.sharedSlots.set(slotKey, new DeviceSet(this.devices));
       }
     }
-    await Promise.all([
-      entities.length ? this.jobState.addEntities(entities) : undefined,
-      relationships.length
-        ? this.jobState.addRelationships(relationships)
-        : undefined,
-    ]);
+  }
+
+  /** Per app: one page of the devices that have `app` (each once per walk, the client sees to that). */
+  async writeApp(app: DetectedApp, managedDeviceIds: string[]): Promise<void> {
+    const item = this.itemOf(app);
+    const shared = this.sharedSlots.get(item.slotKey);
+    for (const managedDeviceId of managedDeviceIds) {
+      const ordinal = this.devices.ordinalOf(managedDeviceId);
+      if (ordinal !== undefined && shared && !shared.add(ordinal)) {
+        this.progress.add(DetectedAppCounters.INVENTORY_ITEMS);
+        this.progress.add(DetectedAppCounters.REPEATED_ITEMS);
+        continue;
+      }
+      this.writePair(managedDeviceId, ordinal, app, item);
+    }
+    await this.writer.drain();
+  }
+
+  /** Per device: all of one device's items. */
+  async writeDevice(
+    managedDeviceId: string,
+    apps: DetectedApp[],
+  ): Promise<void> {
+    const ordinal = this.devices.ordinalOf(managedDeviceId);
+    const slots = new Set<string>();
+    for (const app of apps) {
+      const item = this.itemOf(app);
+      if (slots.has(item.slotKey)) {
+        this.progress.add(DetectedAppCounters.INVENTORY_ITEMS);
+        this.progress.add(DetectedAppCounters.REPEATED_ITEMS);
+        continue;
+      }
+      slots.add(item.slotKey);
+      this.writePair(managedDeviceId, ordinal, app, item);
+    }
+    await this.writer.drain();
+  }
+
+  private writePair(
+    managedDeviceId: string,
+    ordinal: number | undefined,
+    app: DetectedApp,
+    { identity }: DetectedItem,
+  ): void {
+    this.progress.add(DetectedAppCounters.INVENTORY_ITEMS);
+    if (ordinal === undefined) {
+      this.progress.add(DetectedAppCounters.UNKNOWN_DEVICE_ITEMS);
+      return;
+    }
+    if (!identity.normalisedName) {
+      // No name, no application to find: nothing to relate the device to.
+      this.progress.add(DetectedAppCounters.NAMELESS_ITEMS);
+      return;
+    }
+    if (!this.applications.has(identity.key)) {
+      this.applications.add(identity.key);
+      this.writer.addEntity(toDetectedApplicationEntity(app, identity));
+      this.progress.add(Entities.DETECTED_APPLICATION._type);
+    }
+    const installed = toInstalledRelationship(
+      this.devices.kindAt(ordinal),
+      deviceKey(managedDeviceId),
+      identity.key,
+      app,
+    );
+    this.writer.addRelationship(installed);
+    this.progress.add(installed._type);
   }
 }
 
@@ -134,82 +185,85 @@ export async function fetchDetectedApplications(
   const client = graphClientOf(context);
   const progress = new StepProgress(logger, client, Steps.DETECTED_APPS.name);
   const devices = await loadDeviceIndex(jobState);
-  const writer = new InventoryWriter(jobState, devices, progress);
-  const fanOut = {
-    batch: options.batch,
-    concurrency: options.concurrency,
-    onNotFound: (key: string) => {
-      progress.add(DetectedAppCounters.GONE);
-      logger.debug(
-        { key },
-        'Gone between the list and its detail (404); skipped',
-      );
-    },
-  };
-
-  const readPerDevice = async () => {
-    const deviceIds = await managedDeviceIds(jobState);
-    await forEachDeviceInventory(
-      client,
-      deviceIds,
-      (managedDeviceId, apps) => {
-        progress.add(DetectedAppCounters.DEVICES_READ);
-        return writer.write(apps.map((app) => [managedDeviceId, app]));
-      },
-      fanOut,
-    );
-  };
-  const readPerApp = async (apps: DetectedApp[]) => {
-    const byId = new Map(apps.map((app) => [app.id, app]));
-    await forEachDetectedAppDevices(
-      client,
-      byId.keys(),
-      (detectedAppId, managedDeviceIds) => {
-        const app = byId.get(detectedAppId) as DetectedApp;
-        return writer.write(managedDeviceIds.map((id) => [id, app]));
-      },
-      fanOut,
-    );
-  };
-
   let strategy = options.detectedAppsStrategy;
   let decision: Record<string, unknown> = {};
-  if (strategy === 'perDevice') {
-    await readPerDevice();
-  } else if (strategy === 'perApp') {
-    // One listing page at a time: memory holds one page of detected apps.
-    for await (const page of iterateDetectedApps(client)) {
-      progress.add(DetectedAppCounters.DETECTED_APPS_LISTED, page.length);
-      await readPerApp(page);
-    }
-  } else {
-    const listed: DetectedApp[] = [];
-    let largestPage = 0;
-    for await (const page of iterateDetectedApps(client)) {
-      progress.add(DetectedAppCounters.DETECTED_APPS_LISTED, page.length);
-      largestPage = Math.max(largestPage, page.length);
-      for (const app of page) listed.push(app);
-    }
-    const perAppRequests = perAppRequestEstimate(listed, largestPage);
-    const perDeviceRequests = devices.size;
-    strategy = perAppRequests <= perDeviceRequests ? 'perApp' : 'perDevice';
-    decision = { perAppRequests, perDeviceRequests, chosen: strategy };
-    logger.info(
-      decision,
-      `Detected apps: reading them ${
-        strategy === 'perApp' ? 'per detected app' : 'per device'
-      } (${Math.min(
-        perAppRequests,
-        perDeviceRequests,
-      )} requests instead of ${Math.max(perAppRequests, perDeviceRequests)})`,
-    );
-    if (strategy === 'perApp') {
-      await readPerApp(listed);
-    } else {
-      listed.length = 0;
+  await writingGraphObjects(jobState, async (writer) => {
+    const inventory = new InventoryWriter(writer, devices, progress);
+    const fanOut = {
+      batch: options.batch,
+      concurrency: options.concurrency,
+      onNotFound: (key: string) => {
+        progress.add(DetectedAppCounters.GONE);
+        logger.debug(
+          { key },
+          'Gone between the list and its detail (404); skipped',
+        );
+      },
+    };
+
+    const readPerDevice = async () => {
+      const deviceIds = await managedDeviceIds(jobState);
+      await forEachDeviceInventory(
+        client,
+        deviceIds,
+        (managedDeviceId, apps) => {
+          progress.add(DetectedAppCounters.DEVICES_READ);
+          return inventory.writeDevice(managedDeviceId, apps);
+        },
+        fanOut,
+      );
+    };
+    const readPerApp = async (apps: DetectedApp[]) => {
+      inventory.expectItems(apps);
+      const byId = new Map(apps.map((app) => [app.id, app]));
+      await forEachDetectedAppDevices(
+        client,
+        byId.keys(),
+        (detectedAppId, managedDeviceIds) => {
+          const app = byId.get(detectedAppId) as DetectedApp;
+          return inventory.writeApp(app, managedDeviceIds);
+        },
+        fanOut,
+      );
+    };
+
+    if (strategy === 'perDevice') {
       await readPerDevice();
+    } else {
+      // The whole listing first (a few thousand small items): it tells which
+      // items share a slot, and how many requests each route needs.
+      const listed: DetectedApp[] = [];
+      let largestPage = 0;
+      for await (const page of iterateDetectedApps(client)) {
+        progress.add(DetectedAppCounters.DETECTED_APPS_LISTED, page.length);
+        largestPage = Math.max(largestPage, page.length);
+        for (const app of page) listed.push(app);
+      }
+      if (strategy === 'perApp') {
+        await readPerApp(listed);
+        return;
+      }
+      const perAppRequests = perAppRequestEstimate(listed, largestPage);
+      const perDeviceRequests = devices.size;
+      strategy = perAppRequests <= perDeviceRequests ? 'perApp' : 'perDevice';
+      decision = { perAppRequests, perDeviceRequests, chosen: strategy };
+      logger.info(
+        decision,
+        `Detected apps: reading them ${
+          strategy === 'perApp' ? 'per detected app' : 'per device'
+        } (${Math.min(
+          perAppRequests,
+          perDeviceRequests,
+        )} requests instead of ${Math.max(perAppRequests, perDeviceRequests)})`,
+      );
+      if (strategy === 'perApp') {
+        await readPerApp(listed);
+      } else {
+        listed.length = 0;
+        await readPerDevice();
+      }
     }
-  }
+  });
 
   const unknown = progress.count(DetectedAppCounters.UNKNOWN_DEVICE_ITEMS);
   if (unknown) {

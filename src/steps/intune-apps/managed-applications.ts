@@ -3,7 +3,6 @@
  * line-of-business), and for each one the devices it is assigned to with
  * their install state, from the getDeviceInstallStatusReport action.
  */
-import { Relationship } from '@jupiterone/integration-sdk-core';
 import { graphClientOf, IntegrationStepContext } from '../../config';
 import { isGraphError } from '../../graph/errors';
 import {
@@ -11,7 +10,8 @@ import {
   iterateMobileApps,
 } from '../../graph/intune-apps';
 import { Entities, Steps } from '../constants';
-import { loadDeviceIndex } from '../intune-devices/device-index';
+import { writingGraphObjects } from '../graph-objects';
+import { DeviceSet, loadDeviceIndex } from '../intune-devices/device-index';
 import { deviceKey } from '../intune-devices/keys';
 import { requireStepPermissions } from '../permissions';
 import { StepProgress } from '../progress';
@@ -65,68 +65,65 @@ export async function fetchManagedApplications(
     }
   }
 
-  await forEachConcurrently(
-    appIds,
-    options.reportConcurrency,
-    async (appId) => {
-      let walk;
-      try {
-        walk = await forEachInstallStatusPage(
-          client,
-          appId,
-          (rows) => {
-            const relationships: Relationship[] = [];
-            const keys = new Set<string>();
-            for (const row of rows) {
-              progress.add(ManagedAppCounters.INSTALL_ROWS);
-              const deviceId =
-                typeof row.DeviceId === 'string' ? row.DeviceId : '';
-              const kind = devices.kindOf(deviceId);
-              if (!kind) {
-                progress.add(ManagedAppCounters.UNKNOWN_DEVICE_ROWS);
-                logger.debug(
-                  { appId, deviceId },
-                  'Install status row for a device that is not a managed device of this collection; skipped',
+  await writingGraphObjects(jobState, async (writer) => {
+    await forEachConcurrently(
+      appIds,
+      options.reportConcurrency,
+      async (appId) => {
+        // A device with several users has a row per user: one ASSIGNED per device.
+        const assigned = new DeviceSet(devices);
+        let walk;
+        try {
+          walk = await forEachInstallStatusPage(
+            client,
+            appId,
+            (rows) => {
+              for (const row of rows) {
+                progress.add(ManagedAppCounters.INSTALL_ROWS);
+                const deviceId =
+                  typeof row.DeviceId === 'string' ? row.DeviceId : '';
+                const ordinal = devices.ordinalOf(deviceId);
+                if (ordinal === undefined) {
+                  progress.add(ManagedAppCounters.UNKNOWN_DEVICE_ROWS);
+                  logger.debug(
+                    { appId, deviceId },
+                    'Install status row for a device that is not a managed device of this collection; skipped',
+                  );
+                  continue;
+                }
+                if (!assigned.add(ordinal)) {
+                  progress.add(ManagedAppCounters.REPEATED_ROWS);
+                  continue;
+                }
+                const relationship = toAssignedRelationship(
+                  devices.kindAt(ordinal),
+                  deviceKey(deviceId),
+                  appId,
+                  row,
                 );
-                continue;
+                writer.addRelationship(relationship);
+                progress.add(relationship._type);
               }
-              const relationship = toAssignedRelationship(
-                kind,
-                deviceKey(deviceId),
-                appId,
-                row,
-              );
-              if (
-                jobState.hasKey(relationship._key) ||
-                keys.has(relationship._key)
-              ) {
-                progress.add(ManagedAppCounters.REPEATED_ROWS);
-                continue;
-              }
-              keys.add(relationship._key);
-              relationships.push(relationship);
-              progress.add(relationship._type);
-            }
-            // Registered with the duplicate-key tracker when called, before any await.
-            return jobState.addRelationships(relationships);
-          },
-          { top: options.reportTop },
-        );
-      } catch (err) {
-        if (isGraphError(err, { status: 404 })) {
-          // Deleted between the list and its report: nothing is assigned any more.
-          progress.add(ManagedAppCounters.APPS_GONE);
-          logger.info(
-            { appId },
-            'Managed application disappeared before its install status was read',
+              return writer.drain();
+            },
+            { top: options.reportTop },
           );
-          return;
+        } catch (err) {
+          if (isGraphError(err, { status: 404 })) {
+            // Deleted between the list and its report: nothing is assigned any more.
+            progress.add(ManagedAppCounters.APPS_GONE);
+            logger.info(
+              { appId },
+              'Managed application disappeared before its install status was read',
+            );
+            return;
+          }
+          throw err;
         }
-        throw err;
-      }
-      progress.add(ManagedAppCounters.REPORT_REQUESTS, walk.requests);
-    },
-  );
+        progress.add(ManagedAppCounters.REPORT_REQUESTS, walk.requests);
+      },
+    );
+  });
 
   const unknown = progress.count(ManagedAppCounters.UNKNOWN_DEVICE_ROWS);
   if (unknown) {

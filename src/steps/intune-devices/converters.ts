@@ -6,7 +6,6 @@
  * become absent properties, never data.
  */
 import {
-  createDirectRelationship,
   createIntegrationEntity,
   createMappedRelationship,
   Entity,
@@ -21,6 +20,7 @@ import {
   Entities,
   MappedRelationships,
 } from '../constants';
+import { directRelationship } from '../graph-objects';
 import { classifyDevice, DeviceClassification } from './classify';
 import { deviceKey, hostAgentKey } from './keys';
 
@@ -301,7 +301,7 @@ export function convertManagedDevice(managed: ManagedDevice): ConvertedDevice {
   return {
     device,
     hostAgent,
-    manages: createDirectRelationship({
+    manages: directRelationship({
       _class: RelationshipClass.MANAGES,
       fromKey: hostAgent._key,
       fromType: hostAgent._type,
@@ -484,7 +484,7 @@ export function userDeviceRelationship(
 ): Relationship {
   const kind = device._type as DeviceKind;
   if (userCollected) {
-    return createDirectRelationship({
+    return directRelationship({
       _class,
       fromKey: userId,
       fromType: Entities.USER._type,

@@ -11,10 +11,8 @@
  *   entity of this run, mapped by `_key` otherwise.
  */
 import {
-  Entity,
   IntegrationError,
   IntegrationStep,
-  Relationship,
   RelationshipClass,
 } from '@jupiterone/integration-sdk-core';
 import {
@@ -34,6 +32,7 @@ import {
   RELATIONSHIP_GRAPH_ID,
   Steps,
 } from '../constants';
+import { hasKeyNow, writingGraphObjects } from '../graph-objects';
 import { requireStepPermissions } from '../permissions';
 import { brief, StepProgress } from '../progress';
 import {
@@ -43,6 +42,7 @@ import {
   undocumentedValues,
   userDeviceRelationship,
 } from './converters';
+import { DEVICE_INDEX_DATA, DeviceIndexBuilder } from './device-index';
 import { deviceKey } from './keys';
 
 /**
@@ -64,37 +64,40 @@ export async function fetchDevices(
   // Odd values are counted, and logged once at the end.
   const undocumented = new Map<string, number>();
   const unsignalled: string[] = [];
-  for await (const page of iterateManagedDevicePages(client)) {
-    const entities: Entity[] = [];
-    const relationships: Relationship[] = [];
-    for (const managed of page) {
-      const id = presentString(managed?.id);
-      if (!id) {
-        progress.add('skipped: device without id');
-        continue;
+  const index = new DeviceIndexBuilder();
+  await writingGraphObjects(jobState, async (writer) => {
+    for await (const page of iterateManagedDevicePages(client)) {
+      for (const managed of page) {
+        const id = presentString(managed?.id);
+        if (!id) {
+          progress.add('skipped: device without id');
+          continue;
+        }
+        if (index.has(deviceKey(id))) {
+          progress.add('skipped: duplicate device id');
+          continue;
+        }
+        const { device, hostAgent, manages, classification } =
+          convertManagedDevice({ ...managed, id });
+        index.add(device._key, classification.kind);
+        writer.addEntity(device);
+        writer.addEntity(hostAgent);
+        writer.addRelationship(manages);
+        progress.add(device._type);
+        devices++;
+        for (const { property, value } of undocumentedValues(managed)) {
+          const label = `${property} "${brief(value)}"`;
+          undocumented.set(label, (undocumented.get(label) ?? 0) + 1);
+        }
+        if (classification.rule === NO_KIND_SIGNAL_RULE) {
+          progress.add(NO_KIND_SIGNAL);
+          if (unsignalled.length < EXAMPLES_LOGGED) unsignalled.push(id);
+        }
       }
-      if (await jobState.hasKey(deviceKey(id))) {
-        progress.add('skipped: duplicate device id');
-        continue;
-      }
-      const { device, hostAgent, manages, classification } =
-        convertManagedDevice({ ...managed, id });
-      entities.push(device, hostAgent);
-      relationships.push(manages);
-      progress.add(device._type);
-      devices++;
-      for (const { property, value } of undocumentedValues(managed)) {
-        const label = `${property} "${brief(value)}"`;
-        undocumented.set(label, (undocumented.get(label) ?? 0) + 1);
-      }
-      if (classification.rule === NO_KIND_SIGNAL_RULE) {
-        progress.add(NO_KIND_SIGNAL);
-        if (unsignalled.length < EXAMPLES_LOGGED) unsignalled.push(id);
-      }
+      await writer.drain();
     }
-    await jobState.addEntities(entities);
-    await jobState.addRelationships(relationships);
-  }
+  });
+  await jobState.setData(DEVICE_INDEX_DATA, index.build());
   await jobState.setData(DEVICES_COMPLETE, true);
   if (undocumented.size) {
     logger.warn(
@@ -147,34 +150,38 @@ export async function buildUserDeviceRelationships(
     graphClientOf(context),
     Steps.USER_DEVICES.name,
   );
-  for (const kind of DEVICE_KINDS) {
-    await jobState.iterateEntities({ _type: kind }, async (device) => {
-      const { userId, loggedOnUserIds } = deviceUsersOf(device);
-      const relationships: Relationship[] = [];
-      const relate = async (
-        _class: RelationshipClass.HAS | RelationshipClass.USES,
-        user: string,
-      ) => {
-        const collected = await jobState.hasKey(user);
-        const relationship = userDeviceRelationship(
-          _class,
-          user,
-          device,
-          collected,
-        );
-        if (await jobState.hasKey(relationship._key)) return;
-        relationships.push(relationship);
-        progress.add(
-          `azure_user|${_class}|${kind}${collected ? '' : ' (mapped)'}`,
-        );
-      };
-      if (userId) await relate(RelationshipClass.HAS, userId);
-      for (const user of loggedOnUserIds)
-        await relate(RelationshipClass.USES, user);
-      progress.add('devices');
-      if (relationships.length) await jobState.addRelationships(relationships);
-    });
-  }
+  // A user listed twice among a device's logged-on users is related once.
+  const written = new Set<string>();
+  await writingGraphObjects(jobState, async (writer) => {
+    for (const kind of DEVICE_KINDS) {
+      await jobState.iterateEntities({ _type: kind }, async (device) => {
+        const { userId, loggedOnUserIds } = deviceUsersOf(device);
+        const relate = (
+          _class: RelationshipClass.HAS | RelationshipClass.USES,
+          user: string,
+        ) => {
+          const collected = hasKeyNow(jobState, user);
+          const relationship = userDeviceRelationship(
+            _class,
+            user,
+            device,
+            collected,
+          );
+          if (written.has(relationship._key)) return;
+          written.add(relationship._key);
+          writer.addRelationship(relationship);
+          progress.add(
+            `azure_user|${_class}|${kind}${collected ? '' : ' (mapped)'}`,
+          );
+        };
+        if (userId) relate(RelationshipClass.HAS, userId);
+        for (const user of loggedOnUserIds)
+          relate(RelationshipClass.USES, user);
+        progress.add('devices');
+        await writer.drain();
+      });
+    }
+  });
   progress.done();
 }
 

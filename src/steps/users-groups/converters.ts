@@ -4,7 +4,6 @@
  * Keys are directory object ids; no I/O here.
  */
 import {
-  createDirectRelationship,
   createIntegrationEntity,
   createMappedRelationship,
   Entity,
@@ -19,6 +18,7 @@ import {
   GraphUser,
 } from '../../graph/directory';
 import { Entities, MappedRelationships } from '../constants';
+import { directRelationship } from '../graph-objects';
 
 // The format JupiterOne's data model checks `email` against (ajv-formats "email").
 const EMAIL =
@@ -274,7 +274,7 @@ export function toAccountHasRelationship(
   account: Entity,
   target: { _key: string; _type: string },
 ): Relationship {
-  return createDirectRelationship({
+  return directRelationship({
     _class: RelationshipClass.HAS,
     fromKey: account._key,
     fromType: account._type,
@@ -289,7 +289,7 @@ export function toGroupHasMemberRelationship(
   memberKey: string,
   memberType: string,
 ): Relationship {
-  return createDirectRelationship({
+  return directRelationship({
     _class: RelationshipClass.HAS,
     fromKey: groupId,
     fromType: Entities.GROUP._type,

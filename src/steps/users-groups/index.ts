@@ -9,10 +9,8 @@
  * never findEntity.
  */
 import {
-  Entity,
   IntegrationStep,
   IntegrationWarnEventName,
-  Relationship,
 } from '@jupiterone/integration-sdk-core';
 import {
   graphClientOf,
@@ -42,6 +40,7 @@ import {
   Relationships,
   Steps,
 } from '../constants';
+import { hasKeyNow, writingGraphObjects } from '../graph-objects';
 import { requireStepPermissions } from '../permissions';
 import { StepProgress } from '../progress';
 import {
@@ -95,14 +94,17 @@ export async function fetchUsers(
   const account = await getAccountEntity(jobState);
   const progress = new StepProgress(logger, client, Steps.USERS.name);
 
-  const withSignInActivity = await walkUsers(context, client, async (users) => {
-    const entities = users.map(toUserEntity);
-    await jobState.addEntities(entities);
-    await jobState.addRelationships(
-      entities.map((user) => toAccountHasRelationship(account, user)),
-    );
-    progress.add(Entities.USER._type, entities.length);
-  });
+  const withSignInActivity = await writingGraphObjects(jobState, (writer) =>
+    walkUsers(context, client, async (users) => {
+      for (const user of users) {
+        const entity = toUserEntity(user);
+        writer.addEntity(entity);
+        writer.addRelationship(toAccountHasRelationship(account, entity));
+      }
+      progress.add(Entities.USER._type, users.length);
+      await writer.drain();
+    }),
+  );
   progress.done({ signInActivity: withSignInActivity });
 }
 
@@ -197,58 +199,57 @@ export async function fetchGroupMembers(
   // One azure_group_member per member id, however many groups it is in.
   const memberEntityKeys = new Set<string>();
 
-  const onPage = async (groupId: string, members: GraphDirectoryObject[]) => {
-    const entities: Entity[] = [];
-    const relationships: Relationship[] = [];
-    for (const member of members) {
-      if (typeof member?.id !== 'string' || !member.id) {
-        progress.add('membersWithoutId');
-        continue;
-      }
-      const kind = memberKind(member);
-      if (kind === 'other') {
-        if (!memberEntityKeys.has(member.id)) {
-          memberEntityKeys.add(member.id);
-          entities.push(toGroupMemberEntity(member));
-          progress.add(
-            `${Entities.GROUP_MEMBER._type}:${memberTypeOf(member)}`,
-          );
+  await writingGraphObjects(jobState, async (writer) => {
+    const onPage = async (groupId: string, members: GraphDirectoryObject[]) => {
+      for (const member of members) {
+        if (typeof member?.id !== 'string' || !member.id) {
+          progress.add('membersWithoutId');
+          continue;
         }
-        relationships.push(
-          toGroupHasMemberRelationship(
-            groupId,
-            member.id,
-            Entities.GROUP_MEMBER._type,
-          ),
+        const kind = memberKind(member);
+        if (kind === 'other') {
+          if (!memberEntityKeys.has(member.id)) {
+            memberEntityKeys.add(member.id);
+            writer.addEntity(toGroupMemberEntity(member));
+            progress.add(
+              `${Entities.GROUP_MEMBER._type}:${memberTypeOf(member)}`,
+            );
+          }
+          writer.addRelationship(
+            toGroupHasMemberRelationship(
+              groupId,
+              member.id,
+              Entities.GROUP_MEMBER._type,
+            ),
+          );
+          progress.add(Relationships.GROUP_HAS_MEMBER._type);
+          continue;
+        }
+        const target = kind === 'user' ? Entities.USER : Entities.GROUP;
+        // Directory ids are unique across object types: a key of this run
+        // equal to a user's (group's) id is that user's (group's) entity.
+        const relationship = hasKeyNow(jobState, member.id)
+          ? toGroupHasMemberRelationship(groupId, member.id, target._type)
+          : toGroupHasMappedMemberRelationship(groupId, member, kind);
+        writer.addRelationship(relationship);
+        progress.add(
+          relationship._mapping
+            ? `mapped ${relationship._type}`
+            : relationship._type,
         );
-        progress.add(Relationships.GROUP_HAS_MEMBER._type);
-        continue;
       }
-      const target = kind === 'user' ? Entities.USER : Entities.GROUP;
-      // Directory ids are unique across object types: a key of this run
-      // equal to a user's (group's) id is that user's (group's) entity.
-      const relationship = jobState.hasKey(member.id)
-        ? toGroupHasMemberRelationship(groupId, member.id, target._type)
-        : toGroupHasMappedMemberRelationship(groupId, member, kind);
-      relationships.push(relationship);
-      progress.add(
-        relationship._mapping
-          ? `mapped ${relationship._type}`
-          : relationship._type,
-      );
-    }
-    if (entities.length) await jobState.addEntities(entities);
-    if (relationships.length) await jobState.addRelationships(relationships);
-  };
+      await writer.drain();
+    };
 
-  await forEachGroupMembersPage(client, groupIds, onPage, {
-    onGroupNotFound: (groupId) => {
-      progress.add('groupsDeletedBeforeMemberListing');
-      logger.info(
-        { groupId },
-        'A group listed by /groups no longer exists (404); its members are skipped',
-      );
-    },
+    await forEachGroupMembersPage(client, groupIds, onPage, {
+      onGroupNotFound: (groupId) => {
+        progress.add('groupsDeletedBeforeMemberListing');
+        logger.info(
+          { groupId },
+          'A group listed by /groups no longer exists (404); its members are skipped',
+        );
+      },
+    });
   });
   progress.done({ groups: groupIds.length });
 }

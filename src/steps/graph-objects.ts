@@ -1,0 +1,180 @@
+/**
+ * How steps build relationships and hand graph objects to the job state.
+ *
+ * `directRelationship` makes the object `createDirectRelationship` makes,
+ * but takes `_type` from the metadata table: one shared string per type
+ * instead of a fresh one per relationship (the SDK keeps every
+ * relationship's `_type` for the whole run, ~130 MB of copies on the L
+ * tenant), without the per-call class validation and type generation the
+ * table already did once, and only for relationships the table declares.
+ *
+ * `GraphObjectWriter` hands objects to the job state in runs of one `_type`
+ * and FILE_SIZE items. The SDK writes a file per (step, `_type`) each time
+ * its buffer of 500 objects fills, whoever filled it; pages of a few hundred
+ * relationships spread over seven device kinds made files of a few dozen
+ * objects, each with its own mkdir, write and symlink (26k files on the L
+ * tenant). Full runs of one type make full files.
+ */
+import {
+  Entity,
+  JobState,
+  Relationship,
+  RelationshipClass,
+  StepRelationshipMetadata,
+} from '@jupiterone/integration-sdk-core';
+import { allOf, Relationships } from './constants';
+
+/** The SDK's graph object file size (DEFAULT_GRAPH_OBJECT_FILE_SIZE) and flush threshold. */
+export const FILE_SIZE = 500;
+
+/** from `_type` -> `_class` -> to `_type` -> the table's row. */
+const TABLE = new Map<
+  string,
+  Map<string, Map<string, StepRelationshipMetadata>>
+>();
+for (const row of Object.values(Relationships).flatMap((entry) =>
+  allOf<StepRelationshipMetadata>(entry),
+)) {
+  const byClass = TABLE.get(row.sourceType) ?? new Map();
+  TABLE.set(row.sourceType, byClass);
+  const byTarget = byClass.get(row._class) ?? new Map();
+  byClass.set(row._class, byTarget);
+  byTarget.set(row.targetType, row);
+}
+
+const keyWords = new Map<string, string>(
+  Object.values(RelationshipClass).map((c) => [c, c.toLowerCase()]),
+);
+
+export interface DirectRelationshipOptions {
+  _class: RelationshipClass;
+  fromType: string;
+  fromKey: string;
+  toType: string;
+  toKey: string;
+  /** Further properties; may set `_key`. */
+  properties?: Record<string, unknown>;
+}
+
+/**
+ * The relationship `createDirectRelationship` makes (`_key`
+ * `fromKey|class|toKey`, `displayName` the class), with `_type` and `_class`
+ * from the metadata table. A relationship that is not in the table is a bug,
+ * and throws.
+ */
+export function directRelationship(
+  options: DirectRelationshipOptions,
+): Relationship {
+  const { _class, fromType, fromKey, toType, toKey, properties } = options;
+  const row = TABLE.get(fromType)?.get(_class)?.get(toType);
+  if (!row) {
+    throw new Error(
+      `No relationship ${fromType} ${_class} ${toType} in the metadata table (src/steps/constants.ts)`,
+    );
+  }
+  const relationship: Relationship = {
+    _key: `${fromKey}|${keyWords.get(row._class)}|${toKey}`,
+    _type: row._type,
+    _class: row._class,
+    _fromEntityKey: fromKey,
+    _toEntityKey: toKey,
+    displayName: row._class,
+  };
+  if (properties) Object.assign(relationship, properties);
+  return relationship;
+}
+
+/**
+ * Buffers a step's entities and relationships per `_type` and adds them to
+ * the job state FILE_SIZE at a time. A buffered key is not in the job state
+ * yet (`hasKey` is false for it): a step that needs to know what it has
+ * written keeps its own record (a DeviceSet, a Set of ids). Call `drain()` after each page (it adds the
+ * full runs, so memory stays below one run per type); `writingGraphObjects`
+ * flushes the rest when the step's work ends, however it ends.
+ */
+export class GraphObjectWriter {
+  private readonly entities = new Map<string, Entity[]>();
+  private readonly relationships = new Map<string, Relationship[]>();
+
+  constructor(private readonly jobState: JobState) {}
+
+  addEntity(entity: Entity): void {
+    this.buffer(this.entities, entity);
+  }
+
+  addRelationship(relationship: Relationship): void {
+    this.buffer(this.relationships, relationship);
+  }
+
+  /** Adds the full runs of FILE_SIZE objects. */
+  async drain(): Promise<void> {
+    await this.addRuns(FILE_SIZE);
+  }
+
+  /** Adds everything still buffered. */
+  async flush(): Promise<void> {
+    await this.addRuns(1);
+  }
+
+  private buffer<T extends Entity | Relationship>(
+    buffers: Map<string, T[]>,
+    object: T,
+  ): void {
+    let objects = buffers.get(object._type);
+    if (!objects) {
+      objects = [];
+      buffers.set(object._type, objects);
+    }
+    objects.push(object);
+  }
+
+  private async addRuns(atLeast: number): Promise<void> {
+    for (const objects of this.entities.values()) {
+      while (objects.length >= atLeast) {
+        const run = objects.splice(0, FILE_SIZE);
+        await this.jobState.addEntities(run);
+      }
+    }
+    for (const objects of this.relationships.values()) {
+      while (objects.length >= atLeast) {
+        const run = objects.splice(0, FILE_SIZE);
+        await this.jobState.addRelationships(run);
+      }
+    }
+  }
+}
+
+/**
+ * Runs `work` with a writer and adds whatever it buffered when `work` ends.
+ * When `work` fails, what was read before the failure is still added (the
+ * step's data is partial, not lost) and `work`'s error is the one thrown.
+ */
+export async function writingGraphObjects<T>(
+  jobState: JobState,
+  work: (writer: GraphObjectWriter) => Promise<T>,
+): Promise<T> {
+  const writer = new GraphObjectWriter(jobState);
+  let result: T;
+  try {
+    result = await work(writer);
+  } catch (err) {
+    // A second failure here would hide the first, which is the one to fix.
+    await writer.flush().catch(() => undefined);
+    throw err;
+  }
+  await writer.flush();
+  return result;
+}
+
+/**
+ * `jobState.hasKey`, which the SDK's duplicate tracker answers synchronously
+ * (jupiterone-sdk.md §2.2). Its type allows a promise; a promise here would
+ * make every answer "yes", so it throws instead.
+ */
+export function hasKeyNow(jobState: JobState, key: string): boolean {
+  const answer = jobState.hasKey(key);
+  if (typeof answer !== 'boolean') {
+    throw new Error('jobState.hasKey answered asynchronously');
+  }
+  return answer;
+}
