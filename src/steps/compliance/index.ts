@@ -61,6 +61,15 @@ import {
  */
 export const BATCH_DEVICE_STATUSES = false;
 
+/**
+ * Policies whose statuses are walked at once, per step. The configuration
+ * service's budget is not what bounds a large collection (the detected-app
+ * fan-out on the Intune devices service is), so these walks need not be
+ * fast, only done before it; more of them in flight took CPU from the
+ * detected apps while they were starting (docs/performance.md).
+ */
+export const STATUS_WALK_CONCURRENCY = 4;
+
 /** The per-step counters that the end-of-step log line carries. */
 export const Counters = {
   POLICIES: 'policies',
@@ -100,7 +109,7 @@ const EXAMPLES_LOGGED = 5;
 export async function fetchPoliciesAndFindings(
   context: IntegrationStepContext,
   spec: PolicyStepSpec,
-  options: { batch?: boolean } = {},
+  options: { batch?: boolean; concurrency?: number } = {},
 ): Promise<void> {
   await requireStepPermissions(context, spec.step.id);
   const { jobState, logger } = context;
@@ -149,6 +158,7 @@ export async function fetchPoliciesAndFindings(
       },
       {
         batch: options.batch ?? BATCH_DEVICE_STATUSES,
+        concurrency: options.concurrency ?? STATUS_WALK_CONCURRENCY,
         onPolicyGone: (policyId) => {
           progress.add(Counters.POLICIES_GONE);
           gone.push(policyId);

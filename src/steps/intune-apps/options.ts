@@ -28,7 +28,7 @@ export interface IntuneAppsOptions {
 export const DEFAULT_INTUNE_APPS_OPTIONS: IntuneAppsOptions = {
   detectedAppsStrategy: 'auto',
   batch: true,
-  concurrency: 8,
+  concurrency: 16,
   reportTop: undefined,
   reportConcurrency: 8,
 };
