@@ -218,9 +218,16 @@ async function main() {
 
     const stats = await admin<SimulatorStats>(simulator, 'stats');
     const truth = await admin<GroundTruth>(simulator, 'ground-truth');
-    const summary = JSON.parse(
-      await fs.readFile(join(ROOT, '.j1-integration', 'summary.json'), 'utf8'),
-    );
+    const summaryText = await fs
+      .readFile(join(ROOT, '.j1-integration', 'summary.json'), 'utf8')
+      .catch(() => undefined);
+    if (summaryText === undefined) {
+      // An out-of-memory kill, for one, ends the collector before its summary.
+      throw new Error(
+        `The collector exited with code ${exitCode} without writing .j1-integration/summary.json; its log: ${logFile}`,
+      );
+    }
+    const summary = JSON.parse(summaryText);
     const counts = await readGraphCounts(join(ROOT, '.j1-integration', 'graph'));
     const comparison = compareWithGroundTruth(counts, truth);
     const rss = (await fs.readFile(rssFile, 'utf8'))

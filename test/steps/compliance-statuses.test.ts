@@ -16,6 +16,7 @@ import { CollectionResult, runCollection } from '../support/collect';
 import { corruptTenant } from '../support/corrupt-tenant';
 import { doneRecord, ofType, requestLines } from '../support/outcome';
 import { startTestTenant, TestTenant } from '../support/tenant';
+import { relationshipKey } from '../../src/steps/graph-objects';
 
 const COMPLIANCE_STEP = Steps.COMPLIANCE_POLICIES;
 const CONFIGURATION_STEP = Steps.DEVICE_CONFIGURATIONS;
@@ -148,10 +149,16 @@ test('one ASSIGNED per (policy, device) however Graph repeats it; counts what it
     ].sort(),
   );
   // Everything the compliance step wrote names one of its two policies.
-  const ofStep = <T extends { _key: unknown }>(objects: T[]) =>
-    objects.filter((o) => [P1, P2].some((p) => String(o._key).includes(p)));
-  const entities = ofStep(result.entities);
-  const relationships = ofStep(result.relationships);
+  // (Relationship keys are hashed: their ends name the policy.)
+  const ofStep = <T extends object>(objects: T[], keys: (o: T) => unknown[]) =>
+    objects.filter((o) =>
+      [P1, P2].some((p) => keys(o).some((k) => String(k).includes(p))),
+    );
+  const entities = ofStep(result.entities, (e) => [e._key]);
+  const relationships = ofStep(result.relationships, (r) => [
+    r._fromEntityKey,
+    r._toEntityKey,
+  ]);
   expect(entities.map((e) => e._key).sort()).toEqual(
     [
       `intune_noncompliance_finding:${P1}:${LAPTOP}`,
@@ -162,13 +169,21 @@ test('one ASSIGNED per (policy, device) however Graph repeats it; counts what it
   );
   expect(relationships.map((r) => r._key).sort()).toEqual(
     [
-      `${LAPTOP}|has|intune_noncompliance_finding:${P1}:${LAPTOP}`,
-      `${PHONE}|has|intune_noncompliance_finding:${P2}:${PHONE}`,
-      `intune_host_agent:${LAPTOP}|assigned|${P1}`,
-      `intune_host_agent:${LAPTOP}|assigned|${P2}`,
-      `intune_host_agent:${PHONE}|assigned|${P2}`,
-      `${P1}|identified|intune_noncompliance_finding:${P1}:${LAPTOP}`,
-      `${P2}|identified|intune_noncompliance_finding:${P2}:${PHONE}`,
+      relationshipKey(
+        `${LAPTOP}|has|intune_noncompliance_finding:${P1}:${LAPTOP}`,
+      ),
+      relationshipKey(
+        `${PHONE}|has|intune_noncompliance_finding:${P2}:${PHONE}`,
+      ),
+      relationshipKey(`intune_host_agent:${LAPTOP}|assigned|${P1}`),
+      relationshipKey(`intune_host_agent:${LAPTOP}|assigned|${P2}`),
+      relationshipKey(`intune_host_agent:${PHONE}|assigned|${P2}`),
+      relationshipKey(
+        `${P1}|identified|intune_noncompliance_finding:${P1}:${LAPTOP}`,
+      ),
+      relationshipKey(
+        `${P2}|identified|intune_noncompliance_finding:${P2}:${PHONE}`,
+      ),
     ].sort(),
   );
   const byKey = (key: string) => entities.find((e) => e._key === key);
@@ -182,7 +197,9 @@ test('one ASSIGNED per (policy, device) however Graph repeats it; counts what it
   });
   expect(
     relationships.find(
-      (r) => r._key === `intune_host_agent:${LAPTOP}|assigned|${P2}`,
+      (r) =>
+        r._key ===
+        relationshipKey(`intune_host_agent:${LAPTOP}|assigned|${P2}`),
     ),
   ).toMatchObject({ compliant: false });
 

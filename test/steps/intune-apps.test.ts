@@ -29,6 +29,7 @@ import { CollectionResult, runCollection } from '../support/collect';
 import { countGraph } from '../support/graph-counts';
 import { doneRecord, ofType, stepError } from '../support/outcome';
 import { ALL_ROLES, startTestTenant, TestTenant } from '../support/tenant';
+import { relationshipKey } from '../../src/steps/graph-objects';
 
 const MANAGED = Entities.MANAGED_APPLICATION._type;
 const DETECTED = Entities.DETECTED_APPLICATION._type;
@@ -151,10 +152,10 @@ function expectedFrom(tenant: TenantData, truth: GroundTruth): Expected {
         normalise(app.displayName),
       );
       e.detectedKeys.add(key);
-      e.installed.set(`${id}|installed|${key}|${app.version ?? ''}`, [
-        truth.deviceKinds[id],
-        app.version as string,
-      ]);
+      e.installed.set(
+        relationshipKey(`${id}|installed|${key}|${app.version ?? ''}`),
+        [truth.deviceKinds[id], app.version as string],
+      );
     }
   }
   for (const app of each(tenant.mobileApps)) {
@@ -168,14 +169,14 @@ function expectedFrom(tenant: TenantData, truth: GroundTruth): Expected {
     const family = mobileAppFamily(type);
     const target = family && detectedKey(family, normalise(app.displayName));
     if (target && e.detectedKeys.has(target))
-      e.manages.add(`${appId}|manages|${target}`);
+      e.manages.add(relationshipKey(`${appId}|manages|${target}`));
     for (const row of tenant.installStatusRows(appId)) {
       const deviceId = row.DeviceId as string;
       if (!tenant.managedDevice(deviceId)) {
         e.unknownDeviceRows++;
         continue;
       }
-      const key = `${deviceId}|assigned|${appId}`;
+      const key = relationshipKey(`${deviceId}|assigned|${appId}`);
       if (!e.assigned.has(key)) e.assigned.set(key, row);
     }
   }

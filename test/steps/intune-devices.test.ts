@@ -23,6 +23,7 @@ import { GroundTruth } from '../graph-simulator';
 import { CollectionResult, LogRecord, runCollection } from '../support/collect';
 import { countGraph, GraphCounts } from '../support/graph-counts';
 import { ALL_ROLES, startTestTenant, TestTenant } from '../support/tenant';
+import { relationshipKey } from '../../src/steps/graph-objects';
 
 const KINDS: readonly string[] = DEVICE_KINDS;
 const DEVICE_STEP_TYPES = [
@@ -198,8 +199,8 @@ describe('fetch-devices and build-user-device-relationships against the simulato
       if (owner) {
         expected.push(
           users.has(owner)
-            ? `direct ${owner}|has|${id}`
-            : `mapped ${id}|has|${owner}`,
+            ? `direct ${relationshipKey(`${owner}|has|${id}`)}`
+            : `mapped ${relationshipKey(`${id}|has|${owner}`)}`,
         );
       }
       const loggedOn = new Set(
@@ -208,8 +209,8 @@ describe('fetch-devices and build-user-device-relationships against the simulato
       for (const user of loggedOn) {
         expected.push(
           users.has(user)
-            ? `direct ${user}|uses|${id}`
-            : `mapped ${id}|uses|${user}`,
+            ? `direct ${relationshipKey(`${user}|uses|${id}`)}`
+            : `mapped ${relationshipKey(`${id}|uses|${user}`)}`,
         );
       }
     }

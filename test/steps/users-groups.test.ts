@@ -21,6 +21,7 @@ import { TenantData } from '../graph-simulator/tenant/model';
 import { CollectionResult, runCollection } from '../support/collect';
 import { countGraph, expectedCounts } from '../support/graph-counts';
 import { ALL_ROLES, startTestTenant, TestTenant } from '../support/tenant';
+import { relationshipKey } from '../../src/steps/graph-objects';
 
 jest.setTimeout(180_000);
 
@@ -103,7 +104,7 @@ function directoryModel(
     if (options.withoutGroups?.includes(groupId)) continue;
     for (const memberId of new Set(tenant.groupMemberIds(groupId))) {
       const type = tenant.directoryObjectType(memberId) ?? 'directoryObject';
-      const key = `${groupId}|has|${memberId}`;
+      const key = relationshipKey(`${groupId}|has|${memberId}`);
       if (type === 'user') {
         (users.has(memberId) ? model.direct : model.mapped).set(
           key,

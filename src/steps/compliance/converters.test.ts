@@ -21,6 +21,7 @@ import {
   toIdentifiedRelationship,
   toPolicyEntity,
 } from './converters';
+import { relationshipKey } from '../graph-objects';
 
 /** The data-model schema of the entity's classes (`_class` must equal the metadata's). */
 function schemaOf(
@@ -207,7 +208,9 @@ describe('compliance policies (recorded)', () => {
     );
 
     expect(toAssignedRelationship(policy, status, IPHONE_ID)).toEqual({
-      _key: `intune_host_agent:${IPHONE_ID}|assigned|${IOS_POLICY_ID}`,
+      _key: relationshipKey(
+        `intune_host_agent:${IPHONE_ID}|assigned|${IOS_POLICY_ID}`,
+      ),
       _type: 'intune_host_agent_assigned_compliance_policy',
       _class: 'ASSIGNED',
       _fromEntityKey: `intune_host_agent:${IPHONE_ID}`,
@@ -218,7 +221,7 @@ describe('compliance policies (recorded)', () => {
       lastReportedOn: Date.parse('2021-03-08T16:23:55.363Z'),
     });
     expect(toIdentifiedRelationship(policy, finding)).toEqual({
-      _key: `${IOS_POLICY_ID}|identified|${key}`,
+      _key: relationshipKey(`${IOS_POLICY_ID}|identified|${key}`),
       _type: 'intune_compliance_policy_identified_noncompliance_finding',
       _class: 'IDENTIFIED',
       _fromEntityKey: IOS_POLICY_ID,
@@ -228,7 +231,7 @@ describe('compliance policies (recorded)', () => {
     expect(
       toDeviceHasFindingRelationship('smartphone', IPHONE_ID, finding),
     ).toEqual({
-      _key: `${IPHONE_ID}|has|${key}`,
+      _key: relationshipKey(`${IPHONE_ID}|has|${key}`),
       _type: 'smartphone_has_intune_noncompliance_finding',
       _class: 'HAS',
       _fromEntityKey: IPHONE_ID,
@@ -250,7 +253,9 @@ describe('compliance policies (recorded)', () => {
       byId(compliancePolicies(), WINDOWS_POLICY_ID),
     );
     expect(toAssignedRelationship(policy, status, IPHONE_ID)).toEqual({
-      _key: `intune_host_agent:${IPHONE_ID}|assigned|${WINDOWS_POLICY_ID}`,
+      _key: relationshipKey(
+        `intune_host_agent:${IPHONE_ID}|assigned|${WINDOWS_POLICY_ID}`,
+      ),
       _type: 'intune_host_agent_assigned_compliance_policy',
       _class: 'ASSIGNED',
       _fromEntityKey: `intune_host_agent:${IPHONE_ID}`,
@@ -397,7 +402,9 @@ describe('device configurations (recorded)', () => {
       schemaOf(Entities.NONCOMPLIANCE_FINDING),
     );
     expect(toAssignedRelationship(policy, status, IPHONE_ID)).toEqual({
-      _key: `intune_host_agent:${IPHONE_ID}|assigned|${IOS_CONFIGURATION_ID}`,
+      _key: relationshipKey(
+        `intune_host_agent:${IPHONE_ID}|assigned|${IOS_CONFIGURATION_ID}`,
+      ),
       _type: 'intune_host_agent_assigned_device_configuration',
       _class: 'ASSIGNED',
       _fromEntityKey: `intune_host_agent:${IPHONE_ID}`,
@@ -408,7 +415,7 @@ describe('device configurations (recorded)', () => {
       lastReportedOn: Date.parse('2021-03-02T16:23:45.820Z'),
     });
     expect(toIdentifiedRelationship(policy, finding)).toEqual({
-      _key: `${IOS_CONFIGURATION_ID}|identified|${key}`,
+      _key: relationshipKey(`${IOS_CONFIGURATION_ID}|identified|${key}`),
       _type: 'intune_device_configuration_identified_noncompliance_finding',
       _class: 'IDENTIFIED',
       _fromEntityKey: IOS_CONFIGURATION_ID,
@@ -431,7 +438,9 @@ describe('device configurations (recorded)', () => {
       byId(deviceConfigurations(), IOS_CONFIGURATION_ID),
     );
     expect(toAssignedRelationship(policy, status, MACBOOK_ID)).toEqual({
-      _key: `intune_host_agent:${MACBOOK_ID}|assigned|${IOS_CONFIGURATION_ID}`,
+      _key: relationshipKey(
+        `intune_host_agent:${MACBOOK_ID}|assigned|${IOS_CONFIGURATION_ID}`,
+      ),
       _type: 'intune_host_agent_assigned_device_configuration',
       _class: 'ASSIGNED',
       _fromEntityKey: `intune_host_agent:${MACBOOK_ID}`,

@@ -19,6 +19,7 @@ import {
   toManagedApplicationEntity,
   toManagesRelationship,
 } from './converters';
+import { relationshipKey } from '../graph-objects';
 
 const RECORDINGS = join(__dirname, '../../../test/fixtures/graph-recordings');
 
@@ -464,7 +465,9 @@ describe('detected applications from fetchDetectedApplications.har', () => {
         ['3.8.7', 156998],
         ['2.7.16', 1],
       ].map(([version, size]) => ({
-        _key: `1f75329e-51fc-451c-bd40-c457337641a4|installed|${key}|${version}`,
+        _key: relationshipKey(
+          `1f75329e-51fc-451c-bd40-c457337641a4|installed|${key}|${version}`,
+        ),
         _type: Relationships.DEVICE_INSTALLED_DETECTED_APPLICATION.laptop._type,
         _class: 'INSTALLED',
         _fromEntityKey: '1f75329e-51fc-451c-bd40-c457337641a4',
@@ -483,7 +486,7 @@ describe('detected applications from fetchDetectedApplications.har', () => {
     const key = detectedAppIdentity(app).key;
     const r = toInstalledRelationship('desktop', mac.id, key, app);
     expect(r).toEqual({
-      _key: `${mac.id}|installed|${key}|`,
+      _key: relationshipKey(`${mac.id}|installed|${key}|`),
       _type: Relationships.DEVICE_INSTALLED_DETECTED_APPLICATION.desktop._type,
       _class: 'INSTALLED',
       _fromEntityKey: mac.id,
@@ -630,7 +633,9 @@ describe('identity rules', () => {
     expect(
       toManagesRelationship('app-1234567890', 'intune_detected_application:x'),
     ).toEqual({
-      _key: 'app-1234567890|manages|intune_detected_application:x',
+      _key: relationshipKey(
+        'app-1234567890|manages|intune_detected_application:x',
+      ),
       _type:
         Relationships.MANAGED_APPLICATION_MANAGES_DETECTED_APPLICATION._type,
       _class: 'MANAGES',
@@ -712,7 +717,7 @@ describe('install status rows', () => {
       row,
     );
     expect(r).toEqual({
-      _key: `${row.DeviceId}|assigned|${row.ApplicationId}`,
+      _key: relationshipKey(`${row.DeviceId}|assigned|${row.ApplicationId}`),
       _type: Relationships.DEVICE_ASSIGNED_MANAGED_APPLICATION.smartphone._type,
       _class: 'ASSIGNED',
       _fromEntityKey: row.DeviceId,

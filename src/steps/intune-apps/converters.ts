@@ -477,14 +477,6 @@ export function toDetectedApplicationEntity(
 }
 
 /** INSTALLED keys carry the version: one relationship per (device, application, version). */
-export function installedKey(
-  deviceKey: string,
-  detectedKey: string,
-  version: string,
-): string {
-  return `${deviceKey}|installed|${detectedKey}|${version}`;
-}
-
 /** The version of a detectedApp, '' when Intune reports none. */
 export function detectedVersion(app: DetectedApp): string {
   return typeof app.version === 'string' ? app.version.trim() : '';
@@ -498,9 +490,7 @@ export function toInstalledRelationship(
 ): Relationship {
   // A million of these on a large tenant: no compact() (delete makes slow objects).
   const version = detectedVersion(app);
-  const properties: Record<string, unknown> = {
-    _key: installedKey(deviceKey, detectedKey, version),
-  };
+  const properties: Record<string, unknown> = {};
   if (version) properties.version = version;
   const sizeInByte = num(app.sizeInByte);
   if (sizeInByte !== undefined) properties.sizeInByte = sizeInByte;
@@ -510,6 +500,8 @@ export function toInstalledRelationship(
     fromKey: deviceKey,
     toType: Entities.DETECTED_APPLICATION._type,
     toKey: detectedKey,
+    // One per device, application and version.
+    discriminator: version,
     properties,
   });
 }

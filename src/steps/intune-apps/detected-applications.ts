@@ -31,7 +31,6 @@ import {
   DetectedIdentity,
   detectedAppIdentity,
   detectedVersion,
-  installedKey,
   toDetectedApplicationEntity,
   toInstalledRelationship,
 } from './converters';
@@ -85,7 +84,7 @@ class InventoryWriter {
     let item = this.items.get(app);
     if (!item) {
       const identity = detectedAppIdentity(app);
-      const slotKey = installedKey('', identity.key, detectedVersion(app));
+      const slotKey = `${identity.key}|${detectedVersion(app)}`;
       item = { identity, slotKey };
       this.items.set(app, item);
     }

@@ -28,6 +28,7 @@ import {
   DEVICES_COMPLETE,
   intuneDevicesSteps,
 } from './index';
+import { relationshipKey } from '../graph-objects';
 
 const HAR = join(
   __dirname,
@@ -198,7 +199,9 @@ describe('the real capture iterateManagedDevicesWithAD.har', () => {
       lastSeenOn: Date.parse('2021-02-18T16:26:58Z'),
     });
     expect(iphone.manages).toEqual({
-      _key: `intune_host_agent:${IPHONE_ID}|manages|${IPHONE_ID}`,
+      _key: relationshipKey(
+        `intune_host_agent:${IPHONE_ID}|manages|${IPHONE_ID}`,
+      ),
       _type: 'intune_host_agent_manages_smartphone',
       _class: 'MANAGES',
       _fromEntityKey: `intune_host_agent:${IPHONE_ID}`,
@@ -427,7 +430,7 @@ describe('user and device relationships', () => {
     expect(
       userDeviceRelationship(RelationshipClass.HAS, user, laptop, true),
     ).toEqual({
-      _key: `${user}|has|${laptop._key}`,
+      _key: relationshipKey(`${user}|has|${laptop._key}`),
       _type: 'azure_user_has_laptop',
       _class: 'HAS',
       _fromEntityKey: user,
@@ -437,7 +440,7 @@ describe('user and device relationships', () => {
     expect(
       userDeviceRelationship(RelationshipClass.USES, user, laptop, true),
     ).toMatchObject({
-      _key: `${user}|uses|${laptop._key}`,
+      _key: relationshipKey(`${user}|uses|${laptop._key}`),
       _type: 'azure_user_uses_laptop',
     });
   });
@@ -446,7 +449,7 @@ describe('user and device relationships', () => {
     expect(
       userDeviceRelationship(RelationshipClass.HAS, user, laptop, false),
     ).toEqual({
-      _key: `${laptop._key}|has|${user}`,
+      _key: relationshipKey(`${laptop._key}|has|${user}`),
       _type: 'azure_user_has_laptop',
       _class: 'HAS',
       displayName: 'HAS',
@@ -460,7 +463,7 @@ describe('user and device relationships', () => {
     expect(
       userDeviceRelationship(RelationshipClass.USES, user, laptop, false),
     ).toMatchObject({
-      _key: `${laptop._key}|uses|${user}`,
+      _key: relationshipKey(`${laptop._key}|uses|${user}`),
       _type: 'azure_user_uses_laptop',
     });
   });
@@ -510,14 +513,26 @@ describe('build-user-device-relationships (mock job state)', () => {
     ]);
     // Devices are read kind by kind, in DEVICE_KINDS order (server before smartphone).
     expect(summary).toEqual([
-      [`${server._key}|has|${absent}`, 'azure_user_has_server', 'mapped'],
-      [`${collected}|has|${phone._key}`, 'azure_user_has_smartphone', 'direct'],
       [
-        `${collected}|uses|${phone._key}`,
+        relationshipKey(`${server._key}|has|${absent}`),
+        'azure_user_has_server',
+        'mapped',
+      ],
+      [
+        relationshipKey(`${collected}|has|${phone._key}`),
+        'azure_user_has_smartphone',
+        'direct',
+      ],
+      [
+        relationshipKey(`${collected}|uses|${phone._key}`),
         'azure_user_uses_smartphone',
         'direct',
       ],
-      [`${phone._key}|uses|${absent}`, 'azure_user_uses_smartphone', 'mapped'],
+      [
+        relationshipKey(`${phone._key}|uses|${absent}`),
+        'azure_user_uses_smartphone',
+        'mapped',
+      ],
     ]);
   });
 

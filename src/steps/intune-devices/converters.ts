@@ -20,7 +20,7 @@ import {
   Entities,
   MappedRelationships,
 } from '../constants';
-import { directRelationship } from '../graph-objects';
+import { directRelationship, relationshipKey } from '../graph-objects';
 import { classifyDevice, DeviceClassification } from './classify';
 import { deviceKey, hostAgentKey } from './keys';
 
@@ -499,6 +499,7 @@ export function userDeviceRelationship(
   return createMappedRelationship({
     _class,
     _type: mapped._type,
+    _key: relationshipKey(`${device._key}|${_class.toLowerCase()}|${userId}`),
     source: device,
     target: {
       _type: Entities.USER._type,

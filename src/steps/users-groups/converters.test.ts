@@ -21,6 +21,7 @@ import {
   toGroupMemberEntity,
   toUserEntity,
 } from './converters';
+import { relationshipKey } from '../graph-objects';
 
 const RECORDINGS = join(__dirname, '../../../test/fixtures/graph-recordings');
 
@@ -371,7 +372,9 @@ describe('group members', () => {
       Entities.USER._type,
     );
     expect(relationship).toEqual({
-      _key: '58e48aba-cd45-440f-a851-2bf9715fadc1|has|1bc373cb-36d4-4fd9-8996-b77d3544a380',
+      _key: relationshipKey(
+        '58e48aba-cd45-440f-a851-2bf9715fadc1|has|1bc373cb-36d4-4fd9-8996-b77d3544a380',
+      ),
       _type: Relationships.GROUP_HAS_USER._type,
       _class: 'HAS',
       _fromEntityKey: '58e48aba-cd45-440f-a851-2bf9715fadc1',
@@ -387,7 +390,9 @@ describe('group members', () => {
       'user',
     );
     expect(relationship).toEqual({
-      _key: '58e48aba-cd45-440f-a851-2bf9715fadc1|has|1bc373cb-36d4-4fd9-8996-b77d3544a380',
+      _key: relationshipKey(
+        '58e48aba-cd45-440f-a851-2bf9715fadc1|has|1bc373cb-36d4-4fd9-8996-b77d3544a380',
+      ),
       _type: MappedRelationships.GROUP_HAS_USER._type,
       _class: 'HAS',
       displayName: 'HAS',
@@ -420,7 +425,9 @@ describe('group members', () => {
     );
     expect(relationship._type).toBe(MappedRelationships.GROUP_HAS_GROUP._type);
     expect(relationship._key).toBe(
-      '58e48aba-cd45-440f-a851-2bf9715fadc1|has|0a1b2c3d-1111-4222-8333-444455556666',
+      relationshipKey(
+        '58e48aba-cd45-440f-a851-2bf9715fadc1|has|0a1b2c3d-1111-4222-8333-444455556666',
+      ),
     );
     expect((relationship as { _mapping: unknown })._mapping).toMatchObject({
       targetEntity: {
@@ -589,7 +596,9 @@ describe('account relationships', () => {
       _type: 'azure_user',
     });
     expect(toUser).toMatchObject({
-      _key: 'microsoft_365_account:a76fc728-0cba-45f0-a9eb-d45207e14513|has|d0e84358-ed79-4ae0-9157-83d3a0ef9b78',
+      _key: relationshipKey(
+        'microsoft_365_account:a76fc728-0cba-45f0-a9eb-d45207e14513|has|d0e84358-ed79-4ae0-9157-83d3a0ef9b78',
+      ),
       _type: Relationships.ACCOUNT_HAS_USER._type,
       _class: RelationshipClass.HAS,
     });

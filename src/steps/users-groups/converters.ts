@@ -18,7 +18,7 @@ import {
   GraphUser,
 } from '../../graph/directory';
 import { Entities, MappedRelationships } from '../constants';
-import { directRelationship } from '../graph-objects';
+import { directRelationship, relationshipKey } from '../graph-objects';
 
 // The format JupiterOne's data model checks `email` against (ajv-formats "email").
 const EMAIL =
@@ -317,6 +317,8 @@ export function toGroupHasMappedMemberRelationship(
   return createMappedRelationship({
     _class: RelationshipClass.HAS,
     _type: metadata._type,
+    // The key the direct relationship to this member has.
+    _key: relationshipKey(`${groupId}|has|${member.id}`),
     _mapping: {
       relationshipDirection: RelationshipDirection.FORWARD,
       sourceEntityKey: groupId,
