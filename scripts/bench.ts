@@ -134,7 +134,9 @@ async function admin<T>(
         response.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
           if ((response.statusCode ?? 500) >= 300) {
-            reject(new Error(`${method} ${path}: ${response.statusCode} ${text}`));
+            reject(
+              new Error(`${method} ${path}: ${response.statusCode} ${text}`),
+            );
           } else {
             resolve((text ? JSON.parse(text) : undefined) as T);
           }
@@ -185,7 +187,9 @@ function runCollector(
 }
 
 /** CPU seconds a process has used so far (Linux /proc; undefined elsewhere). */
-async function cpuSecondsOf(pid: number | undefined): Promise<number | undefined> {
+async function cpuSecondsOf(
+  pid: number | undefined,
+): Promise<number | undefined> {
   if (!pid) return undefined;
   try {
     const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8');
@@ -204,16 +208,26 @@ async function main() {
   const rssFile = join(work, 'rss.jsonl');
   const logFile = join(work, 'collect.log');
 
-  console.log(`Profile ${options.profile}: generating the tenant to compute its throttle-bound minimum...`);
+  console.log(
+    `Profile ${options.profile}: generating the tenant to compute its throttle-bound minimum...`,
+  );
   const tenant = generateTenant(PROFILES[options.profile]);
   const minimum = throttleBoundMinimum(tenant);
 
   const simulator = await startSimulatorProcess(options, secret);
   try {
     await admin(simulator, 'stats/reset', 'POST');
-    console.log(`Simulator ${simulator.origin}; collecting with j1-integration collect (log: ${logFile})...`);
+    console.log(
+      `Simulator ${simulator.origin}; collecting with j1-integration collect (log: ${logFile})...`,
+    );
     const started = Date.now();
-    const exitCode = await runCollector(options, simulator, secret, rssFile, logFile);
+    const exitCode = await runCollector(
+      options,
+      simulator,
+      secret,
+      rssFile,
+      logFile,
+    );
     const wallMs = Date.now() - started;
 
     const stats = await admin<SimulatorStats>(simulator, 'stats');
@@ -228,14 +242,19 @@ async function main() {
       );
     }
     const summary = JSON.parse(summaryText);
-    const counts = await readGraphCounts(join(ROOT, '.j1-integration', 'graph'));
+    const counts = await readGraphCounts(
+      join(ROOT, '.j1-integration', 'graph'),
+    );
     const comparison = compareWithGroundTruth(counts, truth);
     const rss = (await fs.readFile(rssFile, 'utf8'))
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line));
     const peakRssMb = Math.max(...rss.map((r) => r.maxRssKb)) / 1024;
-    const collectorCpuSeconds = rss.reduce((sum, r) => sum + (r.cpuSeconds ?? 0), 0);
+    const collectorCpuSeconds = rss.reduce(
+      (sum, r) => sum + (r.cpuSeconds ?? 0),
+      0,
+    );
     const simulatorCpuSeconds = await cpuSecondsOf(simulator.child.pid);
     const sum = (r: Record<string, number>) =>
       Object.values(r).reduce((a, b) => a + b, 0);
@@ -259,7 +278,9 @@ async function main() {
       wallSeconds: wallMs / 1000,
       throttleBoundMinimumSeconds: minimum.seconds,
       wallOverMinimum:
-        minimum.seconds > 0 ? +(wallMs / 1000 / minimum.seconds).toFixed(2) : null,
+        minimum.seconds > 0
+          ? +(wallMs / 1000 / minimum.seconds).toFixed(2)
+          : null,
       minimum,
       peakRssMb: Math.round(peakRssMb),
       cpuSeconds: {
@@ -286,7 +307,11 @@ async function main() {
         byService: Object.fromEntries(
           Object.entries(stats.services).map(([service, s]) => [
             service,
-            { requests: s.requests, throttled429: s.throttled, resourceUnits: s.resourceUnits },
+            {
+              requests: s.requests,
+              throttled429: s.throttled,
+              resourceUnits: s.resourceUnits,
+            },
           ]),
         ),
         byEndpoint: Object.fromEntries(
@@ -301,17 +326,39 @@ async function main() {
     const out = join(
       ROOT,
       'bench-results',
-      `${options.profile}${options.heapMb ? `-heap${options.heapMb}` : ''}.json`,
+      `${options.profile}${options.heapMb ? `-heap${options.heapMb}` : ''}${
+        options.throttle ? '' : '-nothrottle'
+      }.json`,
     );
     await fs.writeFile(out, `${JSON.stringify(result, null, 2)}\n`);
 
-    console.log(`\nwall ${result.wallSeconds.toFixed(1)} s; throttle-bound minimum ${minimum.seconds.toFixed(1)} s (${minimum.bindingService}); ratio ${result.wallOverMinimum ?? 'n/a'}`);
-    console.log(`CPU: collector ${result.cpuSeconds.collector} s, simulator ${result.cpuSeconds.simulator ?? '?'} s (since it started)`);
-    console.log(`peak RSS ${result.peakRssMb} MiB; Graph requests ${result.graphRequests.counted} (${result.graphRequests.http} HTTP, ${result.graphRequests.batchItems} in $batch), 429s ${result.graphRequests.throttled429}`);
-    console.log(`entities ${result.graph.entities}, relationships ${result.graph.relationships} + ${result.graph.mappedRelationships} mapped; equals ground truth: ${comparison.matches}`);
+    console.log(
+      `\nwall ${result.wallSeconds.toFixed(
+        1,
+      )} s; throttle-bound minimum ${minimum.seconds.toFixed(1)} s (${
+        minimum.bindingService
+      }); ratio ${result.wallOverMinimum ?? 'n/a'}`,
+    );
+    console.log(
+      `CPU: collector ${result.cpuSeconds.collector} s, simulator ${
+        result.cpuSeconds.simulator ?? '?'
+      } s (since it started)`,
+    );
+    console.log(
+      `peak RSS ${result.peakRssMb} MiB; Graph requests ${result.graphRequests.counted} (${result.graphRequests.http} HTTP, ${result.graphRequests.batchItems} in $batch), 429s ${result.graphRequests.throttled429}`,
+    );
+    console.log(
+      `entities ${result.graph.entities}, relationships ${result.graph.relationships} + ${result.graph.mappedRelationships} mapped; equals ground truth: ${comparison.matches}`,
+    );
     for (const line of result.graph.differences) console.log(`  ${line}`);
-    for (const [endpoint, s] of Object.entries(result.graphRequests.byEndpoint)) {
-      console.log(`  ${endpoint.padEnd(60)} ${String(s.requests).padStart(7)}  429s ${s.throttled429}`);
+    for (const [endpoint, s] of Object.entries(
+      result.graphRequests.byEndpoint,
+    )) {
+      console.log(
+        `  ${endpoint.padEnd(60)} ${String(s.requests).padStart(7)}  429s ${
+          s.throttled429
+        }`,
+      );
     }
     console.log(`\nwritten to ${out}`);
     if (exitCode !== 0 || !comparison.matches) process.exitCode = 1;

@@ -69,9 +69,8 @@ const sha256Base64url: (data: string) => string =
  * A direct relationship's `_key`: the first 22 base64url characters (132
  * bits) of the SHA-256 of its identity `fromKey|class|toKey[|discriminator]`.
  * The SDK keeps every key of the run in memory until it ends: 2.1 million
- * identities of ~110 characters held 260 MB on the L tenant, more than the
- * 512 MB heap Node gives a 2 GiB container could carry with the rest
- * (docs/performance.md). Hashed, they take 40 bytes each, the same in every
+ * identities of ~110 characters held 260 MB on the L tenant, and the
+ * collection ran out of memory in a 512 MB heap (docs/performance.md). Hashed, they take 40 bytes each, the same in every
  * run; SHA-256 so that no chosen app version can collide with another key.
  * The identity stays readable in `_fromEntityKey` and `_toEntityKey`.
  */
