@@ -24,6 +24,7 @@ import {
 } from './graph/permissions';
 import { readOrganization } from './graph/organization';
 import { STEP_PERMISSIONS } from './steps/permissions';
+import { startHeapGovernor } from './heap-governor';
 
 export interface IntegrationConfig extends IntegrationInstanceConfig {
   /** Application (client) ID of the app registration. */
@@ -225,6 +226,8 @@ export function graphClientOf(
 export async function validateInvocation(
   context: IntegrationExecution,
 ): Promise<void> {
+  // The first thing every execution runs: the place to bound the heap.
+  startHeapGovernor(context.logger);
   assertValidConfig(context.instance.config);
   const client = graphClientOf(context);
   const roles = await client.grantedRoles();
