@@ -2,11 +2,12 @@
  * How steps build relationships and hand graph objects to the job state.
  *
  * `directRelationship` makes the object `createDirectRelationship` makes,
- * with a hashed `_key` (relationshipKey) and `_type` from the metadata table: one shared string per type
- * instead of a fresh one per relationship (the SDK keeps every
- * relationship's `_type` for the whole run, ~130 MB of copies on the L
- * tenant), without the per-call class validation and type generation the
- * table already did once, and only for relationships the table declares.
+ * with a hashed `_key` (relationshipKey) and `_type` from the metadata
+ * table: one shared string per type instead of a fresh one per relationship
+ * (the SDK keeps every relationship's `_type` for the whole run, ~130 MB of
+ * copies on the L tenant), without the per-call class validation and type
+ * generation the table already did once, and only for relationships the
+ * table declares.
  *
  * `GraphObjectWriter` hands objects to the job state in runs of one `_type`
  * and FILE_SIZE items. The SDK writes a file per (step, `_type`) each time
@@ -59,7 +60,7 @@ export interface DirectRelationshipOptions {
   properties?: Record<string, unknown>;
 }
 
-// crypto.hash is Node >= 20.12; it is 3x faster than createHash per call.
+// crypto.hash is Node >= 20.12: ~1.4 us per key here against ~2.0 us for createHash.
 const sha256Base64url: (data: string) => string =
   typeof crypto.hash === 'function'
     ? (data) => crypto.hash('sha256', data, 'base64url')
@@ -70,8 +71,9 @@ const sha256Base64url: (data: string) => string =
  * bits) of the SHA-256 of its identity `fromKey|class|toKey[|discriminator]`.
  * The SDK keeps every key of the run in memory until it ends: 2.1 million
  * identities of ~110 characters held 260 MB on the L tenant, and the
- * collection ran out of memory in a 512 MB heap (docs/performance.md). Hashed, they take 40 bytes each, the same in every
- * run; SHA-256 so that no chosen app version can collide with another key.
+ * collection ran out of memory in a 512 MB heap (docs/performance.md).
+ * Hashed, they take 40 bytes each, the same in every run; SHA-256 so that no
+ * chosen app version can collide with another key.
  * The identity stays readable in `_fromEntityKey` and `_toEntityKey`.
  */
 export function relationshipKey(identity: string): string {
@@ -115,9 +117,10 @@ export function directRelationship(
  * Buffers a step's entities and relationships per `_type` and adds them to
  * the job state FILE_SIZE at a time. A buffered key is not in the job state
  * yet (`hasKey` is false for it): a step that needs to know what it has
- * written keeps its own record (a DeviceSet, a Set of ids). Call `drain()` after each page (it adds the
- * full runs, so memory stays below one run per type); `writingGraphObjects`
- * flushes the rest when the step's work ends, however it ends.
+ * written keeps its own record (a DeviceSet, a Set of ids). Call `drain()`
+ * after each page (it adds the full runs, so memory stays below one run per
+ * type); `writingGraphObjects` flushes the rest when the step's work ends,
+ * however it ends.
  */
 export class GraphObjectWriter {
   private readonly entities = new Map<string, Entity[]>();

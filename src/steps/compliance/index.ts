@@ -7,7 +7,8 @@
  * The two steps run the same routine on two sources. Policies are few and
  * read first; their statuses (every policy x its devices) are walked
  * concurrently, page by page, and each page goes to the job state as it
- * arrives (in runs of one type, GraphObjectWriter). Devices are looked up in one in-memory index, never findEntity.
+ * arrives (in runs of one type, GraphObjectWriter). Devices are looked up
+ * in one in-memory index, never findEntity.
  */
 import {
   IntegrationStep,

@@ -107,7 +107,7 @@ class InventoryWriter {
     }
   }
 
-  /** Per app: one page of the devices that have `app` (each once per walk, the client sees to that). */
+  /** Per app: one page of the devices that have `app` (the client yields each once per walk). */
   async writeApp(app: DetectedApp, managedDeviceIds: string[]): Promise<void> {
     const item = this.itemOf(app);
     const shared = this.sharedSlots.get(item.slotKey);

@@ -4,9 +4,9 @@
  * policies) need the kind for the relationship `_type`, and must not call
  * findEntity per row (jupiterone-sdk.md §2.3); reading the device entities
  * back from disk in each of those four steps cost ~0.5 s apiece on 20k
- * devices, at the moment they all start. ~100 bytes per device in memory. The ordinal (0..n-1)
- * lets a step remember "seen this device" in one bit (DeviceSet) instead of a
- * key lookup in the SDK's duplicate tracker per row.
+ * devices, at the moment they all start. ~100 bytes per device in memory.
+ * The ordinal (0..n-1) lets a step remember "seen this device" in one bit
+ * (DeviceSet) instead of a key lookup in the SDK's duplicate tracker per row.
  */
 import { JobState } from '@jupiterone/integration-sdk-core';
 import { DEVICE_KINDS, DeviceKind } from '../constants';
