@@ -9,7 +9,6 @@
  * what stays in memory is the device index (id -> kind), the small
  * managed-app lookup, and the keys the SDK's duplicate tracker holds anyway.
  */
-import { JobState } from '@jupiterone/integration-sdk-core';
 import { graphClientOf, IntegrationStepContext } from '../../config';
 import {
   DetectedApp,
@@ -17,7 +16,7 @@ import {
   forEachDeviceInventory,
   iterateDetectedApps,
 } from '../../graph/intune-apps';
-import { DEVICE_KINDS, Entities, Steps } from '../constants';
+import { Entities, Steps } from '../constants';
 import {
   DeviceIndex,
   DeviceSet,
@@ -201,10 +200,9 @@ export async function fetchDetectedApplications(
     };
 
     const readPerDevice = async () => {
-      const deviceIds = await managedDeviceIds(jobState);
       await forEachDeviceInventory(
         client,
-        deviceIds,
+        devices.ids(),
         (managedDeviceId, apps) => {
           progress.add(DetectedAppCounters.DEVICES_READ);
           return inventory.writeDevice(managedDeviceId, apps);
@@ -296,15 +294,4 @@ export function perAppRequestEstimate(
       sum + Math.max(1, Math.ceil((Number(app.deviceCount) || 0) / size)),
     0,
   );
-}
-
-/** The managed device ids of this collection (the device entities' keys), for the per-device strategy. */
-async function managedDeviceIds(jobState: JobState): Promise<string[]> {
-  const ids: string[] = [];
-  for (const kind of DEVICE_KINDS) {
-    await jobState.iterateEntities({ _type: kind }, (device) => {
-      ids.push(device._key);
-    });
-  }
-  return ids;
 }

@@ -10,15 +10,14 @@
  */
 import { JobState } from '@jupiterone/integration-sdk-core';
 import { DEVICE_KINDS, DeviceKind } from '../constants';
-import { hostAgentKey } from './keys';
 
 export interface DeviceIndex {
-  kindOf(managedDeviceId: string): DeviceKind | undefined;
   /** 0..size-1, or undefined for a device not in this collection. */
   ordinalOf(managedDeviceId: string): number | undefined;
   /** The kind of the device with that ordinal. */
   kindAt(ordinal: number): DeviceKind;
-  hostAgentKeyOf(managedDeviceId: string): string;
+  /** Every managed device id of the index. */
+  ids(): Iterable<string>;
   readonly size: number;
 }
 
@@ -43,15 +42,10 @@ export class DeviceIndexBuilder {
   build(): DeviceIndex {
     const { ordinals } = this;
     const kinds = Uint8Array.from(this.kindIndexes);
-    const kindAt = (ordinal: number) => DEVICE_KINDS[kinds[ordinal]];
     return {
-      kindOf: (id) => {
-        const ordinal = ordinals.get(id);
-        return ordinal === undefined ? undefined : kindAt(ordinal);
-      },
       ordinalOf: (id) => ordinals.get(id),
-      kindAt,
-      hostAgentKeyOf: hostAgentKey,
+      kindAt: (ordinal) => DEVICE_KINDS[kinds[ordinal]],
+      ids: () => ordinals.keys(),
       size: ordinals.size,
     };
   }
