@@ -213,9 +213,15 @@ function caKeyIdentifier(caCert: forge.pki.Certificate): string {
         .getBytes();
 }
 
-function randomSerial(): string {
-  // Positive: the first hex digit must be below 8.
-  return '0' + crypto.randomBytes(15).toString('hex');
+/**
+ * A DER INTEGER serial must be positive and minimal: a first byte of 0x00
+ * before a byte below 0x80 is "illegal padding" to OpenSSL, which made about
+ * one certificate in 32 fail to load. First byte 0x01-0x7f.
+ */
+export function randomSerial(): string {
+  const bytes = crypto.randomBytes(16);
+  bytes[0] = bytes[0] & 0x7f || 0x01;
+  return bytes.toString('hex');
 }
 
 function uniqueNames(names: string[]): string[] {

@@ -5,6 +5,7 @@
  */
 import * as crypto from 'crypto';
 import forge from 'node-forge';
+import { randomSerial } from '../graph-simulator/tls';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -51,7 +52,7 @@ export function makeCertificate(
   ) as forge.pki.rsa.PrivateKey;
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.publicKeyFromPem(publicKey);
-  cert.serialNumber = `0${crypto.randomBytes(15).toString('hex')}`;
+  cert.serialNumber = randomSerial();
   cert.validity.notBefore = options.notBefore ?? new Date(Date.now() - DAY_MS);
   cert.validity.notAfter =
     options.notAfter ?? new Date(Date.now() + 365 * DAY_MS);
