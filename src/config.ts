@@ -15,7 +15,11 @@ import {
 } from '@jupiterone/integration-sdk-core';
 import { CLOUD_NAMES, resolveCloudSettings } from './graph/clouds';
 import { GraphClient, GraphClientOptions } from './graph/client';
-import { createCredential, findCredentialProblems } from './graph/credentials';
+import {
+  createCredential,
+  CredentialConfig,
+  findCredentialProblems,
+} from './graph/credentials';
 import {
   describeMissing,
   isGranted,
@@ -26,7 +30,9 @@ import { readOrganization } from './graph/organization';
 import { STEP_PERMISSIONS } from './steps/permissions';
 import { startHeapGovernor } from './heap-governor';
 
-export interface IntegrationConfig extends IntegrationInstanceConfig {
+export interface IntegrationConfig
+  extends IntegrationInstanceConfig,
+    CredentialConfig {
   /** Application (client) ID of the app registration. */
   clientId: string;
   /**

@@ -19,8 +19,22 @@ import {
   X509Certificate,
   createPrivateKey,
 } from 'crypto';
-import type { IntegrationConfig } from '../config';
 import { CloudSettings } from './clouds';
+
+/**
+ * What a credential is built from: the app registration, the tenant and
+ * one of a secret or a certificate. The instance config (config.ts) extends
+ * it, so the dependency runs one way: config -> graph.
+ */
+export interface CredentialConfig {
+  clientId: string;
+  /** Empty or absent when clientCertificate is used. */
+  clientSecret: string;
+  clientCertificate?: string;
+  clientCertificatePassword?: string;
+  sendCertificateChain?: boolean;
+  tenant: string;
+}
 
 /** MSAL signs assertions with PS256 (RSA); jsonwebtoken refuses RSA keys under 2048 bits. */
 const MIN_RSA_BITS = 2048;
@@ -37,13 +51,13 @@ export type CredentialKind = 'secret' | 'certificate';
 
 /** Which credential the config asks for (the certificate wins when, wrongly, both are set). */
 export function credentialKind(
-  config: Pick<Partial<IntegrationConfig>, 'clientCertificate'>,
+  config: Pick<Partial<CredentialConfig>, 'clientCertificate'>,
 ): CredentialKind {
   return config.clientCertificate ? 'certificate' : 'secret';
 }
 
 export function createCredential(
-  config: IntegrationConfig,
+  config: CredentialConfig,
   cloud: CloudSettings,
 ): TokenCredential {
   const tenant = config.tenant.trim();
@@ -156,7 +170,7 @@ function factsOf(certificate: X509Certificate): CertificateFacts {
  * `now` decides the certificate's validity.
  */
 export function findCredentialProblems(
-  config: Partial<IntegrationConfig>,
+  config: Partial<CredentialConfig>,
   now: Date = new Date(),
 ): string[] {
   const problems: string[] = [];
