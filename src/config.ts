@@ -33,26 +33,8 @@ import { startHeapGovernor } from './heap-governor';
 export interface IntegrationConfig
   extends IntegrationInstanceConfig,
     CredentialConfig {
-  /** Application (client) ID of the app registration. */
-  clientId: string;
-  /**
-   * Client secret value of the app registration. Empty or absent when
-   * clientCertificate is used: exactly one of the two is set. (Typed as a
-   * string for the many callers that build secret configs.)
-   */
-  clientSecret: string;
-  /**
-   * PEM with the certificate registered on the app registration, followed by
-   * its private key; the alternative to clientSecret. Literal `\n` sequences
-   * (a PEM kept in a single-line variable) are read as line breaks.
-   */
-  clientCertificate?: string;
-  /** Password of the private key in clientCertificate, when it is encrypted. */
-  clientCertificatePassword?: string;
-  /** Send the certificate chain (x5c) in the assertion, for subject name + issuer authentication. */
-  sendCertificateChain?: boolean;
-  /** Directory (tenant) ID, or a verified domain of the tenant. */
-  tenant: string;
+  // clientId, clientSecret, clientCertificate, clientCertificatePassword,
+  // sendCertificateChain and tenant: see CredentialConfig.
   /** global (default), usgov (GCC High), usgovdod (DoD) or china. */
   cloud?: string;
   /** Overrides the cloud's login host (sovereign or test endpoints). */

@@ -10,12 +10,7 @@ import {
   GraphFailure,
   graphResponseError,
 } from './errors';
-import {
-  backoffDelay,
-  classifyStatus,
-  parseRetryAfter,
-  sleep,
-} from './retry';
+import { backoffDelay, classifyStatus, parseRetryAfter, sleep } from './retry';
 import { costOfRequest, GraphRequest, GraphTransport } from './transport';
 
 export const MAX_BATCH_SIZE = 20;
@@ -101,12 +96,18 @@ export async function batchGet<T>(
         message: error?.message,
         requestId: error?.innerError?.['request-id'],
       };
-      const kind = classifyStatus(failure.status, failure.code, failure.message);
+      const kind = classifyStatus(
+        failure.status,
+        failure.code,
+        failure.message,
+      );
       const counts = retries[index];
       if (kind === 'throttled' && counts.throttled < retry.maxThrottleRetries) {
         counts.throttled++;
         transport.counters.throttled++;
-        const retryAfter = parseRetryAfter(headerOf(item.headers, 'retry-after'));
+        const retryAfter = parseRetryAfter(
+          headerOf(item.headers, 'retry-after'),
+        );
         const delay = Math.min(
           retryAfter ?? backoffDelay(counts.throttled, retry),
           retry.maxRetryAfterMs,

@@ -22,7 +22,12 @@ import {
 } from './fan-out';
 import { IterateOptions, iteratePages } from './paging';
 import { decodeGrantedRoles } from './permissions';
-import { forEachReportPage, postReport, ReportRow, ReportWalk } from './reports';
+import {
+  forEachReportPage,
+  postReport,
+  ReportRow,
+  ReportWalk,
+} from './reports';
 import { GraphService } from './services';
 import { BudgetStats } from './throttle';
 import { GraphClientOptions, GraphRequest, GraphTransport } from './transport';
@@ -132,7 +137,11 @@ export class GraphClient {
     },
   >(
     items: Iterable<K>,
-    onAnswer: (item: K, answer: GraphAnswer<T>, run: FanOutRun) => Promise<void>,
+    onAnswer: (
+      item: K,
+      answer: GraphAnswer<T>,
+      run: FanOutRun,
+    ) => Promise<void>,
     options: FanOutOptions = {},
   ): Promise<void> {
     return forEachRequest<T, K>(this.transport, items, onAnswer, options);

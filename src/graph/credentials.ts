@@ -27,12 +27,25 @@ import { CloudSettings } from './clouds';
  * it, so the dependency runs one way: config -> graph.
  */
 export interface CredentialConfig {
+  /** Application (client) ID of the app registration. */
   clientId: string;
-  /** Empty or absent when clientCertificate is used. */
+  /**
+   * Client secret value of the app registration. Empty or absent when
+   * clientCertificate is used: exactly one of the two is set. (Typed as a
+   * string for the many callers that build secret configs.)
+   */
   clientSecret: string;
+  /**
+   * PEM with the certificate registered on the app registration, followed by
+   * its private key; the alternative to clientSecret. Literal `\n` sequences
+   * (a PEM kept in a single-line variable) are read as line breaks.
+   */
   clientCertificate?: string;
+  /** Password of the private key in clientCertificate, when it is encrypted. */
   clientCertificatePassword?: string;
+  /** Send the certificate chain (x5c) in the assertion, for subject name + issuer authentication. */
   sendCertificateChain?: boolean;
+  /** Directory (tenant) ID, or a verified domain of the tenant. */
   tenant: string;
 }
 

@@ -166,7 +166,8 @@ export class GraphTransport {
           .api(url)
           .option('signal', AbortSignal.timeout(this.timeoutMs));
         if (options.headers) call = call.headers(options.headers);
-        if (options.responseType) call = call.responseType(options.responseType);
+        if (options.responseType)
+          call = call.responseType(options.responseType);
         return (
           method === 'GET' ? await call.get() : await call.post(options.body)
         ) as T;

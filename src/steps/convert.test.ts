@@ -101,9 +101,9 @@ describe('absent values', () => {
       b: null,
       c: false,
     });
-    expect(
-      Object.keys(withoutUndefined({ a: undefined, b: 1 })),
-    ).toEqual(['b']);
+    expect(Object.keys(withoutUndefined({ a: undefined, b: 1 }))).toEqual([
+      'b',
+    ]);
   });
 });
 

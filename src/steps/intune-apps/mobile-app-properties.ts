@@ -53,7 +53,6 @@ export function asUri(value: unknown): string | undefined {
   return isRfc3986Uri(url.href) ? url.href : undefined;
 }
 
-
 /**
  * Type-specific scalar properties copied as they are (string, number,
  * boolean). Install and uninstall command lines, product keys and the Office
@@ -190,13 +189,18 @@ export function mobileAppVersion(app: MobileApp): string | undefined {
   );
 }
 
-export function mobileAppTypeProperties(app: MobileApp): Record<string, unknown> {
+export function mobileAppTypeProperties(
+  app: MobileApp,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const name of TYPE_SCALARS) {
     const value = app[name];
     if (typeof value === 'string') {
       if (value.trim()) out[name] = value;
-    } else if (typeof value === 'boolean' || presentNumber(value) !== undefined) {
+    } else if (
+      typeof value === 'boolean' ||
+      presentNumber(value) !== undefined
+    ) {
       out[name] = value;
     }
   }
@@ -234,4 +238,3 @@ export function mobileAppTypeProperties(app: MobileApp): Record<string, unknown>
   }
   return out;
 }
-
