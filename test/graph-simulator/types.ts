@@ -79,6 +79,28 @@ export interface SimulatorBehaviour {
   intunePageSize: number;
   /** Largest `top` of report actions; larger values are clamped. UNCONFIRMED (intune-exports.md §3.6). */
   reportMaxTop: number;
+  /**
+   * How report actions carry enum columns (InstallState, InstallStateDetail,
+   * AppInstallState, AppInstallStateDetails): 'names' as strings, or 'codes'
+   * as Int32 enum values (Schema PropertyType Int32) with the display label in
+   * an `<column>_loc` column beside each App* column. Public clients read these
+   * columns as integers (issue 14 §2); the values are the documented
+   * resultantAppState / resultantAppStateDetail members.
+   */
+  reportValues: 'names' | 'codes';
+  /**
+   * Without `orderBy`, a report's rows come in an order that changes from one
+   * request to the next, so `skip` paging repeats some rows and loses others.
+   * The order of an unsorted report is not documented (UNCONFIRMED); harsher
+   * than Graph by default.
+   */
+  reportUnorderedWithoutOrderBy: boolean;
+  /** Report pages shorter than `top` (half to all of it), though more rows remain. */
+  reportShortPages: boolean;
+  /** From this `skip` on, answer empty pages while TotalRowCount still counts every row. */
+  reportEmptyPageFromSkip?: number;
+  /** DeviceId of every other report row in upper case (Graph ids are not case-normalised across services). */
+  reportMixedCaseDeviceIds: boolean;
   random?: RandomFaults;
 }
 
@@ -90,6 +112,10 @@ export const DEFAULT_BEHAVIOUR: SimulatorBehaviour = {
   licenceErrorWording: 'new',
   intunePageSize: 1000,
   reportMaxTop: 1000,
+  reportValues: 'names',
+  reportUnorderedWithoutOrderBy: true,
+  reportShortPages: false,
+  reportMixedCaseDeviceIds: false,
 };
 
 // ---- fault rules --------------------------------------------------------------
