@@ -8,7 +8,7 @@
  */
 import { batchGet, GraphAnswer, MAX_BATCH_SIZE } from './batch';
 import { isGraphError } from './errors';
-import { GraphCollectionPage, iteratePages } from './paging';
+import { GraphCollectionPage, IterateOptions, iteratePages } from './paging';
 import { GraphRequest, GraphTransport } from './transport';
 
 export interface FanOutOptions {
@@ -83,22 +83,31 @@ export async function forEachRequest<
   );
 }
 
+export interface CollectionWalkOptions extends FanOutOptions {
+  /** The parent object is gone (404): its collection ends here. */
+  onNotFound?: (key: string) => Promise<void> | void;
+  /** A collection was read to its last page. */
+  onComplete?: (key: string) => Promise<void> | void;
+  /** What makes two items of one collection the same (paging.ts). */
+  identityOf?: IterateOptions['identityOf'];
+}
+
 /**
  * Walks many collections (one per parent object: members of each group,
  * statuses of each policy...) concurrently, handing each page to `onPage` as
  * it arrives. With `batch`, first pages travel 20 to a `$batch` request; later
  * pages follow their nextLinks one by one. A collection whose parent is gone
- * (404) goes to `onNotFound`.
+ * (404) goes to `onNotFound`; one read to its end, to `onComplete`.
  */
 export async function forEachCollection<T extends { id?: string }>(
   transport: GraphTransport,
   collections: Iterable<{ key: string; request: GraphRequest }>,
   onPage: (key: string, page: T[]) => Promise<void> | void,
-  options: FanOutOptions & { onNotFound?: (key: string) => void } = {},
+  options: CollectionWalkOptions = {},
 ): Promise<void> {
-  const gone = (key: string, err: unknown) => {
+  const gone = async (key: string, err: unknown) => {
     if (options.onNotFound && isGraphError(err, { status: 404 })) {
-      options.onNotFound(key);
+      await options.onNotFound(key);
       return true;
     }
     return false;
@@ -108,20 +117,23 @@ export async function forEachCollection<T extends { id?: string }>(
     collections,
     async ({ key, request }, answer, run) => {
       if (answer.error) {
-        if (gone(key, answer.error)) return;
+        if (await gone(key, answer.error)) return;
         throw answer.error;
       }
       try {
         const pages = iteratePages<T>(transport, request, {
           firstPage: answer.body,
+          identityOf: options.identityOf,
         });
         for await (const page of pages) {
           if (run.stopped) return;
           await onPage(key, page);
         }
       } catch (err) {
-        if (!gone(key, err)) throw err;
+        if (!(await gone(key, err))) throw err;
+        return;
       }
+      await options.onComplete?.(key);
     },
     options,
   );

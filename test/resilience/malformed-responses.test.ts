@@ -12,7 +12,6 @@ import { GROUP_SELECT, groupMembersRequest } from '../../src/graph/directory';
 import { managedDevicesRequest } from '../../src/graph/intune-devices';
 import { DEVICE_KINDS, Entities, Steps } from '../../src/steps/constants';
 import { FaultRule } from '../graph-simulator';
-import { GraphObject } from '../graph-simulator/tenant/model';
 import { CollectionResult, runCollection } from '../support/collect';
 import {
   corruptTenant,
@@ -322,14 +321,6 @@ function expectSafeConversion(result: CollectionResult) {
   expect(words).toEqual([]);
 }
 
-function mobileApp(id: string): GraphObject {
-  for (let i = 0; i < t.tenant.mobileApps.count; i++) {
-    const app = t.tenant.mobileApps.get(i);
-    if (app.id === id) return app;
-  }
-  throw new Error(`no mobile app ${id}`);
-}
-
 function statusWarning(
   step: { name: string },
   singular: string,
@@ -399,14 +390,10 @@ describe('item values Graph documents otherwise (a corrupted copy of the tenant)
       expect(user).toMatchObject({ _type: 'azure_user', name: id });
       expect(user).not.toHaveProperty('userPrincipalName');
     }
-    // An app with no isAssigned stays an application only when its type says line-of-business.
+    // An app with no isAssigned is still an app of the catalog.
     const appKeys = keysOf(result, [Entities.MANAGED_APPLICATION._type]);
     expect(appKeys).toEqual(
-      keysOf(baseline, [Entities.MANAGED_APPLICATION._type]).filter(
-        (id) =>
-          !tenant.altered.mobileApps.has(id) ||
-          String(mobileApp(id)['@odata.type']).endsWith('LobApp'),
-      ),
+      keysOf(baseline, [Entities.MANAGED_APPLICATION._type]),
     );
     // A status without a value: ASSIGNED without a finding, and a warning.
     expect(warnings(result.logs).sort()).toEqual(
@@ -486,18 +473,11 @@ describe('item values Graph documents otherwise (a corrupted copy of the tenant)
         userType: 'Robot',
       });
     }
-    // An app of an unknown type is managed when assigned or available as
-    // line-of-business, like any app whose type is not a LobApp.
+    // An app of an unknown type is still an app of the catalog.
     expect(keysOf(result, [Entities.MANAGED_APPLICATION._type])).toEqual(
       keysOf(baseline, [Entities.MANAGED_APPLICATION._type])
         .filter((id) => !tenant.altered.mobileApps.has(id))
-        .concat(
-          Array.from(tenant.altered.mobileApps).filter(
-            (id) =>
-              mobileApp(id).isAssigned === true ||
-              mobileApp(id).appAvailability === 'lineOfBusiness',
-          ),
-        )
+        .concat(Array.from(tenant.altered.mobileApps))
         .sort(),
     );
     // Statuses of an unknown value: the host agent is ASSIGNED with it.

@@ -7,7 +7,7 @@ import {
   detectedApplicationKey,
   detectedAppIdentity,
   detectedAppPlatformFamily,
-  isManagedApplication,
+  isLineOfBusinessApp,
   managesTargetKey,
   mobileAppPlatformFamily,
   normaliseAppName,
@@ -75,18 +75,16 @@ describe('managed applications from fetchManagedApplications.har', () => {
     ]);
   });
 
-  test('assigned and line-of-business apps are managed applications; unassigned store apps are not', () => {
+  test('every app of the catalog is a managed application, assigned or not', () => {
+    // Issue 14 §1: the three unassigned Managed Google Play apps were dropped before.
+    const entities = mobileApps.map(toManagedApplicationEntity);
+    expect(entities).toHaveLength(9);
     expect(
-      Object.fromEntries(
-        mobileApps.map((a) => [a.displayName, isManagedApplication(a)]),
-      ),
+      Object.fromEntries(entities.map((e) => [e.displayName, e.isAssigned])),
     ).toEqual({
-      // unassigned, but an androidLobApp
-      'com.android.vending.apk': true,
+      'com.android.vending.apk': false,
       'google.com': true,
       'Intune Company Portal': true,
-      // unassigned store apps: the anchor's server-side filter let them through
-      // (`microsoft.graph.managedApp/appAvailability eq null` matches every non-managedApp type)
       'Managed Home Screen': false,
       'Microsoft Authenticator': false,
       'Microsoft Intune': false,
@@ -654,26 +652,23 @@ describe('identity rules', () => {
       isAssigned: false,
       ...extra,
     });
-    expect(isManagedApplication(app('macOSLobApp'))).toBe(true);
+    expect(isLineOfBusinessApp(app('macOSLobApp'))).toBe(true);
     expect(
-      isManagedApplication(
+      isLineOfBusinessApp(
         app('managedIOSLobApp', { appAvailability: 'lineOfBusiness' }),
       ),
     ).toBe(true);
     expect(
-      isManagedApplication(
+      isLineOfBusinessApp(
         app('managedAndroidStoreApp', { appAvailability: 'lineOfBusiness' }),
       ),
     ).toBe(true);
     expect(
-      isManagedApplication(
+      isLineOfBusinessApp(
         app('managedIOSStoreApp', { appAvailability: 'global' }),
       ),
     ).toBe(false);
-    expect(isManagedApplication(app('windowsMobileMSI'))).toBe(false);
-    expect(
-      isManagedApplication(app('windowsMobileMSI', { isAssigned: true })),
-    ).toBe(true);
+    expect(isLineOfBusinessApp(app('windowsMobileMSI'))).toBe(false);
   });
 });
 

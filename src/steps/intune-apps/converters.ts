@@ -26,6 +26,12 @@ import {
 } from '../convert';
 import { directRelationship } from '../graph-objects';
 import {
+  INSTALL_STATE_BY_CODE,
+  INSTALL_STATE_DETAIL_BY_CODE,
+  readEnumCell,
+  readLabelledCell,
+} from './install-states';
+import {
   asUri,
   mobileAppTypeProperties,
   mobileAppVersion,
@@ -89,11 +95,6 @@ export function isLineOfBusinessApp(app: MobileApp): boolean {
     (mobileAppType(app['@odata.type']) ?? '').endsWith('LobApp') ||
     app.appAvailability === 'lineOfBusiness'
   );
-}
-
-/** Assigned, or line-of-business: an `intune_managed_application`. */
-export function isManagedApplication(app: MobileApp): boolean {
-  return app.isAssigned === true || isLineOfBusinessApp(app);
 }
 
 /** The `_key` of the detected application (platform family, normalised name). */
@@ -281,6 +282,11 @@ export function toAssignedRelationship(
   managedKey: string,
   row: InstallStatusRow,
 ): Relationship {
+  const state = readEnumCell(row.InstallState, INSTALL_STATE_BY_CODE);
+  const detail = readEnumCell(
+    row.InstallStateDetail,
+    INSTALL_STATE_DETAIL_BY_CODE,
+  );
   return directRelationship({
     _class: RelationshipClass.ASSIGNED,
     fromType: deviceKind,
@@ -288,12 +294,14 @@ export function toAssignedRelationship(
     toType: Entities.MANAGED_APPLICATION._type,
     toKey: managedKey,
     properties: withoutUndefined({
-      installState: presentText(row.InstallState),
-      installStateDetail: presentText(row.InstallStateDetail),
+      installState: state.name,
+      installStateCode: state.code,
+      installStateDetail: detail.name,
+      installStateDetailCode: detail.code,
       errorCode: integer(row.ErrorCode),
       hexErrorCode: presentText(row.HexErrorCode),
-      appInstallState: presentText(row.AppInstallState),
-      appInstallStateDetails: presentText(row.AppInstallStateDetails),
+      appInstallState: readLabelledCell(row, 'AppInstallState'),
+      appInstallStateDetails: readLabelledCell(row, 'AppInstallStateDetails'),
       appVersion: presentText(row.AppVersion),
       platform: presentText(row.Platform),
       userId: presentText(row.UserId),
