@@ -1,5 +1,6 @@
 /**
  * npm run bench -- [--profile S|M|L] [--latency 40] [--per-item-ms 0.02] [--no-throttle] [--heap-mb N]
+ *   [--grant 0.2] [--grant-change 30:0.1] [--no-retry-after]
  *
  * Starts the Microsoft Graph simulator as its own process with a tenant
  * profile and Graph-like behaviour (latency, documented per-service
@@ -37,6 +38,11 @@ interface Options {
   latencyMs: number;
   perItemMs: number;
   throttle: boolean;
+  /** Share of the documented limits the simulator grants. */
+  grant: number;
+  /** A new grant after this many seconds of the collection (another app starting or stopping). */
+  grantChange?: { afterSeconds: number; grant: number };
+  noRetryAfter: boolean;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -45,6 +51,8 @@ function parseOptions(argv: string[]): Options {
     latencyMs: 40,
     perItemMs: 0.02,
     throttle: true,
+    grant: 1,
+    noRetryAfter: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const next = () => argv[++i];
@@ -66,6 +74,18 @@ function parseOptions(argv: string[]): Options {
         break;
       case '--no-throttle':
         options.throttle = false;
+        break;
+      case '--grant':
+        options.grant = Number(next());
+        break;
+      case '--grant-change': {
+        // --grant-change 30:0.1 = after 30 s, grant 10 % of the limits
+        const [afterSeconds, grant] = String(next()).split(':').map(Number);
+        options.grantChange = { afterSeconds, grant };
+        break;
+      }
+      case '--no-retry-after':
+        options.noRetryAfter = true;
         break;
       default:
         throw new Error(`unknown argument ${argv[i]}`);
@@ -97,6 +117,10 @@ async function startSimulatorProcess(
     '--per-item-ms',
     String(options.perItemMs),
     ...(options.throttle ? ['--throttle'] : []),
+    ...(options.throttle && options.grant !== 1
+      ? ['--grant', String(options.grant)]
+      : []),
+    ...(options.noRetryAfter ? ['--no-retry-after'] : []),
   ];
   const child = spawn(join(ROOT, 'node_modules', '.bin', 'ts-node'), args, {
     cwd: ROOT,
@@ -122,6 +146,7 @@ async function admin<T>(
   simulator: SimulatorProcess,
   path: string,
   method = 'GET',
+  body?: unknown,
 ): Promise<T> {
   const ca = await fs.readFile(simulator.caCertPath);
   return new Promise((resolve, reject) => {
@@ -144,7 +169,7 @@ async function admin<T>(
       },
     );
     request.on('error', reject);
-    request.end();
+    request.end(body === undefined ? undefined : JSON.stringify(body));
   });
 }
 
@@ -212,7 +237,7 @@ async function main() {
     `Profile ${options.profile}: generating the tenant to compute its throttle-bound minimum...`,
   );
   const tenant = generateTenant(PROFILES[options.profile]);
-  const minimum = throttleBoundMinimum(tenant);
+  const minimum = throttleBoundMinimum(tenant, options.grant);
 
   const simulator = await startSimulatorProcess(options, secret);
   try {
@@ -221,6 +246,17 @@ async function main() {
       `Simulator ${simulator.origin}; collecting with j1-integration collect (log: ${logFile})...`,
     );
     const started = Date.now();
+    const change = options.grantChange;
+    const changeTimer = change
+      ? setTimeout(() => {
+          console.log(
+            `after ${change.afterSeconds} s: the simulator now grants ${change.grant} of the limits`,
+          );
+          void admin(simulator, 'behaviour', 'POST', {
+            throttleGrant: change.grant,
+          });
+        }, change.afterSeconds * 1000)
+      : undefined;
     const exitCode = await runCollector(
       options,
       simulator,
@@ -229,6 +265,7 @@ async function main() {
       logFile,
     );
     const wallMs = Date.now() - started;
+    if (changeTimer) clearTimeout(changeTimer);
 
     const stats = await admin<SimulatorStats>(simulator, 'stats');
     const truth = await admin<GroundTruth>(simulator, 'ground-truth');
@@ -273,6 +310,9 @@ async function main() {
         latencyMs: options.latencyMs,
         perItemMs: options.perItemMs,
         throttling: options.throttle,
+        grant: options.grant,
+        grantChange: options.grantChange ?? null,
+        retryAfter: !options.noRetryAfter,
       },
       exitCode,
       wallSeconds: wallMs / 1000,

@@ -11,7 +11,7 @@
  * This does not look at what the integration does; it is computed from the
  * tenant alone.
  */
-import { GraphObject, TenantData } from '../../test/graph-simulator/tenant/model';
+import { TenantData } from '../../test/graph-simulator/tenant/model';
 
 const DIRECTORY_PAGE = 999;
 const SIGN_IN_ACTIVITY_PAGE = 120;
@@ -37,9 +37,11 @@ const pages = (items: number, pageSize: number) =>
 
 function service(
   detail: Record<string, number>,
-  limit: number,
+  documentedLimit: number,
   windowSeconds: number,
+  grant: number,
 ): ServiceMinimum {
+  const limit = documentedLimit * grant;
   const units = Object.values(detail).reduce((a, b) => a + b, 0);
   return {
     units,
@@ -50,16 +52,15 @@ function service(
   };
 }
 
-function isManagedApplication(app: GraphObject): boolean {
-  const type = String(app['@odata.type'] ?? '');
-  return (
-    app.isAssigned === true ||
-    /LobApp$/i.test(type) ||
-    app.appAvailability === 'lineOfBusiness'
-  );
-}
-
-export function throttleBoundMinimum(tenant: TenantData): ThrottleBoundMinimum {
+/**
+ * @param grant the share of the documented limits Graph grants (issue 20):
+ *   the minimum of a tenant whose Graph grants a fifth is that of limits a
+ *   fifth as large.
+ */
+export function throttleBoundMinimum(
+  tenant: TenantData,
+  grant = 1,
+): ThrottleBoundMinimum {
   const roles = Array.from(tenant.servicePrincipals.values())[0]?.roles ?? [];
   const signInActivity = tenant.premium && roles.includes('AuditLog.Read.All');
   const users = tenant.users.count;
@@ -80,6 +81,7 @@ export function throttleBoundMinimum(tenant: TenantData): ThrottleBoundMinimum {
     },
     directoryLimit,
     10,
+    grant,
   );
   const result: Record<string, ServiceMinimum> = { directory };
 
@@ -97,6 +99,7 @@ export function throttleBoundMinimum(tenant: TenantData): ThrottleBoundMinimum {
       },
       2000,
       20,
+      grant,
     );
 
     let statusPages = 0;
@@ -118,12 +121,13 @@ export function throttleBoundMinimum(tenant: TenantData): ThrottleBoundMinimum {
       },
       1000,
       20,
+      grant,
     );
 
     let reportPages = 0;
+    // Every app of the catalog is read, and its report asked for (issue 14 §1).
     for (let m = 0; m < tenant.mobileApps.count; m++) {
       const app = tenant.mobileApps.get(m);
-      if (!isManagedApplication(app)) continue;
       reportPages += pages(tenant.installStatusRows(String(app.id)).length, REPORT_PAGE);
     }
     result.intuneApps = service(
@@ -133,6 +137,7 @@ export function throttleBoundMinimum(tenant: TenantData): ThrottleBoundMinimum {
       },
       1000,
       20,
+      grant,
     );
   }
 

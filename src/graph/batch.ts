@@ -74,10 +74,13 @@ export async function batchGet<T>(
       (sum, index) => sum + costOfRequest(requests[index]).units,
       0,
     );
+    const service = costOfRequest(requests[pending[0]]).service;
     const response = await transport.send<BatchResponse>('POST', batchUrl, {
       body,
-      cost: { service: costOfRequest(requests[pending[0]]).service, units },
+      cost: { service, units },
+      envelope: true,
     });
+    const budget = transport.budgets[service];
     const again: number[] = [];
     let waitMs = 0;
     for (const item of response?.responses ?? []) {
@@ -85,6 +88,12 @@ export async function batchGet<T>(
       if (!pending.includes(index)) continue;
       if (item.status >= 200 && item.status < 300) {
         results[index] = { body: item.body as T };
+        budget.succeeded(
+          Number(headerOf(item.headers, 'x-ms-resource-unit')) ||
+            costOfRequest(requests[index]).units,
+          Number(headerOf(item.headers, 'x-ms-throttle-limit-percentage')) ||
+            undefined,
+        );
         continue;
       }
       const error = item.body?.error;
@@ -102,7 +111,22 @@ export async function batchGet<T>(
         failure.message,
       );
       const counts = retries[index];
-      if (kind === 'throttled' && counts.throttled < retry.maxThrottleRetries) {
+      // A 429 inside a $batch counts like a top-level one: the whole service
+      // waits, slows down, and the item is retried while the service makes
+      // progress (transport.giveUpIfStuck).
+      const throttled429 = item.status === 429;
+      if (throttled429) {
+        try {
+          transport.giveUpIfStuck(service, failure);
+        } catch (err) {
+          results[index] = { error: err as GraphError };
+          continue;
+        }
+      }
+      if (
+        kind === 'throttled' &&
+        (throttled429 || counts.throttled < retry.maxThrottleRetries)
+      ) {
         counts.throttled++;
         transport.counters.throttled++;
         const retryAfter = parseRetryAfter(
@@ -112,11 +136,7 @@ export async function batchGet<T>(
           retryAfter ?? backoffDelay(counts.throttled, retry),
           retry.maxRetryAfterMs,
         );
-        if (item.status === 429) {
-          transport.budgets[costOfRequest(requests[index]).service].throttled(
-            delay,
-          );
-        }
+        if (throttled429) budget.throttled(delay);
         transport.logRetry(failure, delay, counts.throttled);
         waitMs = Math.max(waitMs, delay);
         again.push(index);

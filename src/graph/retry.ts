@@ -5,8 +5,13 @@
  */
 
 export interface RetryPolicy {
-  /** Retries for 429, 503 and 504, which say "come back later". */
+  /** Retries for 503 and 504, which say "come back later". */
   maxThrottleRetries: number;
+  /**
+   * 429s are retried for as long as the service makes progress: a request is
+   * given up once no request of its service has succeeded for this long.
+   */
+  throttledGiveUpMs: number;
   /** Retries for 500, 502, timeouts, dropped connections and unreadable bodies. */
   maxTransientRetries: number;
   /** Retries for a 401 "token expired" (a fresh token is fetched each attempt). */
@@ -20,6 +25,7 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxThrottleRetries: 10,
+  throttledGiveUpMs: 5 * 60_000,
   maxTransientRetries: 5,
   maxExpiredTokenRetries: 2,
   baseDelayMs: 1000,

@@ -1,12 +1,22 @@
 /**
- * Throttling budgets shared by every request of one collection.
+ * Throttling budgets shared by every request of one collection, one per
+ * Graph service: the SDK runs all ready steps at once (jupiterone-sdk.md
+ * §2.1) and Graph counts its limits per app per tenant.
  *
- * The SDK runs all ready steps at once (jupiterone-sdk.md §2.1), and Graph
- * counts its limits per app per tenant, so one budget per Graph service is
- * shared by all steps. Each budget paces requests with a token bucket set a
- * little under the documented limit, caps how many are in flight, and, when
- * Graph answers 429 anyway, holds the whole service back for Retry-After and
- * slows down (usage keeps counting while throttled, graph-api.md §6).
+ * Each budget paces requests with a token bucket and caps how many are in
+ * flight. It starts at a share of the documented limit, and learns the
+ * budget Graph actually grants (issue 20): Intune's limits include a
+ * tenant-wide ceiling shared with every other app of the tenant, and some
+ * services answer 429 well below their documented figures.
+ *
+ * - 429 (multiplicative decrease): the whole service waits out Retry-After,
+ *   and its rate and concurrency drop to DECREASE x what actually got through
+ *   in the last window (the units that succeeded are what Graph granted),
+ *   at most once per hold period so that one burst of 429s counts once.
+ * - `x-ms-throttle-limit-percentage` (identity answers from 80 % of the
+ *   limit): the rate stops growing and eases off before a 429.
+ * - Success (additive increase): the rate climbs back by a small share of
+ *   the documented limit per second, up to the target share.
  */
 import {
   DOCUMENTED_LIMITS,
@@ -26,9 +36,16 @@ export interface BudgetOptions {
 export interface BudgetStats {
   requests: number;
   unitsSpent: number;
+  /** 429 answers. */
   throttled: number;
   /** Total time requests spent queued for this budget (pacing, concurrency, pauses). */
   waitedMs: number;
+  /** The pace now, as a share of the documented limit. */
+  currentShare: number;
+  /** The lowest pace the budget came down to, as a share of the documented limit. */
+  lowestShare: number;
+  /** Epoch ms of the last successful response of this service (or of the first request, before one). */
+  lastProgressAt: number;
 }
 
 interface Waiter {
@@ -37,36 +54,69 @@ interface Waiter {
   resolve: () => void;
 }
 
-const MIN_RATE_SHARE = 0.4;
+/** What a decrease keeps of the rate that got through. */
+const DECREASE = 0.7;
+/** The rate never drops below this share of the documented limit. */
+const MIN_SHARE = 0.01;
+/**
+ * Additive increase: share of the documented limit regained per second of
+ * success. Slow on purpose: from 70 % of a grant back to all of it takes
+ * about half a minute at a fifth of the documented limit, so 429s come
+ * rarely; at the full limit Graph should not answer 429 at all.
+ */
+const INCREASE_PER_SECOND = 0.002;
+/** The rate eases off by this factor when Graph says 80 % of the limit is used. */
+const EASE = 0.95;
+/** One decrease per burst: 429s within this much of a decrease count once. */
+const MIN_HOLD_MS = 1000;
 
 export class ServiceBudget {
-  readonly stats: BudgetStats = {
-    requests: 0,
-    unitsSpent: 0,
-    throttled: 0,
-    waitedMs: 0,
-  };
-  private readonly capacity: number;
-  private ratePerMs: number;
+  readonly stats: BudgetStats;
+  private readonly documentedPerMs: number;
+  private readonly maxRatePerMs: number;
   private readonly minRatePerMs: number;
+  private ratePerMs: number;
+  private capacity: number;
   private tokens: number;
   private refilledAt = Date.now();
+  private concurrency: number;
   private inFlight = 0;
   private pausedUntil = 0;
+  private holdUntil = 0;
+  private increasedAt = Date.now();
   private readonly queue: Waiter[] = [];
   private timer: NodeJS.Timeout | undefined;
+  /** Units that succeeded, by the second they did (the last window's worth). */
+  private readonly recent: { at: number; units: number }[] = [];
 
   constructor(private readonly options: BudgetOptions) {
     const { units, windowMs } = options.limit;
+    this.documentedPerMs = units / windowMs;
+    this.maxRatePerMs = this.documentedPerMs * options.targetShare;
+    this.minRatePerMs = this.documentedPerMs * MIN_SHARE;
+    this.ratePerMs = this.maxRatePerMs;
+    // Until Graph says otherwise, a whole window may go at once.
     this.capacity = units * options.targetShare;
-    this.ratePerMs = this.capacity / windowMs;
-    this.minRatePerMs = this.ratePerMs * MIN_RATE_SHARE;
     this.tokens = this.capacity;
+    this.concurrency = options.maxConcurrency;
+    this.stats = {
+      requests: 0,
+      unitsSpent: 0,
+      throttled: 0,
+      waitedMs: 0,
+      currentShare: options.targetShare,
+      lowestShare: options.targetShare,
+      lastProgressAt: Date.now(),
+    };
+  }
+
+  get service(): ServiceLimit {
+    return this.options.limit;
   }
 
   /** Waits for room in the budget; call the returned function when the response is in. */
   async acquire(units: number): Promise<() => void> {
-    const cost = Math.min(units, this.capacity);
+    const cost = Math.min(units, this.options.limit.units);
     await new Promise<void>((resolve) => {
       this.queue.push({ units: cost, enqueuedAt: Date.now(), resolve });
       this.pump();
@@ -80,13 +130,81 @@ export class ServiceBudget {
     };
   }
 
-  /** Graph said 429: hold every request of this service back, and slow down. */
+  /**
+   * A response that was not a 429. `limitPercentage` is Graph's
+   * x-ms-throttle-limit-percentage (1.0 = the limit), sent from 80 %.
+   */
+  succeeded(units: number, limitPercentage?: number): void {
+    const now = Date.now();
+    this.stats.lastProgressAt = now;
+    this.recent.push({ at: now, units });
+    this.forget(now);
+    if (limitPercentage !== undefined && limitPercentage >= 0.8) {
+      // Close to the limit: stop growing, and ease off a little.
+      if (now >= this.holdUntil) {
+        this.setRate(this.ratePerMs * EASE);
+        this.holdUntil = now + MIN_HOLD_MS;
+      }
+      this.increasedAt = now;
+      return;
+    }
+    if (now < this.holdUntil) return;
+    const seconds = (now - this.increasedAt) / 1000;
+    this.increasedAt = now;
+    if (this.ratePerMs < this.maxRatePerMs) {
+      this.setRate(
+        this.ratePerMs + this.documentedPerMs * INCREASE_PER_SECOND * seconds,
+      );
+      // One more request in flight for each doubling of the rate regained.
+      this.concurrency = Math.min(
+        this.options.maxConcurrency,
+        Math.max(
+          this.concurrency,
+          Math.ceil(
+            (this.options.maxConcurrency * this.ratePerMs) / this.maxRatePerMs,
+          ),
+        ),
+      );
+    }
+  }
+
+  /** Graph said 429: hold the whole service back for `retryAfterMs`, and slow down. */
   throttled(retryAfterMs: number): void {
+    const now = Date.now();
     this.stats.throttled++;
-    this.pausedUntil = Math.max(this.pausedUntil, Date.now() + retryAfterMs);
+    this.pausedUntil = Math.max(this.pausedUntil, now + retryAfterMs);
     this.tokens = Math.min(this.tokens, 0);
-    this.ratePerMs = Math.max(this.minRatePerMs, this.ratePerMs * 0.75);
+    if (now >= this.holdUntil) {
+      this.forget(now);
+      // What got through in the last window is what Graph granted in it
+      // (a first burst included: Graph counts it in the same window).
+      const granted =
+        this.recent.reduce((sum, r) => sum + r.units, 0) /
+        this.options.limit.windowMs;
+      this.setRate(Math.min(this.ratePerMs, granted) * DECREASE);
+      this.concurrency = Math.max(1, Math.floor(this.concurrency * DECREASE));
+      this.holdUntil = now + Math.max(MIN_HOLD_MS, retryAfterMs);
+    }
+    this.increasedAt = Math.max(now, this.pausedUntil);
     this.pump();
+  }
+
+  private setRate(perMs: number): void {
+    this.ratePerMs = Math.min(
+      this.maxRatePerMs,
+      Math.max(this.minRatePerMs, perMs),
+    );
+    // Bursts shrink with the rate: a window's worth at the current pace.
+    this.capacity = Math.max(1, this.ratePerMs * this.options.limit.windowMs);
+    this.tokens = Math.min(this.tokens, this.capacity);
+    const share = this.ratePerMs / this.documentedPerMs;
+    this.stats.currentShare = share;
+    this.stats.lowestShare = Math.min(this.stats.lowestShare, share);
+  }
+
+  private forget(now: number): void {
+    const since = now - this.options.limit.windowMs;
+    while (this.recent.length && this.recent[0].at < since) this.recent.shift();
   }
 
   private refill(now: number): void {
@@ -101,32 +219,40 @@ export class ServiceBudget {
     const now = Date.now();
     this.refill(now);
     while (this.queue.length > 0) {
-      if (this.inFlight >= this.options.maxConcurrency) return;
+      if (this.inFlight >= this.concurrency) return;
       if (now < this.pausedUntil) return this.wakeAt(this.pausedUntil);
       const head = this.queue[0];
-      if (this.tokens < head.units) {
+      const cost = Math.min(head.units, this.capacity);
+      if (this.tokens < cost) {
         return this.wakeAt(
-          now + Math.ceil((head.units - this.tokens) / this.ratePerMs),
+          now + Math.ceil((cost - this.tokens) / this.ratePerMs),
         );
       }
       this.queue.shift();
-      this.tokens -= head.units;
+      this.tokens -= cost;
       this.inFlight++;
       this.stats.requests++;
       this.stats.unitsSpent += head.units;
       this.stats.waitedMs += now - head.enqueuedAt;
       head.resolve();
     }
+    // Nothing waits: no wake-up may hold the process (see wakeAt).
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
   }
 
   private wakeAt(time: number): void {
     if (this.timer) clearTimeout(this.timer);
+    // Not unref'd: while requests wait here, nothing else may be pending
+    // (no socket, no other timer), and an unref'd timer would let Node exit
+    // in the middle of the collection with code 0 (issue 14 §8). The timer
+    // exists only while the queue is not empty.
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.pump();
     }, Math.max(1, time - Date.now()));
-    // A pending wake-up must not keep a finished process alive.
-    this.timer.unref?.();
   }
 }
 

@@ -20,6 +20,7 @@ import {
   TelemetryHandler,
 } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
+import { randomUUID } from 'crypto';
 import { CloudSettings } from './clouds';
 import {
   AuthContext,
@@ -36,7 +37,8 @@ import {
   RetryPolicy,
   sleep,
 } from './retry';
-import { costOf, ServiceCost } from './services';
+import { ResponseHeadersHandler } from './response-headers';
+import { costOf, GraphService, ServiceCost } from './services';
 import {
   createThrottleBudgets,
   ThrottleBudgets,
@@ -80,6 +82,11 @@ export interface SendOptions {
   responseType?: ResponseType;
   /** The budget and units to draw; by default read from the URL. */
   cost?: ServiceCost;
+  /**
+   * A $batch envelope: its success says nothing of its items (each may be a
+   * 429), so the items report progress to the budget themselves.
+   */
+  envelope?: boolean;
 }
 
 const DEFAULT_TIMEOUT_MS = 100_000;
@@ -96,6 +103,8 @@ export class GraphTransport {
   };
   private readonly sdk: Client;
   private readonly timeoutMs: number;
+  /** Headers of responses whose body graph-client returned, by client-request-id. */
+  private readonly responseHeaders = new Map<string, Headers>();
 
   constructor(readonly options: GraphClientOptions) {
     const authProvider = new TokenCredentialAuthenticationProvider(
@@ -108,6 +117,9 @@ export class GraphTransport {
       middleware: [
         new AuthenticationHandler(authProvider),
         new TelemetryHandler(),
+        new ResponseHeadersHandler((id, headers) =>
+          this.responseHeaders.set(id, headers),
+        ),
         new HTTPMessageHandler(),
       ],
     });
@@ -161,16 +173,28 @@ export class GraphTransport {
       const release = await budget.acquire(units);
       let failure: GraphFailure;
       let retryAfterMs: number | undefined;
+      const clientRequestId = randomUUID();
       try {
         let call = this.sdk
           .api(url)
-          .option('signal', AbortSignal.timeout(this.timeoutMs));
-        if (options.headers) call = call.headers(options.headers);
+          .option('signal', AbortSignal.timeout(this.timeoutMs))
+          .headers({
+            ...options.headers,
+            'client-request-id': clientRequestId,
+          });
         if (options.responseType)
           call = call.responseType(options.responseType);
-        return (
+        const body = (
           method === 'GET' ? await call.get() : await call.post(options.body)
         ) as T;
+        if (!options.envelope) {
+          const headers = this.responseHeaders.get(clientRequestId);
+          budget.succeeded(
+            readResourceUnits(headers) ?? units,
+            readLimitPercentage(headers),
+          );
+        }
+        return body;
       } catch (err) {
         if (isTokenAcquisitionError(err)) throw tokenError(err, this.auth);
         failure = describeFailure(err, method, url);
@@ -178,6 +202,7 @@ export class GraphTransport {
           (err as SdkGraphError).headers?.get?.('retry-after'),
         );
       } finally {
+        this.responseHeaders.delete(clientRequestId);
         release();
       }
 
@@ -188,17 +213,32 @@ export class GraphTransport {
       );
       const malformed = failure.status === 200;
       const retryKind = kind === 'permanent' && malformed ? 'transient' : kind;
-      if (
-        retryKind === 'throttled' &&
-        retries.throttled < this.retry.maxThrottleRetries
-      ) {
+      if (failure.status === 429) {
+        // Bounded by time, not by count: a service that only throttles is
+        // waited for as long as it makes progress (throttledGiveUpMs).
+        this.giveUpIfStuck(service, failure);
         const delay = Math.min(
           retryAfterMs ?? backoffDelay(retries.throttled + 1, this.retry),
           this.retry.maxRetryAfterMs,
         );
         retries.throttled++;
         this.counters.throttled++;
-        if (failure.status === 429) budget.throttled(delay);
+        budget.throttled(delay);
+        this.logRetry(failure, delay, retries.throttled);
+        await sleep(delay);
+        continue;
+      }
+      if (
+        retryKind === 'throttled' &&
+        retries.throttled < this.retry.maxThrottleRetries
+      ) {
+        // 503 and 504: "come back later", with a count-based limit.
+        const delay = Math.min(
+          retryAfterMs ?? backoffDelay(retries.throttled + 1, this.retry),
+          this.retry.maxRetryAfterMs,
+        );
+        retries.throttled++;
+        this.counters.throttled++;
         this.logRetry(failure, delay, retries.throttled);
         await sleep(delay);
         continue;
@@ -232,6 +272,24 @@ export class GraphTransport {
     }
   }
 
+  /**
+   * Throws once no request of `service` has succeeded for throttledGiveUpMs:
+   * the service is not slowing us down but refusing us.
+   */
+  giveUpIfStuck(service: GraphService, failure: GraphFailure): void {
+    const budget = this.budgets[service];
+    const stuckMs = Date.now() - budget.stats.lastProgressAt;
+    if (stuckMs <= this.retry.throttledGiveUpMs) return;
+    throw new GraphApiError(
+      failure,
+      `Microsoft Graph kept throttling the ${service} service: none of its requests succeeded for ${Math.round(
+        stuckMs / 1000,
+      )} s (${
+        budget.stats.throttled
+      } answers 429 in this collection so far); the step fails so that its partial data does not replace the previous collection.`,
+    );
+  }
+
   logRetry(failure: GraphFailure, delayMs: number, attempt: number): void {
     this.options.logger?.debug(
       {
@@ -246,6 +304,18 @@ export class GraphTransport {
       'Retrying Microsoft Graph request',
     );
   }
+}
+
+/** x-ms-resource-unit: what a directory request really cost (graph-api.md §6). */
+function readResourceUnits(headers: Headers | undefined): number | undefined {
+  const value = Number(headers?.get('x-ms-resource-unit'));
+  return Number.isFinite(value) && value > 0 ? value : undefined;
+}
+
+/** x-ms-throttle-limit-percentage: the share of the limit used, sent from 0.8 on. */
+function readLimitPercentage(headers: Headers | undefined): number | undefined {
+  const value = Number(headers?.get('x-ms-throttle-limit-percentage'));
+  return Number.isFinite(value) && value > 0 ? value : undefined;
 }
 
 /** '/v1.0/groups/x/members?$top=999' -> path '/groups/x/members', query '$top=999'. */

@@ -6,6 +6,7 @@
  */
 import { IntegrationLogger } from '@jupiterone/integration-sdk-core';
 import { GraphClient } from '../graph/client';
+import { BudgetStats } from '../graph/throttle';
 
 export class StepProgress {
   private readonly counts: Record<string, number> = {};
@@ -36,9 +37,22 @@ export class StepProgress {
     return this.counts[counter] ?? 0;
   }
 
-  /** The one end-of-step line. */
+  /** The one end-of-step line, and one more for each service Graph held below its documented limit. */
   done(extra: Record<string, unknown> = {}): void {
     this.logger.info({ ...this.snapshot(), ...extra }, `${this.label}: done`);
+    for (const [service, s] of Object.entries(this.client.stats().services)) {
+      if (!s.throttled) continue;
+      this.logger.info(
+        { service, ...throttlingOf(s) },
+        `${this.label}: Microsoft Graph granted the ${service} service less than its documented limit: down to ${percent(
+          s.lowestShare,
+        )} of it at the lowest, ${percent(s.currentShare)} now; ${
+          s.throttled
+        } answers 429 and ${Math.round(
+          s.waitedMs / 1000,
+        )} s spent waiting on it so far in this collection.`,
+      );
+    }
   }
 
   private snapshot() {
@@ -65,8 +79,27 @@ export class StepProgress {
       graphPages: stats.pages,
       throttlingWaitMs: waitedMs,
       throttled429s: throttled,
+      // Per service, once Graph has throttled it: the pace learnt so far.
+      throttling: Object.fromEntries(
+        Object.entries(stats.services)
+          .filter(([, s]) => s.throttled > 0)
+          .map(([service, s]) => [service, throttlingOf(s)]),
+      ),
     };
   }
+}
+
+function throttlingOf(s: BudgetStats) {
+  return {
+    shareOfDocumentedLimitNow: Number(s.currentShare.toFixed(3)),
+    lowestShareOfDocumentedLimit: Number(s.lowestShare.toFixed(3)),
+    throttled429s: s.throttled,
+    waitedMs: s.waitedMs,
+  };
+}
+
+function percent(share: number): string {
+  return `${Math.round(share * 100)} %`;
 }
 
 /** A value from Graph as it goes into a log message: at most 64 characters. */

@@ -9,12 +9,13 @@
  *   POST   /_simulator/faults          body: a FaultRule -> {"id"}
  *   DELETE /_simulator/faults          remove all rules
  *   DELETE /_simulator/faults/{id}     remove one rule
+ *   POST   /_simulator/behaviour       body: a partial SimulatorBehaviour (e.g. a new throttleGrant mid-run)
  *
  * No authentication: the server listens on loopback only, and these answer
  * loopback peers only.
  */
 import { SimulatorState } from './state';
-import { FaultRule } from './types';
+import { FaultRule, SimulatorBehaviour } from './types';
 
 export interface AdminAnswer {
   status: number;
@@ -59,6 +60,13 @@ export function handleAdmin(
           body: { error: `unknown tenant '${tenantKey ?? ''}'` },
         };
       return ok(tenant.groundTruth());
+    }
+    if (method === 'POST' && route === 'behaviour') {
+      const update = JSON.parse(
+        body.toString('utf8'),
+      ) as Partial<SimulatorBehaviour>;
+      state.setBehaviour(update);
+      return ok({ behaviour: state.behaviour });
     }
     if (method === 'GET' && route === 'faults') return ok(state.faults.list());
     if (method === 'POST' && route === 'faults') {

@@ -3,7 +3,7 @@
  *
  *   SIMULATOR_CLIENT_SECRET=... npx ts-node --transpile-only test/graph-simulator/cli.ts \
  *     --profile S|M|L|demo|tiny|noIntune [--port 0] [--latency 40] [--per-item-ms 0.02]
- *     [--throttle] [--seed N] [--client-id X] [--hostname graph.microsoft.us]... [--record-requests]
+ *     [--throttle [--grant 0.2] [--no-retry-after]] [--seed N] [--client-id X] [--hostname graph.microsoft.us]... [--record-requests]
  *
  * Serves one tenant generated from the profile and one application whose
  * secret is SIMULATOR_CLIENT_SECRET (never printed). Prints one JSON line,
@@ -26,6 +26,10 @@ interface CliOptions {
   latencyMs: number;
   perItemMs: number;
   throttle: boolean;
+  /** Share of the limits granted (throttleGrant), with --throttle. */
+  grant?: number;
+  /** Answer 429 without Retry-After. */
+  noRetryAfter: boolean;
   seed?: number;
   clientId?: string;
   hostnames: string[];
@@ -39,6 +43,7 @@ function parseArguments(argv: string[]): CliOptions {
     latencyMs: 0,
     perItemMs: 0,
     throttle: false,
+    noRetryAfter: false,
     hostnames: [],
     recordRequests: false,
   };
@@ -75,6 +80,12 @@ function parseArguments(argv: string[]): CliOptions {
         break;
       case '--throttle':
         options.throttle = true;
+        break;
+      case '--grant':
+        options.grant = number(argument, value());
+        break;
+      case '--no-retry-after':
+        options.noRetryAfter = true;
         break;
       case '--seed':
         options.seed = number(argument, value());
@@ -131,6 +142,8 @@ async function main(): Promise<void> {
     behaviour: {
       latency: { baseMs: options.latencyMs, perItemMs: options.perItemMs },
       throttling: options.throttle,
+      throttleGrant: options.grant,
+      throttleRetryAfter: !options.noRetryAfter,
     },
     recordRequests: options.recordRequests,
     adminEndpoints: true,

@@ -281,7 +281,11 @@ export class GraphService {
     });
     if (decision.allowed) return decision;
     outcome.throttled = true;
-    const error = throttledError(decision.retryAfterSeconds);
+    const error = throttledError(
+      this.state.behaviour.throttleRetryAfter
+        ? decision.retryAfterSeconds
+        : null,
+    );
     if (route.service === 'directory') {
       Object.assign(error.headers, {
         'x-ms-throttle-scope': `Tenant_Application/Read/${caller.claims.appid}/${caller.tenant.tenantId}`,

@@ -48,6 +48,7 @@ export class SimulatorState {
       else if (this.throttler) this.throttler.setLimits(limits);
       else this.throttler = new Throttler(limits);
     }
+    this.throttler?.setGrant(this.behaviour.throttleGrant);
     if ('random' in update) this.faults.setRandom(this.behaviour.random);
   }
 

@@ -8,14 +8,12 @@
 import {
   DOCUMENTED_THROTTLE_LIMITS,
   ServiceFamily,
+  SimulatorBehaviour,
+  ThrottledServiceName,
   ThrottleLimits,
 } from './types';
 
-export type ThrottledService =
-  | 'directory'
-  | 'intuneDevices'
-  | 'intuneConfiguration'
-  | 'intuneApps';
+export type ThrottledService = ThrottledServiceName;
 
 export function isThrottledService(
   service: ServiceFamily,
@@ -80,11 +78,27 @@ class TokenBucket {
 
 export class Throttler {
   private readonly buckets = new Map<string, TokenBucket>();
+  private grant: SimulatorBehaviour['throttleGrant'];
 
   constructor(
     private limits: ThrottleLimits,
     private readonly clock: () => number = Date.now,
   ) {}
+
+  /**
+   * The share of each limit granted. Buckets of the new capacity start full,
+   * like the quota of a client that another app stopped sharing.
+   */
+  setGrant(grant: SimulatorBehaviour['throttleGrant']): void {
+    this.grant = grant;
+  }
+
+  private grantOf(service: ThrottledService): number {
+    const grant = this.grant;
+    if (grant === undefined) return 1;
+    if (typeof grant === 'number') return grant;
+    return grant[service] ?? 1;
+  }
 
   /** Replaces the limits; existing buckets restart full. */
   setLimits(limits: ThrottleLimits): void {
@@ -93,7 +107,9 @@ export class Throttler {
   }
 
   take(request: ThrottleRequest): ThrottleDecision {
-    const { capacity, windowSeconds } = this.capacityFor(request);
+    const full = this.capacityFor(request);
+    const capacity = Math.max(1, full.capacity * this.grantOf(request.service));
+    const { windowSeconds } = full;
     const key = `${request.tenantId}|${request.appId}|${request.service}|${capacity}`;
     let bucket = this.buckets.get(key);
     if (!bucket) {

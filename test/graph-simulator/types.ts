@@ -22,6 +22,13 @@ export const SERVICE_FAMILIES: readonly ServiceFamily[] = [
   'other',
 ];
 
+/** The services whose limits the simulator enforces (throttle.ts). */
+export type ThrottledServiceName =
+  | 'directory'
+  | 'intuneDevices'
+  | 'intuneConfiguration'
+  | 'intuneApps';
+
 export interface ThrottleWindow {
   /** Requests allowed per window (the bucket's capacity). */
   limit: number;
@@ -70,6 +77,21 @@ export interface SimulatorBehaviour {
   latency: { baseMs: number; perItemMs: number };
   /** false = off; true = documented limits; or limits to override (merged per service). */
   throttling: boolean | Partial<ThrottleLimits>;
+  /**
+   * The share of the limits Graph actually grants this app: one number for
+   * every service, or one per service (1 = the documented limits). Intune's
+   * limits include a tenant-wide ceiling shared with every other app of the
+   * tenant, and some services answer 429 well below their documented figures
+   * (issue 20; identity-security.md §3-4). Change it with setBehaviour in the
+   * middle of a run, as another app starts and stops.
+   */
+  throttleGrant?: number | Partial<Record<ThrottledServiceName, number>>;
+  /**
+   * Send Retry-After with throttling 429s (default true). Some services answer
+   * 429 without it (identity-security.md §3: Conditional Access and Identity
+   * Protection; AzureHound #35, #65).
+   */
+  throttleRetryAfter: boolean;
   tokenLifetimeSeconds: number;
   /** Max page size when signInActivity is selected (120 in the doc revision read; graph-api.md §4). */
   signInActivityPageSize: number;
@@ -120,6 +142,7 @@ export interface SimulatorBehaviour {
 export const DEFAULT_BEHAVIOUR: SimulatorBehaviour = {
   latency: { baseMs: 0, perItemMs: 0 },
   throttling: false,
+  throttleRetryAfter: true,
   tokenLifetimeSeconds: 3599,
   signInActivityPageSize: 120,
   licenceErrorWording: 'new',
