@@ -3,6 +3,7 @@
  * handlers: what a handler reads, what it returns, and shared paging rules.
  */
 import { PageRequest } from './envelope';
+import type { ExportJobStore } from './export-jobs';
 import { GraphHttpError, invalidPageSize, unknownProperty } from './errors';
 import { QueryOptions } from './odata';
 import { ApiVersion, EntityTypeName, PropertyCatalog } from './schema';
@@ -25,9 +26,13 @@ export interface GraphCall {
   behaviour: SimulatorBehaviour;
   catalog: PropertyCatalog;
   requestId: string;
+  /** Report export jobs (export-jobs.ts). */
+  exportJobs?: ExportJobStore;
 }
 
 export interface GraphPayload {
+  /** Default 200 (export job creation answers 201). */
+  status?: number;
   body: string;
   itemsServed: number;
   /** Default: the OData JSON content type. */

@@ -185,13 +185,14 @@ export class GraphService {
       behaviour: this.state.behaviour,
       catalog: this.state.catalogFor(caller.tenant),
       requestId,
+      exportJobs: this.state.exportJobs,
     };
     requirePermission(route, call);
     route.authorize?.(call);
     const payload = route.handle(call);
     outcome.itemsServed = payload.itemsServed;
     return {
-      status: 200,
+      status: payload.status ?? 200,
       headers: this.successHeaders(
         route.service === 'directory',
         payload,

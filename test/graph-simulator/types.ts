@@ -1,6 +1,7 @@
 /**
  * Public types of the Graph simulator (re-exported by index.ts).
  */
+import type { ExportJobBehaviour } from './export-jobs';
 
 /** How requests are grouped for throttling, faults and statistics (graph-api.md §6). */
 export type ServiceFamily =
@@ -80,6 +81,8 @@ export interface SimulatorBehaviour {
   /** Largest `top` of report actions; larger values are clamped. UNCONFIRMED (intune-exports.md §3.6). */
   reportMaxTop: number;
   random?: RandomFaults;
+  /** Export job timing and file format (export-jobs.ts); merged per field. */
+  exportJobs?: Partial<ExportJobBehaviour>;
 }
 
 export const DEFAULT_BEHAVIOUR: SimulatorBehaviour = {
