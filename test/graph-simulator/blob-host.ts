@@ -45,7 +45,10 @@ export async function startBlobHost(
   const certificate = issueServerCertificate([]);
   const sockets = new Set<Duplex>();
 
-  const handler = (request: http.IncomingMessage, response: http.ServerResponse) => {
+  const handler = (
+    request: http.IncomingMessage,
+    response: http.ServerResponse,
+  ) => {
     const started = performance.now();
     const url = new URL(request.url ?? '/', 'https://blob');
     const incoming: IncomingRequest = {
@@ -90,7 +93,11 @@ export async function startBlobHost(
     };
 
     if (incoming.method !== 'GET') {
-      answer(405, 'UnsupportedHttpVerb', 'The resource does not support the specified HTTP verb.');
+      answer(
+        405,
+        'UnsupportedHttpVerb',
+        'The resource does not support the specified HTTP verb.',
+      );
       return;
     }
     if (request.headers.authorization) {
@@ -134,7 +141,11 @@ export async function startBlobHost(
       return;
     }
     if (store.takeFaults(['blobServerBusy']).length) {
-      answer(503, 'ServerBusy', 'The server is currently unable to receive requests. Please retry your request.');
+      answer(
+        503,
+        'ServerBusy',
+        'The server is currently unable to receive requests. Please retry your request.',
+      );
       return;
     }
 

@@ -48,7 +48,9 @@ function* reportRows(job: ExportJob): Generator<Record<string, string>> {
 }
 
 /** A tenant without its own report (fake-tenant.ts): one row per item of each device's inventory. */
-function* rowsFromDevices(tenant: TenantData): Generator<Record<string, string>> {
+function* rowsFromDevices(
+  tenant: TenantData,
+): Generator<Record<string, string>> {
   for (let d = 0; d < tenant.managedDevices.count; d++) {
     const device = tenant.managedDevices.get(d);
     for (const app of tenant.detectedAppsOfDevice(String(device.id))) {
@@ -72,11 +74,15 @@ function* rowsFromDevices(tenant: TenantData): Generator<Record<string, string>>
 }
 
 /** The header: selected columns (or all), `_loc` twins, and the missingColumn fault applied. */
-export function csvColumns(job: ExportJob, allColumns: readonly string[]): string[] {
+export function csvColumns(
+  job: ExportJob,
+  allColumns: readonly string[],
+): string[] {
   const selected = job.select.length ? job.select : [...allColumns];
   const columns: string[] = [];
   for (const column of selected) {
-    if (job.faults.has('missingColumn') && column === job.missingColumn) continue;
+    if (job.faults.has('missingColumn') && column === job.missingColumn)
+      continue;
     columns.push(column);
     if (
       job.localizationType === 'localizedValuesAsAdditionalColumn' &&
@@ -89,7 +95,8 @@ export function csvColumns(job: ExportJob, allColumns: readonly string[]): strin
 }
 
 function csvField(value: string, quoteAll: boolean): string {
-  if (quoteAll || /[",\r\n]/.test(value)) return `"${value.replace(/"/g, '""')}"`;
+  if (quoteAll || /[",\r\n]/.test(value))
+    return `"${value.replace(/"/g, '""')}"`;
   return value;
 }
 

@@ -33,9 +33,15 @@ beforeAll(async () => {
   sim = await startGraphSimulator({
     tenants: [tenant],
     applications: [
-      { clientId: CLIENT_ID, displayName: 'test', secrets: [{ value: secret }] },
+      {
+        clientId: CLIENT_ID,
+        displayName: 'test',
+        secrets: [{ value: secret }],
+      },
     ],
-    behaviour: { exportJobs: { queueMs: 20, baseMs: 30, perThousandRowsMs: 0 } },
+    behaviour: {
+      exportJobs: { queueMs: 20, baseMs: 30, perThousandRowsMs: 0 },
+    },
   });
   const response = await fetch(
     `${sim.origin}/${tenant.tenantId}/oauth2/v2.0/token`,
@@ -89,7 +95,10 @@ async function waitFor(id: string, form: 'key' | 'segment' = 'key') {
 }
 
 async function unzip(bytes: Buffer): Promise<Map<string, string>> {
-  const file = join(tmpdir(), `sim-export-${randomBytes(6).toString('hex')}.zip`);
+  const file = join(
+    tmpdir(),
+    `sim-export-${randomBytes(6).toString('hex')}.zip`,
+  );
   await fs.writeFile(file, bytes);
   try {
     return await new Promise((resolve, reject) => {
@@ -139,7 +148,9 @@ test('a job: 201 notStarted, then inProgress, then completed with a SAS url on a
   const { job: done, seen } = await waitFor(job.id);
   // Which states a poll lands in depends on timing: only their names are checked.
   expect(seen[seen.length - 1]).toBe('completed');
-  expect(seen.filter((s) => !['notStarted', 'inProgress', 'completed'].includes(s))).toEqual([]);
+  expect(
+    seen.filter((s) => !['notStarted', 'inProgress', 'completed'].includes(s)),
+  ).toEqual([]);
   const url = new URL(done.url);
   expect(url.origin).toBe(sim.blobOrigin);
   expect(url.origin).not.toBe(sim.origin);
@@ -155,7 +166,11 @@ test('a job: 201 notStarted, then inProgress, then completed with a SAS url on a
   const files = await unzip(Buffer.from(await download.arrayBuffer()));
   expect([...files.keys()]).toEqual([`${job.id}.csv`]);
   const text = files.get(`${job.id}.csv`)!;
-  expect(text.startsWith('\ufeff"DeviceId","ApplicationName","Platform","Platform_loc"\r\n')).toBe(true);
+  expect(
+    text.startsWith(
+      '\ufeff"DeviceId","ApplicationName","Platform","Platform_loc"\r\n',
+    ),
+  ).toBe(true);
   const lines = text.trimEnd().split('\r\n');
   expect(lines.length - 1).toBe(tenant.appInventory!.rowCount());
   const truth = tenant.groundTruth().skipped;
@@ -163,8 +178,12 @@ test('a job: 201 notStarted, then inProgress, then completed with a SAS url on a
   expect(truth.appRowsRepeated).toBeGreaterThan(0);
   // some DeviceIds in upper case
   expect(lines.some((l) => /^"[0-9A-F]{8}-/.test(l))).toBe(true);
-  const blob = sim.requests.filter((r) => r.endpoint === 'GET /{container}/{blob}');
-  expect(blob.map((r) => [r.status, r.hadAuthorization])).toEqual([[200, false]]);
+  const blob = sim.requests.filter(
+    (r) => r.endpoint === 'GET /{container}/{blob}',
+  );
+  expect(blob.map((r) => [r.status, r.hadAuthorization])).toEqual([
+    [200, false],
+  ]);
   expect(JSON.stringify(blob)).not.toContain(url.searchParams.get('sig'));
 });
 
@@ -180,37 +199,69 @@ test('the path-segment poll form, replaceLocalizableValues, and the blob host re
   });
   expect(refused.status).toBe(403);
   expect(await refused.text()).toContain('<Code>AuthenticationFailed</Code>');
-  expect(sim.requests.some((r) => r.hadAuthorization && r.status === 403)).toBe(true);
-  const files = await unzip(Buffer.from(await (await fetch(done.url)).arrayBuffer()));
+  expect(sim.requests.some((r) => r.hadAuthorization && r.status === 403)).toBe(
+    true,
+  );
+  const files = await unzip(
+    Buffer.from(await (await fetch(done.url)).arrayBuffer()),
+  );
   expect([...files.values()][0].split('\r\n')[0]).toBe('\ufeff"Platform"');
 });
 
 test('faults: a withdrawn report name, a failed job, an expired url, two CSVs, a missing column', async () => {
   sim.addExportJobFault({ fault: 'reportNotSupported', times: 1 });
-  const refused = await createJob({ reportName: 'AppInvRawData', select: ['DeviceId'] });
+  const refused = await createJob({
+    reportName: 'AppInvRawData',
+    select: ['DeviceId'],
+  });
   expect(refused.status).toBe(400);
   expect(JSON.parse(refused.job.error.message).Message).toMatch(
     /^PostExportJobAsync not supported for reportType AppInvRawData - Operation ID/,
   );
 
   sim.addExportJobFault({ fault: 'failed', times: 1 });
-  const failed = await createJob({ reportName: 'AppInvRawData', select: ['DeviceId'] });
-  expect((await waitFor(failed.job.id)).job).toMatchObject({ status: 'failed', url: null });
+  const failed = await createJob({
+    reportName: 'AppInvRawData',
+    select: ['DeviceId'],
+  });
+  expect((await waitFor(failed.job.id)).job).toMatchObject({
+    status: 'failed',
+    url: null,
+  });
 
   sim.addExportJobFault({ fault: 'expiredUrl', times: 1 });
-  const expired = await createJob({ reportName: 'AppInvRawData', select: ['DeviceId'] });
+  const expired = await createJob({
+    reportName: 'AppInvRawData',
+    select: ['DeviceId'],
+  });
   const late = await fetch((await waitFor(expired.job.id)).job.url);
   expect(late.status).toBe(403);
-  expect(await late.text()).toContain('Signature not valid in the specified time frame');
+  expect(await late.text()).toContain(
+    'Signature not valid in the specified time frame',
+  );
 
   sim.addExportJobFault({ fault: 'twoCsv', times: 1 });
-  sim.addExportJobFault({ fault: 'missingColumn', column: 'DeviceId', times: 1 });
-  const two = await createJob({ reportName: 'AppInvRawData', select: ['DeviceId', 'Platform'] });
+  sim.addExportJobFault({
+    fault: 'missingColumn',
+    column: 'DeviceId',
+    times: 1,
+  });
+  const two = await createJob({
+    reportName: 'AppInvRawData',
+    select: ['DeviceId', 'Platform'],
+  });
   const files = await unzip(
-    Buffer.from(await (await fetch((await waitFor(two.job.id)).job.url)).arrayBuffer()),
+    Buffer.from(
+      await (await fetch((await waitFor(two.job.id)).job.url)).arrayBuffer(),
+    ),
   );
-  expect([...files.keys()]).toEqual([`${two.job.id}.csv`, `${two.job.id}_2.csv`]);
-  expect([...files.values()][0].split('\r\n')[0]).toBe('\ufeff"Platform","Platform_loc"');
+  expect([...files.keys()]).toEqual([
+    `${two.job.id}.csv`,
+    `${two.job.id}_2.csv`,
+  ]);
+  expect([...files.values()][0].split('\r\n')[0]).toBe(
+    '\ufeff"Platform","Platform_loc"',
+  );
 
   const list = await graph('/v1.0/deviceManagement/reports/exportJobs');
   expect(list.status).toBe(400);

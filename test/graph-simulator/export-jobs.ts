@@ -20,7 +20,12 @@
  */
 import { createHmac, randomBytes, randomUUID } from 'crypto';
 import { GraphHttpError, intuneErrorMessage } from './errors';
-import { GraphCall, GraphPayload, GraphRoute, intuneBackendUrl } from './graph-call';
+import {
+  GraphCall,
+  GraphPayload,
+  GraphRoute,
+  intuneBackendUrl,
+} from './graph-call';
 import { APP_INV_RAW_DATA_COLUMNS } from './tenant/app-inventory';
 import { TenantData } from './tenant/model';
 
@@ -258,7 +263,11 @@ function createExportJob(call: GraphCall): GraphPayload {
   const store = storeOf(call);
   const body = (call.body ?? {}) as Record<string, unknown>;
   if (typeof body !== 'object' || Array.isArray(body)) {
-    throw new GraphHttpError(400, 'BadRequest', 'The request body must be a JSON object.');
+    throw new GraphHttpError(
+      400,
+      'BadRequest',
+      'The request body must be a JSON object.',
+    );
   }
   const reportName = body.reportName;
   if (typeof reportName !== 'string' || !reportName.trim()) {
@@ -272,9 +281,13 @@ function createExportJob(call: GraphCall): GraphPayload {
       `PostExportJobAsync not supported for reportType ${reportName}`,
     );
   }
-  const filter = typeof body.filter === 'string' && body.filter ? body.filter : null;
+  const filter =
+    typeof body.filter === 'string' && body.filter ? body.filter : null;
   if (atCreate.some((r) => r.fault === 'filterRequired') && !filter) {
-    throw intuneBadRequest(call, `Filter is required for reportType ${reportName}.`);
+    throw intuneBadRequest(
+      call,
+      `Filter is required for reportType ${reportName}.`,
+    );
   }
   const format = body.format ?? 'csv';
   if (typeof format !== 'string' || format.toLowerCase() !== 'csv') {
@@ -290,11 +303,14 @@ function createExportJob(call: GraphCall): GraphPayload {
   }
   const resolved = (select as string[]).map((name) => {
     const column = columns.find((c) => c.toLowerCase() === name.toLowerCase());
-    if (!column) throw intuneBadRequest(call, `Invalid select column '${name}'.`);
+    if (!column)
+      throw intuneBadRequest(call, `Invalid select column '${name}'.`);
     return column;
   });
   // MD-APIS sends PascalCase, the Graph enum is camelCase: both are accepted, camelCase echoed.
-  const localization = String(body.localizationType ?? 'localizedValuesAsAdditionalColumn');
+  const localization = String(
+    body.localizationType ?? 'localizedValuesAsAdditionalColumn',
+  );
   const localizationType =
     localization.toLowerCase() === 'replacelocalizablevalues'
       ? 'replaceLocalizableValues'
@@ -407,7 +423,11 @@ export const exportJobRoutes: GraphRoute[] = [
     requiresIntune: true,
     // Documented, but answers "No method match route template" (graph-docs #20380; status UNCONFIRMED).
     handle: () => {
-      throw new GraphHttpError(400, 'BadRequest', 'No method match route template');
+      throw new GraphHttpError(
+        400,
+        'BadRequest',
+        'No method match route template',
+      );
     },
   },
 ];
