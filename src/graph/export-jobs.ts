@@ -144,7 +144,6 @@ export async function runExportJob(
       polls++;
       status = job?.status;
     }
-    const seconds = ((Date.now() - started) / 1000).toFixed(1);
     if (status === 'completed' && typeof job.url === 'string' && job.url) {
       return {
         job: job as ExportJob & { url: string },
@@ -157,7 +156,9 @@ export async function runExportJob(
         ? 'completed without a url'
         : status === 'failed'
         ? 'failed'
-        : `was still ${status ?? 'without a status'} after ${seconds} s`;
+        : `was still ${status ?? 'without a status'} at its deadline of ${
+            options.jobDeadlineMs / 1000
+          } s`;
     outcomes.push(outcome);
     log(`The ${request.reportName} export job ${outcome}`, {
       jobId: job.id,

@@ -112,7 +112,8 @@ function downloadOnce(
             const code =
               (response.headers['x-ms-error-code'] as string | undefined) ??
               /<Code>([^<]+)<\/Code>/.exec(text)?.[1];
-            const message = /<Message>([^<\n]+)/.exec(text)?.[1];
+            // Storage messages run on with times and ids: their first clause says it.
+            const message = /<Message>([^<\n:.]+)/.exec(text)?.[1];
             fail(
               new DownloadFailure(
                 `GET ${where} answered ${status}${code ? ` ${code}` : ''}${
@@ -130,7 +131,7 @@ function downloadOnce(
         }
         const declared = Number(response.headers['content-length']);
         if (declared > limits.maxCompressedBytes) {
-          fail(tooLarge('zip', declared, limits.maxCompressedBytes, false));
+          fail(tooLarge('zip', declared, limits.maxCompressedBytes));
           return;
         }
         let bytes = 0;
@@ -138,7 +139,7 @@ function downloadOnce(
           transform(chunk: Buffer, _encoding, done) {
             bytes += chunk.length;
             if (bytes > limits.maxCompressedBytes) {
-              done(tooLarge('zip', bytes, limits.maxCompressedBytes, true));
+              done(tooLarge('zip', undefined, limits.maxCompressedBytes));
             } else done(null, chunk);
           },
         });
@@ -174,23 +175,24 @@ function downloadOnce(
   });
 }
 
+/** Over a size bound: `bytes` as declared, or undefined when counted while reading. */
 function tooLarge(
   what: 'zip' | 'CSV',
-  bytes: number,
+  bytes: number | undefined,
   limit: number,
-  atLeast: boolean,
 ): ExportRouteError {
   return new ExportRouteError(
-    `the export ${what} is ${
-      atLeast ? 'more than ' : ''
-    }${bytes} bytes, over the limit of ${limit} bytes (a zip bomb, or a report larger than this integration reads)`,
+    `the export ${what} ${
+      bytes === undefined ? 'exceeds' : `is ${bytes} bytes, over`
+    } the limit of ${limit} bytes (a zip bomb, or a report larger than this integration reads)`,
   );
 }
 
 /** A downloaded export file: one CSV in a zip, read as often as needed. */
 export class ReportFile {
   private constructor(
-    private readonly directory: string,
+    /** The temporary directory this file owns (removed by dispose), if any. */
+    private readonly directory: string | undefined,
     readonly path: string,
     readonly compressedBytes: number,
     private readonly limits: ReportFileLimits,
@@ -232,8 +234,18 @@ export class ReportFile {
     }
   }
 
+  /** A zip already on disk (tests); dispose() leaves it there. */
+  static async local(
+    path: string,
+    limits: ReportFileLimits = DEFAULT_REPORT_FILE_LIMITS,
+  ): Promise<ReportFile> {
+    const { size } = await fs.stat(path);
+    return new ReportFile(undefined, path, size, limits);
+  }
+
   async dispose(): Promise<void> {
-    await fs.rm(this.directory, { recursive: true, force: true });
+    if (this.directory)
+      await fs.rm(this.directory, { recursive: true, force: true });
   }
 
   /**
@@ -256,7 +268,6 @@ export class ReportFile {
           'CSV',
           entry.uncompressedSize,
           this.limits.maxUncompressedBytes,
-          false,
         );
       }
       const source = await openEntry(zip, entry);
@@ -266,7 +277,7 @@ export class ReportFile {
       const meter = new Transform({
         transform(chunk: Buffer, _encoding, done) {
           bytes += chunk.length;
-          if (bytes > limit) return done(tooLarge('CSV', bytes, limit, true));
+          if (bytes > limit) return done(tooLarge('CSV', undefined, limit));
           if (options.verify) crc = crc32(chunk, crc);
           done(null, chunk);
         },
