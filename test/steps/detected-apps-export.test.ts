@@ -358,3 +358,76 @@ function jobIdOf(blobPath: string): string {
 function corruptReason(_path: string): string {
   return 'the export file could not be read: invalid distance too far back';
 }
+
+describe('bounds', () => {
+  test('a stranded job is resubmitted, and the second one is read', async () => {
+    tenant.simulator.addExportJobFault({ fault: 'stuck', times: 1 });
+    const result = await collect('auto');
+    const done = doneRecord(result, Steps.DETECTED_APPS);
+    expect(done).toMatchObject({
+      detectedAppsRoute: 'export',
+      jobsSubmitted: 2,
+    });
+    expect(
+      result.logs.filter((r) =>
+        r.msg.startsWith(`Detected apps: The ${REPORT} export job was still`),
+      ),
+    ).toHaveLength(1);
+    const difference = compareGraphObjects(
+      exportedGraph,
+      await detectedGraph(result),
+    );
+    expect(difference).toMatchObject({ onlyInA: [], onlyInB: [], changed: [] });
+  });
+
+  test.each([
+    [
+      'uncompressed',
+      { maxUncompressedBytes: 1000 },
+      /^the export CSV is \d+ bytes, over the limit of 1000 bytes \(a zip bomb, or a report larger than this integration reads\)$/,
+    ],
+    [
+      'compressed',
+      { maxCompressedBytes: 100 },
+      /^the export zip exceeds the limit of 100 bytes \(a zip bomb, or a report larger than this integration reads\)$/,
+    ],
+  ])(
+    'the %s size bound ends the export route',
+    async (_label, limits, reason) => {
+      const result = await collect('auto', {
+        exportRoute: {
+          job: FAST_EXPORT.exportRoute!.job,
+          file: { ...FAST_EXPORT.exportRoute!.file, ...limits },
+        },
+      });
+      const done = doneRecord(result, Steps.DETECTED_APPS);
+      expect(done.detectedAppsRoute).toBe('requests');
+      expect(done.fallbackReason).toMatch(reason);
+    },
+  );
+});
+
+describe('detectedAppsRoute: export', () => {
+  test('an export that cannot finish fails the step, keeps the previous data, and does not try the requests', async () => {
+    tenant.simulator.addExportJobFault({ fault: 'failed' });
+    tenant.simulator.resetStats();
+    const result = await collect('export');
+    expect(result.stepStatus(Steps.DETECTED_APPS.id)).toBe('failure');
+    expect(result.summary.metadata.partialDatasets.types).toEqual(
+      expect.arrayContaining([...DETECTED_TYPES]),
+    );
+    const failure = result.logs.find((r) =>
+      /DETECTED_APPS_EXPORT_FAILED/.test(JSON.stringify(r)),
+    );
+    expect(JSON.stringify(failure)).toContain(
+      `Detected apps: the ${REPORT} export could not finish: 2 ${REPORT} export jobs did not finish (failed; failed). detectedAppsRoute is \\"export\\", so the request route was not tried; set it to \\"auto\\" to fall back to it.`,
+    );
+    const endpoints = tenant.simulator.stats().endpoints;
+    expect(
+      endpoints['GET /deviceManagement/detectedApps/{id}/managedDevices'],
+    ).toBeUndefined();
+    expect(
+      endpoints['GET /deviceManagement/managedDevices/{id}'],
+    ).toBeUndefined();
+  });
+});
