@@ -140,7 +140,8 @@ export class GraphObjectWriter {
    * steps whose rows may repeat anywhere (a report export). Needs `trackKeys`.
    */
   has(key: string): boolean {
-    if (!this.buffered) throw new Error('GraphObjectWriter.has needs trackKeys');
+    if (!this.buffered)
+      throw new Error('GraphObjectWriter.has needs trackKeys');
     return this.buffered.has(key) || hasKeyNow(this.jobState, key);
   }
 
@@ -193,7 +194,8 @@ export class GraphObjectWriter {
   }
 
   private forget(run: (Entity | Relationship)[]): void {
-    if (this.buffered) for (const object of run) this.buffered.delete(object._key);
+    if (this.buffered)
+      for (const object of run) this.buffered.delete(object._key);
   }
 }
 
