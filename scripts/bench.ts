@@ -1,5 +1,6 @@
 /**
- * npm run bench -- [--profile S|M|L] [--latency 40] [--per-item-ms 0.02] [--no-throttle] [--heap-mb N]
+ * npm run bench -- [--profile S|M|L|XL] [--latency 40] [--per-item-ms 0.02] [--no-throttle] [--heap-mb N]
+ *                   [--detected-apps-route auto|export|requests]
  *
  * Starts the Microsoft Graph simulator as its own process with a tenant
  * profile and Graph-like behaviour (latency, documented per-service
@@ -37,6 +38,8 @@ interface Options {
   latencyMs: number;
   perItemMs: number;
   throttle: boolean;
+  /** DETECTED_APPS_ROUTE for the collector (default: unset, i.e. auto). */
+  detectedAppsRoute?: string;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -66,6 +69,9 @@ function parseOptions(argv: string[]): Options {
         break;
       case '--no-throttle':
         options.throttle = false;
+        break;
+      case '--detected-apps-route':
+        options.detectedAppsRoute = next();
         break;
       default:
         throw new Error(`unknown argument ${argv[i]}`);
@@ -174,6 +180,9 @@ function runCollector(
           process.env.BENCH_COLLECTOR_NODE_OPTIONS ?? '',
         ].join(' '),
         BENCH_RSS_FILE: rssFile,
+        ...(options.detectedAppsRoute
+          ? { DETECTED_APPS_ROUTE: options.detectedAppsRoute }
+          : {}),
         AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -258,6 +267,14 @@ async function main() {
     const simulatorCpuSeconds = await cpuSecondsOf(simulator.child.pid);
     const sum = (r: Record<string, number>) =>
       Object.values(r).reduce((a, b) => a + b, 0);
+    // Every Graph request the detected apps cost, on whichever route ran.
+    const detectedAppsIntuneRequests = Object.entries(stats.endpoints)
+      .filter(([endpoint]) =>
+        /\/detectedApps|\/managedDevices\/\{id\}$|\/reports\/exportJobs/.test(
+          endpoint,
+        ),
+      )
+      .reduce((total, [, s]) => total + s.requests, 0);
 
     const result = {
       profile: options.profile,
@@ -299,6 +316,7 @@ async function main() {
         equalsGroundTruth: comparison.matches,
         differences: comparison.lines.filter((l) => l.startsWith('DIFF')),
       },
+      detectedAppsIntuneRequests,
       graphRequests: {
         http: stats.totals.httpRequests,
         counted: stats.totals.requests,
@@ -328,6 +346,8 @@ async function main() {
       'bench-results',
       `${options.profile}${options.heapMb ? `-heap${options.heapMb}` : ''}${
         options.throttle ? '' : '-nothrottle'
+      }${
+        options.detectedAppsRoute ? `-${options.detectedAppsRoute}` : ''
       }.json`,
     );
     await fs.writeFile(out, `${JSON.stringify(result, null, 2)}\n`);
@@ -346,6 +366,9 @@ async function main() {
     );
     console.log(
       `peak RSS ${result.peakRssMb} MiB; Graph requests ${result.graphRequests.counted} (${result.graphRequests.http} HTTP, ${result.graphRequests.batchItems} in $batch), 429s ${result.graphRequests.throttled429}`,
+    );
+    console.log(
+      `detected apps cost ${detectedAppsIntuneRequests} Intune requests`,
     );
     console.log(
       `entities ${result.graph.entities}, relationships ${result.graph.relationships} + ${result.graph.mappedRelationships} mapped; equals ground truth: ${comparison.matches}`,

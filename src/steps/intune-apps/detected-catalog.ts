@@ -118,9 +118,13 @@ export class DetectedCatalog {
   }
 
   /**
-   * An export row's identity; undefined for a row without a name; throws
-   * when the row's platform cannot be told (the route then falls back rather
-   * than guess a key).
+   * An export row's identity; undefined for a row without a name. The
+   * families the listing has for the row's (name, version), else its name,
+   * decide: the row's platform when it is one of them; the only one when the
+   * row's platform is unreadable, or when the listing has no platforms; the
+   * row's platform when the listing has the name on other platforms only.
+   * Throws when it cannot be told (the route then falls back rather than
+   * guess a key).
    */
   identityOfRow(
     name: string,
@@ -130,22 +134,33 @@ export class DetectedCatalog {
   ): DetectedIdentity | undefined {
     const normalised = normaliseAppName(name);
     if (!normalised) return undefined;
+    const text = (platform ?? '').trim() || (localizedPlatform ?? '').trim();
+    // A row without any platform text is family `unknown`, like an item without `platform`.
     const told =
-      reportPlatformFamily(platform) ?? reportPlatformFamily(localizedPlatform);
+      reportPlatformFamily(platform) ??
+      reportPlatformFamily(localizedPlatform) ??
+      (text ? undefined : 'unknown');
     const listed =
       this.families.get(`${normalised}|${version}`) ??
       this.families.get(normalised);
     let family: string | undefined;
-    if (listed && listed.size === 1) family = listed.values().next().value;
-    else if (listed && told && listed.has(told)) family = told;
-    else if (!listed)
-      family = told ?? (platform || localizedPlatform ? undefined : 'unknown');
+    // A text that spells a listed family (a platform newer than this code).
+    const spelled = (value: string) =>
+      value.toLowerCase().replace(/[^a-z0-9]/g, '');
+    const named =
+      listed && text
+        ? [...listed].find((f) => spelled(f) === spelled(text))
+        : undefined;
+    if (named) family = named;
+    else if (!listed) family = told;
+    else if (told && listed.has(told)) family = told;
+    else if (listed.size === 1 && (!told || listed.has('unknown'))) {
+      // The listing's one family: also when it has no platforms at all (old
+      // responses), whatever the report says.
+      family = listed.values().next().value;
+    } else family = told; // listed on other platforms only: not this one
     if (!family) {
-      throw new UnknownPlatformError(
-        name,
-        platform ?? localizedPlatform ?? '',
-        listed,
-      );
+      throw new UnknownPlatformError(name, text, listed);
     }
     return this.identity(identityOf(family, normalised));
   }

@@ -61,7 +61,7 @@ class RowIdentities {
           null;
       } catch (err) {
         if (err instanceof UnknownPlatformError) {
-          throw new ExportRouteError(`the export ${err.message}`, err);
+          throw new ExportRouteError(`in the export, ${err.message}`, err);
         }
         throw err;
       }
