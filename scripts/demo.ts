@@ -100,23 +100,27 @@ async function main() {
   }
 }
 
-/** Which route the detected apps took, from the step's end-of-step log record. */
+/**
+ * Which route the detected apps took, from the step's end-of-step log line
+ * (`j1-integration collect` prints `... done (key=value, ...)`).
+ */
 function detectedAppsRoute(lines: string[]): string {
-  for (const line of lines) {
-    try {
-      const record = JSON.parse(line);
-      if (!record.detectedAppsRoute) continue;
-      if (record.detectedAppsRoute === 'export') {
-        return `export route (${record.exportRows} rows of one ${REPORT} export job, ${record.jobPolls} polls)`;
-      }
-      return `request route (${record.strategy})${
-        record.fallbackReason
-          ? `, because the export could not finish: ${record.fallbackReason}`
-          : ''
-      }`;
-    } catch {
-      // not a log record
+  for (const raw of lines) {
+    // eslint-disable-next-line no-control-regex
+    const line = raw.replace(/\u001b\[[0-9;]*m/g, '');
+    const field = (name: string) =>
+      new RegExp(`[ (]${name}=("(?:[^"\\\\]|\\\\.)*"|[^,)]*)`).exec(line)?.[1];
+    const route = field('detectedAppsRoute');
+    if (!route) continue;
+    if (route === 'export') {
+      return `export route (${field(
+        'exportRows',
+      )} rows of one ${REPORT} export job, ${field('jobPolls')} polls)`;
     }
+    const reason = field('fallbackReason');
+    return `request route (${field('strategy')})${
+      reason ? `, because the export could not finish: ${reason}` : ''
+    }`;
   }
   return 'unknown (the step did not finish)';
 }
@@ -137,7 +141,7 @@ function run(
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     createInterface({ input: child.stdout! }).on('line', (line) => {
-      if (line.includes('"detectedAppsRoute"')) routeLines.push(line);
+      if (line.includes('detectedAppsRoute')) routeLines.push(line);
     });
     child.on('error', reject);
     child.on('exit', (code) => resolve(code ?? 1));
