@@ -17,7 +17,10 @@ import {
   toManagedApplicationEntity,
   toManagesRelationship,
 } from './converters';
-import { asUri, DROPPED_MOBILE_APP_PROPERTIES } from './mobile-app-properties';
+import {
+  asUri,
+  DROPPED_MOBILE_APP_PROPERTIES,
+} from './mobile-app-properties';
 import { relationshipKey } from '../graph-objects';
 
 const RECORDINGS = join(__dirname, '../../../test/fixtures/graph-recordings');
