@@ -1,6 +1,7 @@
 /**
- * npm run bench -- [--profile S|M|L] [--latency 40] [--per-item-ms 0.02] [--no-throttle] [--heap-mb N]
- *   [--grant 0.2] [--grant-change 30:0.1] [--no-retry-after]
+ * npm run bench -- [--profile S|M|L|XL] [--latency 40] [--per-item-ms 0.02] [--no-throttle] [--heap-mb N]
+ *                   [--detected-apps-route auto|export|requests]
+ *                   [--grant 0.2] [--grant-change 30:0.1] [--no-retry-after]
  *
  * Starts the Microsoft Graph simulator as its own process with a tenant
  * profile and Graph-like behaviour (latency, documented per-service
@@ -43,6 +44,8 @@ interface Options {
   /** A new grant after this many seconds of the collection (another app starting or stopping). */
   grantChange?: { afterSeconds: number; grant: number };
   noRetryAfter: boolean;
+  /** DETECTED_APPS_ROUTE for the collector (default: unset, i.e. auto). */
+  detectedAppsRoute?: string;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -86,6 +89,9 @@ function parseOptions(argv: string[]): Options {
       }
       case '--no-retry-after':
         options.noRetryAfter = true;
+        break;
+      case '--detected-apps-route':
+        options.detectedAppsRoute = next();
         break;
       default:
         throw new Error(`unknown argument ${argv[i]}`);
@@ -199,6 +205,9 @@ function runCollector(
           process.env.BENCH_COLLECTOR_NODE_OPTIONS ?? '',
         ].join(' '),
         BENCH_RSS_FILE: rssFile,
+        ...(options.detectedAppsRoute
+          ? { DETECTED_APPS_ROUTE: options.detectedAppsRoute }
+          : {}),
         AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -295,6 +304,14 @@ async function main() {
     const simulatorCpuSeconds = await cpuSecondsOf(simulator.child.pid);
     const sum = (r: Record<string, number>) =>
       Object.values(r).reduce((a, b) => a + b, 0);
+    // Every Graph request the detected apps cost, on whichever route ran.
+    const detectedAppsIntuneRequests = Object.entries(stats.endpoints)
+      .filter(([endpoint]) =>
+        /\/detectedApps|\/managedDevices\/\{id\}$|\/reports\/exportJobs/.test(
+          endpoint,
+        ),
+      )
+      .reduce((total, [, s]) => total + s.requests, 0);
 
     const result = {
       profile: options.profile,
@@ -339,6 +356,7 @@ async function main() {
         equalsGroundTruth: comparison.matches,
         differences: comparison.lines.filter((l) => l.startsWith('DIFF')),
       },
+      detectedAppsIntuneRequests,
       graphRequests: {
         http: stats.totals.httpRequests,
         counted: stats.totals.requests,
@@ -368,6 +386,8 @@ async function main() {
       'bench-results',
       `${options.profile}${options.heapMb ? `-heap${options.heapMb}` : ''}${
         options.throttle ? '' : '-nothrottle'
+      }${
+        options.detectedAppsRoute ? `-${options.detectedAppsRoute}` : ''
       }.json`,
     );
     await fs.writeFile(out, `${JSON.stringify(result, null, 2)}\n`);
@@ -386,6 +406,9 @@ async function main() {
     );
     console.log(
       `peak RSS ${result.peakRssMb} MiB; Graph requests ${result.graphRequests.counted} (${result.graphRequests.http} HTTP, ${result.graphRequests.batchItems} in $batch), 429s ${result.graphRequests.throttled429}`,
+    );
+    console.log(
+      `detected apps cost ${detectedAppsIntuneRequests} Intune requests`,
     );
     console.log(
       `entities ${result.graph.entities}, relationships ${result.graph.relationships} + ${result.graph.mappedRelationships} mapped; equals ground truth: ${comparison.matches}`,

@@ -11,6 +11,7 @@ import { execFileSync, spawn } from 'child_process';
 import { randomBytes } from 'crypto';
 import { promises as fs } from 'fs';
 import { join } from 'path';
+import { createInterface } from 'readline';
 import { startGraphSimulator } from '../test/graph-simulator';
 import { generateTenant } from '../test/graph-simulator/tenant/generate';
 import { PROFILES } from '../test/graph-simulator/tenant/profiles';
@@ -43,7 +44,8 @@ async function main() {
   );
   try {
     const started = Date.now();
-    const exitCode = await run(J1, ['collect', '-p', ROOT], {
+    const routeLines: string[] = [];
+    const exitCode = await run(J1, ['collect', '-p', ROOT], routeLines, {
       CLIENT_ID: clientId,
       CLIENT_SECRET: clientSecret,
       TENANT: tenant.domains[0],
@@ -57,13 +59,16 @@ async function main() {
     const summary = JSON.parse(
       await fs.readFile(join(OUTPUT, 'summary.json'), 'utf8'),
     );
-    console.log(`\nj1-integration collect finished in ${seconds}s (exit ${exitCode}).\n`);
+    console.log(
+      `\nj1-integration collect finished in ${seconds}s (exit ${exitCode}).\n`,
+    );
     console.log('Steps:');
     for (const step of summary.integrationStepResults) {
       console.log(`  ${step.status.padEnd(44)} ${step.id}`);
     }
     const partial: string[] = summary.metadata.partialDatasets.types;
     if (partial.length) console.log(`Partial types: ${partial.join(', ')}`);
+    console.log(`\nDetected apps: ${detectedAppsRoute(routeLines)}`);
 
     const counts = await readGraphCounts(join(OUTPUT, 'graph'));
     const report = compareWithGroundTruth(counts, tenant.groundTruth());
@@ -73,7 +78,12 @@ async function main() {
     execFileSync(J1, ['visualize'], { cwd: ROOT, stdio: 'ignore' });
     console.log(`\nGraph files:  ${join(OUTPUT, 'graph')}`);
     console.log(`Summary:      ${join(OUTPUT, 'summary.json')}`);
-    console.log(`Visualized:   ${join(OUTPUT, 'index.html')} (written by \`npx j1-integration visualize\`; it loads vis-network from a CDN)`);
+    console.log(
+      `Visualized:   ${join(
+        OUTPUT,
+        'index.html',
+      )} (written by \`npx j1-integration visualize\`; it loads vis-network from a CDN)`,
+    );
     const failed = summary.integrationStepResults.filter(
       (s: { status: string }) => s.status !== 'success',
     );
@@ -90,16 +100,48 @@ async function main() {
   }
 }
 
+/**
+ * Which route the detected apps took, from the step's end-of-step log line
+ * (`j1-integration collect` prints `... done (key=value, ...)`).
+ */
+function detectedAppsRoute(lines: string[]): string {
+  for (const raw of lines) {
+    // eslint-disable-next-line no-control-regex
+    const line = raw.replace(/\u001b\[[0-9;]*m/g, '');
+    const field = (name: string) =>
+      new RegExp(`[ (]${name}=("(?:[^"\\\\]|\\\\.)*"|[^,)]*)`).exec(line)?.[1];
+    const route = field('detectedAppsRoute');
+    if (!route) continue;
+    if (route === 'export') {
+      return `export route (${field(
+        'exportRows',
+      )} rows of one ${REPORT} export job, ${field('jobPolls')} polls)`;
+    }
+    const reason = field('fallbackReason');
+    return `request route (${field('strategy')})${
+      reason ? `, because the export could not finish: ${reason}` : ''
+    }`;
+  }
+  return 'unknown (the step did not finish)';
+}
+
+const REPORT = 'AppInvRawData';
+
+/** Runs the collector; keeps the stdout lines that name the detected-apps route. */
 function run(
   command: string,
   args: string[],
+  routeLines: string[],
   env: Record<string, string>,
 ): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd: ROOT,
       env: { ...process.env, ...env },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      if (line.includes('detectedAppsRoute')) routeLines.push(line);
     });
     child.on('error', reject);
     child.on('exit', (code) => resolve(code ?? 1));

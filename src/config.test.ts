@@ -1,6 +1,11 @@
 import { loadConfigFromEnvironmentVariables } from '@jupiterone/integration-sdk-runtime';
 import { asSingleLine, encryptedPem, makeCertificate } from '../test/support/certificates';
-import { findConfigProblems, assertValidConfig, instanceConfigFields } from './config';
+import {
+  findConfigProblems,
+  assertValidConfig,
+  detectedAppsRouteOf,
+  instanceConfigFields,
+} from './config';
 
 const valid = {
   clientId: '11111111-2222-3333-4444-555555555555',
@@ -47,6 +52,17 @@ describe('findConfigProblems', () => {
     ]);
     expect(findConfigProblems({ ...valid, tenant: 'not a domain' })).toEqual([
       'tenant "not a domain" is neither a tenant ID (GUID) nor a domain name: use the Directory (tenant) ID or a verified domain such as contoso.onmicrosoft.com.',
+    ]);
+  });
+
+  test('detectedAppsRoute: auto (default), export or requests, in any case', () => {
+    for (const detectedAppsRoute of ['auto', 'export', 'requests', 'EXPORT', ' requests ', '']) {
+      expect(findConfigProblems({ ...valid, detectedAppsRoute })).toEqual([]);
+    }
+    expect(detectedAppsRouteOf(valid)).toBe('auto');
+    expect(detectedAppsRouteOf({ ...valid, detectedAppsRoute: ' Export' })).toBe('export');
+    expect(findConfigProblems({ ...valid, detectedAppsRoute: 'report' })).toEqual([
+      'detectedAppsRoute "report" is unknown: use auto (the default: the Intune report export, and the request route if it cannot finish), export (the export only) or requests (the request route only) (env DETECTED_APPS_ROUTE).',
     ]);
   });
 

@@ -41,6 +41,24 @@ export interface IntegrationConfig
   authorityHost?: string;
   /** Overrides the cloud's Graph host (sovereign or test endpoints). */
   graphEndpoint?: string;
+  /**
+   * How detected apps are read (docs/applications.md): `auto` (default) the
+   * AppInvRawData export, falling back to the request route when it cannot
+   * finish; `export` only the export (the step fails if it cannot finish);
+   * `requests` only the request route.
+   */
+  detectedAppsRoute?: string;
+}
+
+export const DETECTED_APPS_ROUTES = ['auto', 'export', 'requests'] as const;
+export type DetectedAppsRoute = (typeof DETECTED_APPS_ROUTES)[number];
+
+/** The route setting, `auto` when unset or blank (validated by findConfigProblems). */
+export function detectedAppsRouteOf(
+  config: Partial<IntegrationConfig>,
+): DetectedAppsRoute {
+  const value = config.detectedAppsRoute?.trim().toLowerCase();
+  return (value || 'auto') as DetectedAppsRoute;
 }
 
 /**
@@ -48,7 +66,7 @@ export interface IntegrationConfig
  * config loader, checks them: it names every problem in one message.
  * Environment variables: CLIENT_ID, CLIENT_SECRET, CLIENT_CERTIFICATE,
  * CLIENT_CERTIFICATE_PASSWORD, SEND_CERTIFICATE_CHAIN, TENANT, CLOUD,
- * AUTHORITY_HOST, GRAPH_ENDPOINT.
+ * AUTHORITY_HOST, GRAPH_ENDPOINT, DETECTED_APPS_ROUTE.
  */
 export const instanceConfigFields: IntegrationInstanceConfigFieldMap<IntegrationConfig> =
   {
@@ -61,14 +79,18 @@ export const instanceConfigFields: IntegrationInstanceConfigFieldMap<Integration
     cloud: { type: 'string', optional: true },
     authorityHost: { type: 'string', optional: true },
     graphEndpoint: { type: 'string', optional: true },
+    detectedAppsRoute: { type: 'string', optional: true },
   };
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const DOMAIN = /^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+const DOMAIN =
+  /^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 const MULTI_TENANT_ALIASES = ['common', 'organizations', 'consumers'];
 
 /** Every problem of the config, each as one sentence that says what to fix. */
-export function findConfigProblems(config: Partial<IntegrationConfig>): string[] {
+export function findConfigProblems(
+  config: Partial<IntegrationConfig>,
+): string[] {
   const problems: string[] = [];
   const clientId = config.clientId?.trim();
   if (!clientId) {
@@ -101,7 +123,9 @@ export function findConfigProblems(config: Partial<IntegrationConfig>): string[]
   }
   if (config.cloud && !(CLOUD_NAMES as string[]).includes(config.cloud)) {
     problems.push(
-      `cloud "${config.cloud}" is unknown: use one of ${CLOUD_NAMES.join(', ')} (env CLOUD).`,
+      `cloud "${config.cloud}" is unknown: use one of ${CLOUD_NAMES.join(
+        ', ',
+      )} (env CLOUD).`,
     );
   }
   for (const field of ['authorityHost', 'graphEndpoint'] as const) {
@@ -114,6 +138,12 @@ export function findConfigProblems(config: Partial<IntegrationConfig>): string[]
       );
     }
   }
+  const route = detectedAppsRouteOf(config);
+  if (!(DETECTED_APPS_ROUTES as readonly string[]).includes(route)) {
+    problems.push(
+      `detectedAppsRoute "${config.detectedAppsRoute}" is unknown: use auto (the default: the Intune report export, and the request route if it cannot finish), export (the export only) or requests (the request route only) (env DETECTED_APPS_ROUTE).`,
+    );
+  }
   // clientCertificate, its password and sendCertificateChain; both or neither credential.
   problems.push(...findCredentialProblems(config));
   return problems;
@@ -122,7 +152,9 @@ export function findConfigProblems(config: Partial<IntegrationConfig>): string[]
 function isHttpsOrigin(value: string): boolean {
   try {
     const url = new URL(value);
-    return url.protocol === 'https:' && (url.pathname === '/' || url.pathname === '');
+    return (
+      url.protocol === 'https:' && (url.pathname === '/' || url.pathname === '')
+    );
   } catch {
     return false;
   }
@@ -191,7 +223,8 @@ export function loadExecutionConfig({
   return { graph: new SharedGraphClient(config as IntegrationConfig) };
 }
 
-export type IntegrationExecution = IntegrationExecutionContext<IntegrationConfig>;
+export type IntegrationExecution =
+  IntegrationExecutionContext<IntegrationConfig>;
 export type IntegrationStepContext =
   IntegrationStepExecutionContext<IntegrationConfig>;
 
@@ -226,7 +259,9 @@ export async function validateInvocation(
       if (err instanceof IntegrationProviderAuthenticationError) throw err;
     });
     throw new IntegrationValidationError(
-      `The application cannot read the organization of tenant "${context.instance.config.tenant}": ${describeMissing(
+      `The application cannot read the organization of tenant "${
+        context.instance.config.tenant
+      }": ${describeMissing(
         Permissions.ORGANIZATION,
       )}. Application permissions granted now: ${
         roles.length ? roles.join(', ') : 'none'
@@ -256,6 +291,8 @@ export function missingPermissionMessages(roles: readonly string[]): string[] {
     ([requirement, steps]) =>
       `Missing Microsoft Graph permission: ${describeMissing(
         requirement,
-      )}. Until then these steps fail and keep their previous data: ${steps.join(', ')}.`,
+      )}. Until then these steps fail and keep their previous data: ${steps.join(
+        ', ',
+      )}.`,
   );
 }

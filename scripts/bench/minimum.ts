@@ -2,7 +2,8 @@
  * The throttle-bound minimum of a tenant: how long Microsoft's documented
  * per-service limits (graph-api.md §6) let the fewest requests a correct
  * client needs take. Fewest requests = maximum page sizes, one list per
- * parent object, the cheaper of the two detected-app routes, and every
+ * parent object, the detected apps by their export job (the detectedApps
+ * listing, one job created and polled once: the route tried first), and every
  * `$batch` item counted as Graph counts it (batching saves round trips, not
  * quota). Services are throttled independently, so the minimum is the
  * slowest service: a bucket of `limit` units that refills at limit/window,
@@ -68,14 +69,19 @@ export function throttleBoundMinimum(
   let memberPages = 0;
   for (let g = 0; g < groups; g++) {
     const id = String(tenant.groups.get(g).id);
-    memberPages += pages(tenant.groupMemberIds(id)?.length ?? 0, DIRECTORY_PAGE);
+    memberPages += pages(
+      tenant.groupMemberIds(id)?.length ?? 0,
+      DIRECTORY_PAGE,
+    );
   }
   // Resource units: users 2, members 3, others 1; $select -1; floor 1.
   const directoryLimit = users < 50 ? 3500 : users <= 500 ? 5000 : 8000;
   const directory = service(
     {
       organization: 1,
-      users: pages(users, signInActivity ? SIGN_IN_ACTIVITY_PAGE : DIRECTORY_PAGE) * 1,
+      users:
+        pages(users, signInActivity ? SIGN_IN_ACTIVITY_PAGE : DIRECTORY_PAGE) *
+        1,
       groups: pages(groups, DIRECTORY_PAGE) * 1,
       groupMembers: memberPages * 2,
     },
@@ -87,15 +93,13 @@ export function throttleBoundMinimum(
 
   if (tenant.intune) {
     const devices = tenant.managedDevices.count;
-    let perAppRoute = pages(tenant.detectedApps.count, INTUNE_PAGE);
-    for (let a = 0; a < tenant.detectedApps.count; a++) {
-      const id = String(tenant.detectedApps.get(a).id);
-      perAppRoute += pages(tenant.deviceIdsOfDetectedApp(id)?.length ?? 0, INTUNE_PAGE);
-    }
+    // The export route: the listing (it names the entities) and one
+    // AppInvRawData job (created, then polled at least once), whatever the
+    // fleet size; the download goes to the blob host, outside Graph's budgets.
     result.intuneDevices = service(
       {
         managedDevices: pages(devices, INTUNE_PAGE),
-        detectedApps: Math.min(devices, perAppRoute),
+        detectedAppsListing: pages(tenant.detectedApps.count, INTUNE_PAGE),
       },
       2000,
       20,
@@ -109,7 +113,10 @@ export function throttleBoundMinimum(
     ] as const) {
       for (let p = 0; p < collection.count; p++) {
         const id = String(collection.get(p).id);
-        statusPages += pages(tenant.deviceStatuses(source, id)?.length ?? 0, INTUNE_PAGE);
+        statusPages += pages(
+          tenant.deviceStatuses(source, id)?.length ?? 0,
+          INTUNE_PAGE,
+        );
       }
     }
     result.intuneConfiguration = service(
@@ -134,6 +141,7 @@ export function throttleBoundMinimum(
       {
         mobileApps: pages(tenant.mobileApps.count, INTUNE_PAGE),
         installStatusReports: reportPages,
+        detectedAppsExportJob: 2,
       },
       1000,
       20,

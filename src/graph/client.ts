@@ -93,6 +93,14 @@ export class GraphClient {
     });
   }
 
+  /** A plain JSON POST (export job creation); its JSON answer. */
+  post<T>(request: GraphRequest, body: unknown): Promise<T> {
+    return this.transport.send<T>('POST', this.urlOf(request), {
+      headers: request.headers,
+      body,
+    });
+  }
+
   /** POSTs a report action and returns its parsed JSON body (reports.ts). */
   postReport<T>(request: GraphRequest, body: unknown): Promise<T> {
     return postReport<T>(this.transport, request, body);

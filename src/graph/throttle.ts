@@ -44,8 +44,11 @@ export interface BudgetStats {
   currentShare: number;
   /** The lowest pace the budget came down to, as a share of the documented limit. */
   lowestShare: number;
-  /** Epoch ms of the last successful response of this service (or of the first request, before one). */
-  lastProgressAt: number;
+  /**
+   * Epoch ms of the first 429 since the service's last success: how long it
+   * has only been throttling. Undefined while requests succeed.
+   */
+  throttledSince?: number;
 }
 
 interface Waiter {
@@ -106,7 +109,6 @@ export class ServiceBudget {
       waitedMs: 0,
       currentShare: options.targetShare,
       lowestShare: options.targetShare,
-      lastProgressAt: Date.now(),
     };
   }
 
@@ -136,7 +138,7 @@ export class ServiceBudget {
    */
   succeeded(units: number, limitPercentage?: number): void {
     const now = Date.now();
-    this.stats.lastProgressAt = now;
+    this.stats.throttledSince = undefined;
     this.recent.push({ at: now, units });
     this.forget(now);
     if (limitPercentage !== undefined && limitPercentage >= 0.8) {
@@ -172,6 +174,7 @@ export class ServiceBudget {
   throttled(retryAfterMs: number): void {
     const now = Date.now();
     this.stats.throttled++;
+    this.stats.throttledSince ??= now;
     this.pausedUntil = Math.max(this.pausedUntil, now + retryAfterMs);
     this.tokens = Math.min(this.tokens, 0);
     if (now >= this.holdUntil) {

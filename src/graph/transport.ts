@@ -278,7 +278,9 @@ export class GraphTransport {
    */
   giveUpIfStuck(service: GraphService, failure: GraphFailure): void {
     const budget = this.budgets[service];
-    const stuckMs = Date.now() - budget.stats.lastProgressAt;
+    const since = budget.stats.throttledSince;
+    if (since === undefined) return;
+    const stuckMs = Date.now() - since;
     if (stuckMs <= this.retry.throttledGiveUpMs) return;
     throw new GraphApiError(
       failure,

@@ -125,8 +125,25 @@ export function directRelationship(
 export class GraphObjectWriter {
   private readonly entities = new Map<string, Entity[]>();
   private readonly relationships = new Map<string, Relationship[]>();
+  /** Keys buffered and not yet in the job state; only with `trackKeys`. */
+  private readonly buffered?: Set<string>;
 
-  constructor(private readonly jobState: JobState) {}
+  constructor(
+    private readonly jobState: JobState,
+    options: { trackKeys?: boolean } = {},
+  ) {
+    if (options.trackKeys) this.buffered = new Set();
+  }
+
+  /**
+   * Whether a key was added, buffered here or already in the job state: for
+   * steps whose rows may repeat anywhere (a report export). Needs `trackKeys`.
+   */
+  has(key: string): boolean {
+    if (!this.buffered)
+      throw new Error('GraphObjectWriter.has needs trackKeys');
+    return this.buffered.has(key) || hasKeyNow(this.jobState, key);
+  }
 
   addEntity(entity: Entity): void {
     this.buffer(this.entities, entity);
@@ -156,6 +173,7 @@ export class GraphObjectWriter {
       buffers.set(object._type, objects);
     }
     objects.push(object);
+    this.buffered?.add(object._key);
   }
 
   private async addRuns(atLeast: number): Promise<void> {
@@ -163,14 +181,21 @@ export class GraphObjectWriter {
       while (objects.length >= atLeast) {
         const run = objects.splice(0, FILE_SIZE);
         await this.jobState.addEntities(run);
+        this.forget(run);
       }
     }
     for (const objects of this.relationships.values()) {
       while (objects.length >= atLeast) {
         const run = objects.splice(0, FILE_SIZE);
         await this.jobState.addRelationships(run);
+        this.forget(run);
       }
     }
+  }
+
+  private forget(run: (Entity | Relationship)[]): void {
+    if (this.buffered)
+      for (const object of run) this.buffered.delete(object._key);
   }
 }
 
@@ -182,8 +207,9 @@ export class GraphObjectWriter {
 export async function writingGraphObjects<T>(
   jobState: JobState,
   work: (writer: GraphObjectWriter) => Promise<T>,
+  options: { trackKeys?: boolean } = {},
 ): Promise<T> {
-  const writer = new GraphObjectWriter(jobState);
+  const writer = new GraphObjectWriter(jobState, options);
   let result: T;
   try {
     result = await work(writer);

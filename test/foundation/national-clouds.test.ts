@@ -86,7 +86,7 @@ describe('national clouds: every request stays in the configured cloud', () => {
 
   async function collectIn(cloud: Cloud) {
     const { login, graph } = EXPECTED[cloud];
-    router.route([login, graph]);
+    router.route([login, graph], [new URL(t.simulator.blobOrigin).host]);
     t.simulator.resetStats();
     const result = await runCollection(plainConfig(t, cloud));
     const run = {
@@ -132,15 +132,22 @@ describe('national clouds: every request stays in the configured cloud', () => {
       run = runs.get(cloud) ?? (await collectIn(cloud));
     });
 
-    test(`connects only to ${login} and ${graph}`, () => {
+    test(`connects only to ${login} and ${graph}, and to the export file's host as the job gave it`, () => {
+      // The detected apps' export file is on a blob host named by the job's
+      // url, taken as given in every cloud (the simulator's blob origin).
+      const blob = new URL(t.simulator.blobOrigin).host;
       expect(run.result.error).toBeUndefined();
       expect([...new Set(run.connections)].sort()).toEqual(
-        [`${graph}:443`, `${login}:443`].sort(),
+        [`${graph}:443`, `${login}:443`, blob].sort(),
       );
       expect(router.refused).toEqual([]);
       expect([...new Set(run.requests.map((r) => r.host))].sort()).toEqual(
-        [graph, login].sort(),
+        [graph, login, blob].sort(),
       );
+      const downloads = run.requests.filter((r) => r.host === blob);
+      expect(downloads.map((r) => [r.status, r.hadAuthorization])).toEqual([
+        [200, false],
+      ]);
     });
 
     test(`gets its token from https://${login}/{tenant}/oauth2/v2.0/token for ${scope}, without discovery`, () => {
@@ -163,7 +170,7 @@ describe('national clouds: every request stays in the configured cloud', () => {
 
     test(`sends every Graph request (v1.0, beta, $batch, nextLinks) to ${graph}`, () => {
       const graphRequests = run.requests.filter(
-        (r) => r.service !== 'identity',
+        (r) => r.service !== 'identity' && r.service !== 'other',
       );
       expect(graphRequests.every((r) => r.host === graph)).toBe(true);
       expect(
@@ -176,7 +183,14 @@ describe('national clouds: every request stays in the configured cloud', () => {
         true,
       );
       expect(top.some((r) => /[?&]\$?skiptoken=/i.test(r.path))).toBe(true);
-      expect(graphRequests.every((r) => r.status === 200)).toBe(true);
+      // 201: export job creation (Created).
+      expect(
+        graphRequests.every(
+          (r) =>
+            r.status === 200 ||
+            (r.status === 201 && r.endpoint.endsWith('/reports/exportJobs')),
+        ),
+      ).toBe(true);
     });
 
     test('collects the same graph as the global cloud', () => {

@@ -368,7 +368,12 @@ export function makeFakeTenant(options: FakeTenantOptions = {}): TenantData {
     entities: { azure_user: userCount, azure_user_group: groupCount },
     relationships: {},
     mappedRelationships: {},
-    skipped: { statusesForUnknownDevices: 0, installRowsForUnknownDevices: 0 },
+    skipped: {
+      statusesForUnknownDevices: 0,
+      installRowsForUnknownDevices: 0,
+      appRowsForUnknownDevices: 0,
+      appRowsRepeated: 0,
+    },
     deviceKinds: {},
     values: {},
   };

@@ -3,6 +3,7 @@
  * handlers: what a handler reads, what it returns, and shared paging rules.
  */
 import { PageRequest } from './envelope';
+import type { ExportJobStore } from './export-jobs';
 import { GraphHttpError, invalidPageSize, unknownProperty } from './errors';
 import { QueryOptions } from './odata';
 import { ApiVersion, EntityTypeName, PropertyCatalog } from './schema';
@@ -27,9 +28,13 @@ export interface GraphCall {
   requestId: string;
   /** Request headers, lower-cased names ($batch items: the item's own). */
   headers: Record<string, string | undefined>;
+  /** Report export jobs (export-jobs.ts). */
+  exportJobs?: ExportJobStore;
 }
 
 export interface GraphPayload {
+  /** Default 200 (export job creation answers 201). */
+  status?: number;
   body: string;
   itemsServed: number;
   /** Default: the OData JSON content type. */

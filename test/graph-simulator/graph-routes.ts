@@ -5,6 +5,7 @@
 import { directoryRoutes } from './directory-routes';
 import { GraphHttpError, GraphMessages, resourceNotFound } from './errors';
 import { GraphRoute } from './graph-call';
+import { exportJobRoutes } from './export-jobs';
 import { intuneRoutes } from './intune-routes';
 import { reportRoutes } from './reports';
 
@@ -23,6 +24,7 @@ const ROUTES: CompiledRoute[] = [
   ...directoryRoutes,
   ...intuneRoutes,
   ...reportRoutes,
+  ...exportJobRoutes,
 ].map((route) => ({
   route,
   segments: route.path

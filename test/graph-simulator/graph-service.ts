@@ -186,13 +186,14 @@ export class GraphService {
       catalog: this.state.catalogFor(caller.tenant),
       requestId,
       headers: request.headers,
+      exportJobs: this.state.exportJobs,
     };
     requirePermission(route, call);
     route.authorize?.(call);
     const payload = route.handle(call);
     outcome.itemsServed = payload.itemsServed;
     return {
-      status: 200,
+      status: payload.status ?? 200,
       headers: this.successHeaders(
         route.service === 'directory',
         payload,

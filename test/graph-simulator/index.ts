@@ -11,6 +11,8 @@
  *
  * Clients must trust sim.caCertPath (run under with-test-ca.js).
  */
+import { startBlobHost } from './blob-host';
+import { ExportJobFaultRule } from './export-jobs';
 import { startServer } from './server';
 import { SimulatorState } from './state';
 import { GroundTruth, SimulatedApplication, TenantData } from './tenant/model';
@@ -22,6 +24,11 @@ import {
 } from './types';
 
 export * from './types';
+export type {
+  ExportJobBehaviour,
+  ExportJobFault,
+  ExportJobFaultRule,
+} from './export-jobs';
 export type {
   GroundTruth,
   SimulatedApplication,
@@ -50,6 +57,11 @@ export interface GraphSimulator {
   readonly port: number;
   /** PEM of the CA that signed the server certificate. */
   readonly caCertPath: string;
+  /** The blob host of export job downloads: another origin (https://127.0.0.1:<port>). */
+  readonly blobOrigin: string;
+  /** Injects an export job fault (export-jobs.ts) into the next `times` jobs. */
+  addExportJobFault(rule: ExportJobFaultRule): void;
+  clearExportJobFaults(): void;
   addTenant(tenant: TenantData): void;
   addApplication(application: SimulatedApplication): void;
   groundTruth(tenantIdOrDomain: string): GroundTruth;
@@ -88,11 +100,16 @@ export async function startGraphSimulator(
     adminEndpoints: options.adminEndpoints ?? false,
     defaultTenantId: () => (tenantIds.length === 1 ? tenantIds[0] : undefined),
   });
+  const blobHost = await startBlobHost(state.exportJobs, state.stats);
+  state.exportJobs.blobOrigin = blobHost.origin;
 
   return {
     origin: `https://localhost:${server.port}`,
     port: server.port,
     caCertPath: server.caCertPath,
+    blobOrigin: blobHost.origin,
+    addExportJobFault: (rule) => state.exportJobs.addFault(rule),
+    clearExportJobFaults: () => state.exportJobs.clearFaults(),
     addTenant,
     addApplication: (application) => state.addApplication(application),
     groundTruth: (tenantIdOrDomain) => {
@@ -110,6 +127,8 @@ export async function startGraphSimulator(
     get requests() {
       return state.stats.log;
     },
-    close: () => server.close(),
+    close: async () => {
+      await Promise.all([server.close(), blobHost.close()]);
+    },
   };
 }

@@ -3,6 +3,7 @@
  * tenants, applications, behaviour, the token signer, throttling, faults and
  * statistics.
  */
+import { ExportJobStore } from './export-jobs';
 import { FaultInjector } from './faults';
 import { TokenSigner } from './jwt';
 import { PageCache } from './page-cache';
@@ -19,6 +20,7 @@ export class SimulatorState {
   readonly signer = new TokenSigner();
   readonly stats: StatsRecorder;
   readonly pageCache = new PageCache();
+  readonly exportJobs = new ExportJobStore();
   private readonly tenantsById = new Map<string, TenantData>();
   private readonly tenantsByDomain = new Map<string, TenantData>();
   private readonly applications = new Map<string, SimulatedApplication>();
@@ -50,6 +52,12 @@ export class SimulatorState {
     }
     this.throttler?.setGrant(this.behaviour.throttleGrant);
     if ('random' in update) this.faults.setRandom(this.behaviour.random);
+    if (update.exportJobs) {
+      this.exportJobs.behaviour = {
+        ...this.exportJobs.behaviour,
+        ...update.exportJobs,
+      };
+    }
   }
 
   addTenant(tenant: TenantData): void {

@@ -350,6 +350,8 @@ function bruteForceTruth(t: TenantData): GroundTruth {
   const skipped = {
     statusesForUnknownDevices: 0,
     installRowsForUnknownDevices: 0,
+    appRowsForUnknownDevices: 0,
+    appRowsRepeated: 0,
   };
   const deviceKinds: Record<string, string> = {};
   const add = (record: Record<string, number>, key: string, n = 1) =>
@@ -512,6 +514,18 @@ function bruteForceTruth(t: TenantData): GroundTruth {
       }
     }
   }
+  // The AppInvRawData export: rows naming no managed device, rows that repeat one.
+  const seenRows = new Set<string>();
+  for (const row of t.appInventory?.rows() ?? []) {
+    const device = row.DeviceId.toLowerCase();
+    if (!t.managedDevice(device)) {
+      skipped.appRowsForUnknownDevices++;
+      continue;
+    }
+    const key = `${device}|${row.ApplicationKey}`;
+    if (seenRows.has(key)) skipped.appRowsRepeated++;
+    seenRows.add(key);
+  }
   return {
     entities,
     relationships,
@@ -584,6 +598,8 @@ describe('tenant generator', () => {
       expect(zero(truth.mappedRelationships)).toEqual([]);
       expect(truth.skipped.statusesForUnknownDevices).toBeGreaterThan(0);
       expect(truth.skipped.installRowsForUnknownDevices).toBeGreaterThan(0);
+      expect(truth.skipped.appRowsForUnknownDevices).toBeGreaterThan(0);
+      expect(truth.skipped.appRowsRepeated).toBeGreaterThan(0);
     });
 
     test('the truth names every key the rules produce', () => {

@@ -1,6 +1,7 @@
 /**
  * Public types of the Graph simulator (re-exported by index.ts).
  */
+import type { ExportJobBehaviour } from './export-jobs';
 
 /** How requests are grouped for throttling, faults and statistics (graph-api.md §6). */
 export type ServiceFamily =
@@ -137,6 +138,8 @@ export interface SimulatorBehaviour {
   /** DeviceId of every other report row in upper case (Graph ids are not case-normalised across services). */
   reportMixedCaseDeviceIds: boolean;
   random?: RandomFaults;
+  /** Export job timing and file format (export-jobs.ts); merged per field. */
+  exportJobs?: Partial<ExportJobBehaviour>;
 }
 
 export const DEFAULT_BEHAVIOUR: SimulatorBehaviour = {

@@ -168,7 +168,8 @@ const CASES: PermissionCase[] = [
       Steps.COMPLIANCE_POLICIES.id,
       Steps.DEVICE_CONFIGURATIONS.id,
     ],
-    guarded: /^\/deviceManagement\/(managedDevices|detectedApps)/,
+    guarded:
+      /^\/deviceManagement\/(managedDevices|detectedApps|reports\/exportJobs)/,
   },
   {
     removed: ['DeviceManagementApps.Read.All'],
@@ -177,7 +178,9 @@ const CASES: PermissionCase[] = [
       [Steps.MANAGED_APPS.id]: cannotRun(Steps.MANAGED_APPS, GRANTS.apps),
       [Steps.APPLICATION_MANAGES.id]: MANAGES_WITHOUT(Steps.MANAGED_APPS),
     },
-    guarded: /^\/(deviceAppManagement|deviceManagement\/reports)/,
+    // Export jobs are not the managed-apps step's: DeviceManagementManagedDevices.Read.All opens them.
+    guarded:
+      /^\/(deviceAppManagement|deviceManagement\/reports\/(?!exportJobs))/,
   },
   {
     removed: ['DeviceManagementConfiguration.Read.All'],

@@ -90,10 +90,14 @@ function stepsWith(options: Partial<IntuneAppsOptions>) {
   ];
 }
 
+/** The request route (the export route is test/steps/detected-apps-export.test.ts). */
 function collect(tenant: TestTenant, options: Partial<IntuneAppsOptions> = {}) {
-  return runCollection(tenant.config, {
-    invocation: { integrationSteps: stepsWith(options) },
-  });
+  return runCollection(
+    { ...tenant.config, detectedAppsRoute: 'requests' },
+    {
+      invocation: { integrationSteps: stepsWith(options) },
+    },
+  );
 }
 
 // ---- what the rules say the tenant holds, derived from its raw Graph data ------------
@@ -289,11 +293,15 @@ describe.each([
         options.detectedAppsStrategy === 'perDevice'
           ? 'GET /deviceManagement/managedDevices/{id}'
           : 'GET /deviceManagement/detectedApps/{id}/managedDevices';
+      // The listing is read on every route: it names the entities.
+      expect(endpoints['GET /deviceManagement/detectedApps']?.requests).toBe(1);
+      expect(
+        endpoints['POST /deviceManagement/reports/exportJobs'],
+      ).toBeUndefined();
       if (options.detectedAppsStrategy === 'perDevice') {
         expect(endpoints[fanOut]?.requests).toBe(
           tenant.tenant.managedDevices.count,
         );
-        expect(endpoints['GET /deviceManagement/detectedApps']).toBeUndefined();
       } else {
         expect(endpoints['GET /deviceManagement/detectedApps']?.requests).toBe(
           1,
@@ -313,8 +321,36 @@ describe.each([
         options.batch ? endpoints[fanOut].requests : 0,
       );
     });
+
+    test('items that are one application on one device (name variants, android platforms) make one INSTALLED', () => {
+      const collapsed = collapsedItems(tenant.tenant);
+      expect(collapsed).toBeGreaterThan(0);
+      const done = doneRecord(result, Steps.DETECTED_APPS);
+      expect(done.detectedAppsRoute).toBe('requests');
+      expect(
+        (done.counts as Record<string, number>).inventoryItemsRepeated,
+      ).toBe(collapsed);
+    });
   },
 );
+
+/** Items of one device that are one application at one version, beyond the first. */
+function collapsedItems(tenant: TenantData): number {
+  let collapsed = 0;
+  for (const device of each(tenant.managedDevices)) {
+    const apps = tenant.detectedAppsOfDevice(device.id as string);
+    const keys = new Set(
+      apps.map(
+        (a) =>
+          `${detectedFamily(a.platform)}|${normalise(a.displayName)}|${
+            a.version
+          }`,
+      ),
+    );
+    collapsed += apps.length - keys.size;
+  }
+  return collapsed;
+}
 
 describe('the default options against the tiny tenant', () => {
   let tenant: TestTenant;
@@ -338,23 +374,25 @@ describe('the default options against the tiny tenant', () => {
     expect(appsCounts(result)).toEqual(appsTruth(tenant.truth()));
   });
 
-  test('auto: with more detected apps than devices, it reads per device', () => {
-    const devices = tenant.tenant.managedDevices.count;
-    expect(tenant.tenant.detectedApps.count).toBeGreaterThan(devices);
+  test('auto: the detected apps came from one AppInvRawData export, within 20 Intune requests', () => {
     const done = doneRecord(result, Steps.DETECTED_APPS);
     expect(done).toMatchObject({
-      strategy: 'perDevice',
-      perDeviceRequests: devices,
-      chosen: 'perDevice',
+      detectedAppsRoute: 'export',
+      configuredRoute: 'auto',
+      jobsSubmitted: 1,
     });
-    expect(done.perAppRequests).toBeGreaterThanOrEqual(
-      tenant.tenant.detectedApps.count,
-    );
     const endpoints = tenant.simulator.stats().endpoints;
-    expect(endpoints['GET /deviceManagement/detectedApps'].requests).toBe(1);
     expect(
-      endpoints['GET /deviceManagement/managedDevices/{id}'].requests,
-    ).toBe(devices);
+      endpoints['POST /deviceManagement/reports/exportJobs'].requests,
+    ).toBe(1);
+    const polls =
+      endpoints['GET /deviceManagement/reports/exportJobs/{id}'].requests;
+    expect(done.jobPolls).toBe(polls);
+    expect(endpoints['GET /deviceManagement/detectedApps'].requests).toBe(1);
+    expect(1 + polls + 1).toBeLessThanOrEqual(20);
+    expect(
+      endpoints['GET /deviceManagement/managedDevices/{id}'],
+    ).toBeUndefined();
     expect(
       endpoints['GET /deviceManagement/detectedApps/{id}/managedDevices'],
     ).toBeUndefined();
@@ -494,25 +532,32 @@ describe('the default options against the tiny tenant', () => {
     ).toBe(rows.length);
   });
 
-  test('items that are one application on one device (name variants, android platforms) make one INSTALLED', () => {
-    let collapsed = 0;
-    for (const device of each(tenant.tenant.managedDevices)) {
-      const apps = tenant.tenant.detectedAppsOfDevice(device.id as string);
-      const keys = new Set(
-        apps.map(
-          (a) =>
-            `${detectedFamily(a.platform)}|${normalise(a.displayName)}|${
-              a.version
-            }`,
-        ),
-      );
-      collapsed += apps.length - keys.size;
-    }
-    expect(collapsed).toBeGreaterThan(0);
+  test('export rows: repeats and name variants collapse, rows of unknown devices are counted and logged', () => {
+    const truth = tenant.truth();
     const done = doneRecord(result, Steps.DETECTED_APPS);
-    expect((done.counts as Record<string, number>).inventoryItemsRepeated).toBe(
-      collapsed,
+    const counts = done.counts as Record<string, number>;
+    const installed = ofType(result.relationships, ...installedTypes).length;
+    expect(counts.exportRows).toBe(tenant.tenant.appInventory!.rowCount());
+    expect(truth.skipped.appRowsForUnknownDevices).toBeGreaterThan(0);
+    expect(counts.exportRowsOfUnknownDevices).toBe(
+      truth.skipped.appRowsForUnknownDevices,
     );
+    expect(truth.skipped.appRowsRepeated).toBeGreaterThan(0);
+    expect(counts.exportRowsRepeated).toBe(
+      truth.skipped.appRowsRepeated + collapsedItems(tenant.tenant),
+    );
+    expect(
+      counts.exportRows -
+        counts.exportRowsOfUnknownDevices -
+        counts.exportRowsRepeated,
+    ).toBe(installed);
+    expect(
+      result.logs.some(
+        (r) =>
+          r.msg ===
+          `${truth.skipped.appRowsForUnknownDevices} detected-app installations are on devices that are not managed devices of this collection (retired or deleted); no INSTALLED relationship was made for them.`,
+      ),
+    ).toBe(true);
   });
 
   test('detected applications: no version, no raw data, valid entities and INSTALLED', () => {
@@ -553,7 +598,10 @@ describe('auto, with many devices and few detected apps', () => {
       },
     });
     try {
-      const result = await runCollection(tenant.config);
+      const result = await runCollection({
+        ...tenant.config,
+        detectedAppsRoute: 'requests',
+      });
       const items = tenant.tenant.detectedApps.count;
       expect(items).toBeLessThan(160 / 2);
       const done = doneRecord(result, Steps.DETECTED_APPS);

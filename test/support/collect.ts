@@ -51,7 +51,7 @@ export interface CollectionResult {
 
 /** Test defaults: retries wait milliseconds, not seconds. */
 export const FAST_RETRIES: Partial<GraphClientOptions> = {
-  retry: { baseDelayMs: 5, maxDelayMs: 50 },
+  retry: { baseDelayMs: 5, maxDelayMs: 50, throttledGiveUpMs: 2_000 },
   requestTimeoutMs: 10_000,
 };
 

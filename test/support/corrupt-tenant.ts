@@ -175,6 +175,12 @@ export function corruptTenant(
 
   return {
     ...tenant,
+    // The export job reports what the altered endpoints serve: the simulator
+    // then builds the AppInvRawData rows from each device's detectedApps.
+    appInventory:
+      plan.detectedApps || plan.managedDevices || plan.lists
+        ? undefined
+        : tenant.appInventory,
     altered,
     users: collection(tenant.users, users),
     groups: collection(tenant.groups, groups),

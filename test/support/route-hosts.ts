@@ -33,9 +33,11 @@ export interface HostRouter {
   /**
    * Routes only these hosts (port 443) from now on, closes every connection
    * routed so far (pooled keep-alive sockets included) and clears the records.
-   * Call it while no request is in flight.
+   * Call it while no request is in flight. `passThrough` names "host:port"
+   * pairs connected to as they are (another loopback server, such as the
+   * simulator's blob host).
    */
-  route(hosts: string[]): void;
+  route(hosts: string[], passThrough?: string[]): void;
   reset(): void;
   /** Closes the routed connections and puts tls.connect back. */
   restore(): void;
@@ -46,6 +48,7 @@ type ConnectArgs = Parameters<typeof tlsTypes.connect>;
 export function routeHostsTo(port: number, hosts: string[] = []): HostRouter {
   const original = tls.connect;
   let routed = new Set(hosts.map((h) => h.toLowerCase()));
+  let direct = new Set<string>();
   const connections: string[] = [];
   const refused: string[] = [];
   const open = new Set<tlsTypes.TLSSocket>();
@@ -60,6 +63,12 @@ export function routeHostsTo(port: number, hosts: string[] = []): HostRouter {
     const targetPort = Number(options.port ?? 443);
     const name = `${host}:${targetPort}`;
     connections.push(name);
+    if (direct.has(name)) {
+      const socket = original(...args);
+      open.add(socket);
+      socket.once('close', () => open.delete(socket));
+      return socket;
+    }
     if (targetPort !== 443 || !routed.has(host)) {
       refused.push(name);
       const socket = new net.Socket() as tlsTypes.TLSSocket;
@@ -88,8 +97,9 @@ export function routeHostsTo(port: number, hosts: string[] = []): HostRouter {
   return {
     connections,
     refused,
-    route(next) {
+    route(next, passThrough = []) {
       routed = new Set(next.map((h) => h.toLowerCase()));
+      direct = new Set(passThrough.map((h) => h.toLowerCase()));
       closeRouted();
       this.reset();
     },

@@ -8,7 +8,6 @@ import {
   detectedAppIdentity,
   detectedAppPlatformFamily,
   isLineOfBusinessApp,
-  mergeDetectedApplicationFacts,
   managesTargetKey,
   mobileAppPlatformFamily,
   normaliseAppName,
@@ -416,9 +415,7 @@ describe('detected applications from fetchDetectedApplications.har', () => {
         if (!entities.has(identity.key)) {
           entities.set(
             identity.key,
-            toDetectedApplicationEntity(
-              mergeDetectedApplicationFacts(undefined, app),
-            ),
+            toDetectedApplicationEntity(app, identity),
           );
         }
         const r = toInstalledRelationship(
@@ -434,50 +431,10 @@ describe('detected applications from fetchDetectedApplications.har', () => {
     }
   });
 
-  test('name and publisher of an identity do not depend on the order of its items', () => {
-    const items = [
-      {
-        id: 'a',
-        displayName: 'Zoom  Workplace',
-        publisher: 'Zoom',
-        platform: 'windows',
-      },
-      {
-        id: 'b',
-        displayName: 'zoom workplace',
-        publisher: '',
-        platform: 'windows',
-      },
-      {
-        id: 'c',
-        displayName: 'Zoom Workplace',
-        publisher: 'Zoom Video Communications',
-        platform: 'windows',
-      },
-    ] as DetectedApp[];
-    const fold = (order: DetectedApp[]) =>
-      toDetectedApplicationEntity(
-        order.reduce<
-          ReturnType<typeof mergeDetectedApplicationFacts> | undefined
-        >(
-          (facts, app) => mergeDetectedApplicationFacts(facts, app),
-          undefined,
-        )!,
-      );
-    const forward = fold(items);
-    expect([forward.name, forward.publisher]).toEqual([
-      'Zoom  Workplace',
-      'Zoom',
-    ]);
-    expect(fold([...items].reverse())).toEqual(forward);
-    expect(fold([items[1], items[2], items[0]])).toEqual(forward);
-  });
-
   test('a detected application entity carries no version and no raw data', () => {
     const app = mac.detectedApps.find((a) => a.displayName === 'Python')!;
-    const entity = toDetectedApplicationEntity(
-      mergeDetectedApplicationFacts(undefined, app),
-    );
+    const identity = detectedAppIdentity(app);
+    const entity = toDetectedApplicationEntity(app, identity);
     expect(entity).toEqual({
       _key: 'intune_detected_application:1e86a3ef3cd944ccea644583fa099fc6',
       _type: 'intune_detected_application',

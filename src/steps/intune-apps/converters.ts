@@ -115,14 +115,55 @@ export interface DetectedIdentity {
   normalisedName: string;
 }
 
-export function detectedAppIdentity(app: DetectedApp): DetectedIdentity {
-  const family = detectedAppPlatformFamily(app.platform);
-  const normalisedName = normaliseAppName(app.displayName);
+export function detectedAppIdentity(
+  app: Pick<DetectedApp, 'displayName' | 'platform'>,
+): DetectedIdentity {
+  return identityOf(
+    detectedAppPlatformFamily(app.platform),
+    normaliseAppName(app.displayName),
+  );
+}
+
+export function identityOf(
+  family: string,
+  normalisedName: string,
+): DetectedIdentity {
   return {
     key: detectedApplicationKey(family, normalisedName),
     family,
     normalisedName,
   };
+}
+
+/** Report `Platform` texts, compared without case, spaces or punctuation. */
+const REPORT_PLATFORM_FAMILIES: Record<string, string> = {
+  windows: 'windows',
+  windowsmobile: 'windowsMobile',
+  windowsholographic: 'windowsHolographic',
+  ios: 'ios',
+  ipados: 'ios',
+  macos: 'macOS',
+  macosx: 'macOS',
+  osx: 'macOS',
+  chromeos: 'chromeOS',
+  unknown: 'unknown',
+};
+
+/**
+ * The platform family of an export row's `Platform` text ("Windows",
+ * "macOS", "iOS", "Android Work Profile"...), in the detectedApp enum's
+ * spelling; undefined for text it does not know (a numeric code, a new
+ * platform). The report's spelling is not documented (cartography's
+ * report-shaped fixtures have "Windows" and "macOS"), so the listing decides
+ * first (DetectedCatalog.identityOfRow).
+ */
+export function reportPlatformFamily(
+  text: string | undefined,
+): string | undefined {
+  const word = (text ?? '').toLowerCase().replace(/[^a-z0-9]/g, '');
+  if (!word) return undefined;
+  if (word.startsWith('android')) return 'android';
+  return REPORT_PLATFORM_FAMILIES[word];
 }
 
 /**
@@ -209,73 +250,39 @@ export function toManagedApplicationEntity(app: MobileApp): Entity {
 // ---- detected applications ------------------------------------------------------------
 
 /** Call only for apps with a name (an empty normalised name is no application identity). */
-/**
- * What one detected-application entity says, gathered over all the items of
- * its identity (its versions and spellings).
- */
-export interface DetectedApplicationFacts {
-  identity: DetectedIdentity;
-  name: string;
-  publisher?: string;
-}
-
-/**
- * Folds one more item of an identity in. Items of one identity come in any
- * order (under concurrency, on either route), so each value is the least
- * under a total order: the name that sorts first (spellings differ only in
- * case and white space), and the first publisher that is not blank.
- */
-export function mergeDetectedApplicationFacts(
-  facts: DetectedApplicationFacts | undefined,
-  app: DetectedApp,
-): DetectedApplicationFacts {
-  const name = presentText(app.displayName)?.trim() ?? '';
-  const publisher = presentText(app.publisher);
-  if (!facts) {
-    return { identity: detectedAppIdentity(app), name, publisher };
-  }
-  if (name && (!facts.name || name < facts.name)) facts.name = name;
-  if (
-    publisher !== undefined &&
-    (facts.publisher === undefined || publisher < facts.publisher)
-  )
-    facts.publisher = publisher;
-  return facts;
-}
-
 export function toDetectedApplicationEntity(
-  facts: DetectedApplicationFacts,
-  key: string = facts.identity.key,
+  app: Pick<DetectedApp, 'displayName' | 'publisher'>,
+  identity: DetectedIdentity,
 ): Entity {
-  const { identity, name, publisher } = facts;
+  const name = presentText(app.displayName)?.trim() as string;
   return createIntegrationEntity({
     entityData: {
       source: {},
       assign: withoutUndefined({
-        _key: key,
+        _key: identity.key,
         _type: Entities.DETECTED_APPLICATION._type,
         _class: Entities.DETECTED_APPLICATION._class,
         name,
         displayName: name,
         normalizedName: identity.normalisedName,
         platform: identity.family,
-        publisher,
+        publisher: presentText(app.publisher),
       }),
     },
   });
 }
 
-/** INSTALLED keys carry the version: one relationship per (device, application, version). */
 /** The version of a detectedApp, '' when Intune reports none. */
-export function detectedVersion(app: DetectedApp): string {
+export function detectedVersion(app: Pick<DetectedApp, 'version'>): string {
   return typeof app.version === 'string' ? app.version.trim() : '';
 }
 
+/** INSTALLED keys carry the version: one relationship per (device, application, version). */
 export function toInstalledRelationship(
   deviceKind: DeviceKind,
   deviceKey: string,
   detectedKey: string,
-  app: DetectedApp,
+  app: Pick<DetectedApp, 'version' | 'sizeInByte'>,
 ): Relationship {
   // A million of these on a large tenant: no withoutUndefined() (delete makes slow objects).
   const version = detectedVersion(app);

@@ -1,8 +1,14 @@
 /**
  * Internal knobs of the intune-apps steps (not instance configuration): the
- * detected-apps read strategy and the fan-out sizes. Tests and benchmarks
- * build the steps with other values through `createIntuneAppsSteps`.
+ * request route's read strategy, the fan-out sizes, and the export route's
+ * deadlines and limits. Tests and benchmarks build the steps with other
+ * values through `createIntuneAppsSteps`. Which route runs is instance
+ * configuration (`detectedAppsRoute`, src/config.ts).
  */
+import {
+  AppInventoryExportOptions,
+  DEFAULT_APP_INVENTORY_EXPORT_OPTIONS,
+} from '../../graph/detected-app-export';
 
 /**
  * How detected apps are read (docs/applications.md, "Reading detected apps"):
@@ -23,6 +29,8 @@ export interface IntuneAppsOptions {
   reportTop?: number;
   /** Apps whose install-status report is read at once. */
   reportConcurrency: number;
+  /** The export route: job deadline, resubmits, poll schedule, file limits. */
+  exportRoute: AppInventoryExportOptions;
 }
 
 export const DEFAULT_INTUNE_APPS_OPTIONS: IntuneAppsOptions = {
@@ -31,4 +39,5 @@ export const DEFAULT_INTUNE_APPS_OPTIONS: IntuneAppsOptions = {
   concurrency: 16,
   reportTop: undefined,
   reportConcurrency: 8,
+  exportRoute: DEFAULT_APP_INVENTORY_EXPORT_OPTIONS,
 };

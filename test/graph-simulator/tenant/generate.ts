@@ -4,6 +4,7 @@
  * managed device (one byte each); the detected-app incidence is drawn on first
  * use, and the ground truth is computed on first call and kept.
  */
+import { AppInventoryReport } from './app-inventory';
 import { DetectedApps } from './detected-apps';
 import { Directory } from './directory';
 import { computeGroundTruth } from './ground-truth';
@@ -19,6 +20,7 @@ export function generateTenant(profile: TenantProfile): TenantData {
   const devices = new ManagedDevices(profile, directory);
   const detected = new DetectedApps(profile, devices);
   const mobileApps = new MobileApps(profile, devices, detected);
+  const appInventory = new AppInventoryReport(profile, devices, detected);
   const intuneAccountId = guid(profile.seed, IdKind.intuneAccount, 0);
   const compliance = new Policies(
     'compliance',
@@ -87,6 +89,10 @@ export function generateTenant(profile: TenantProfile): TenantData {
     },
     mobileApps: mobileApps.collection,
     installStatusRows: (appId) => rowsOf(appId),
+    appInventory: {
+      rowCount: () => appInventory.counts().rows,
+      rows: () => appInventory.rows(),
+    },
     compliancePolicies: compliance.collection,
     deviceConfigurations: configurations.collection,
     deviceStatuses: (source, policyId) => statusesOf(`${source}|${policyId}`),
@@ -99,6 +105,7 @@ export function generateTenant(profile: TenantProfile): TenantData {
         mobileApps,
         compliance,
         configurations,
+        appInventory,
       })),
   };
 }

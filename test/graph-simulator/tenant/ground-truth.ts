@@ -5,6 +5,7 @@
  * indices are iterated; Graph objects are never built, so the L tenant takes
  * one to three seconds (most of it drawing the detected-app incidence).
  */
+import { AppInventoryReport } from './app-inventory';
 import { DetectedApps } from './detected-apps';
 import { DEVICE_KINDS, DEVICE_TEMPLATES, DeviceKind } from './devices';
 import {
@@ -26,6 +27,7 @@ export interface TenantParts {
   mobileApps: MobileApps;
   compliance: Policies;
   configurations: Policies;
+  appInventory: AppInventoryReport;
 }
 
 /**
@@ -66,9 +68,12 @@ export function computeGroundTruth(parts: TenantParts): GroundTruth {
   const entities: Record<string, number> = {};
   const relationships: Record<string, number> = {};
   const mapped: Record<string, number> = {};
+  const inventoryRows = parts.appInventory.counts();
   const skipped = {
     statusesForUnknownDevices: 0,
     installRowsForUnknownDevices: 0,
+    appRowsForUnknownDevices: inventoryRows.unknownDeviceRows,
+    appRowsRepeated: inventoryRows.repeatedRows,
   };
   const deviceKinds: Record<string, string> = {};
   const values: Record<string, number> = {};

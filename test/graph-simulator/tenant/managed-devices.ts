@@ -99,6 +99,7 @@ export class ManagedDevices {
     const staleShare = max(
       a.unknownDeviceStatusShare,
       a.unknownDeviceInstallRowShare,
+      a.unknownDeviceAppRowShare,
     );
     this.staleDeviceCount =
       staleShare > 0 ? max(3, ceil(this.count * 0.02)) : 0;

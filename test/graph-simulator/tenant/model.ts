@@ -103,6 +103,16 @@ export interface TenantData {
    * AppInstallState_loc, AppInstallStateDetails, AppInstallStateDetails_loc).
    */
   installStatusRows(appId: string): Record<string, string | number | null>[];
+  /**
+   * The AppInvRawData report (export jobs, app-inventory.ts): its row count
+   * (for the job's timing) and its rows, column name -> text. Optional: a
+   * tenant without it is reported from managedDevices and
+   * detectedAppsOfDevice, one row per item.
+   */
+  appInventory?: {
+    rowCount(): number;
+    rows(): Iterable<Record<string, string>>;
+  };
   compliancePolicies: Collection;
   deviceConfigurations: Collection;
   /**
@@ -136,6 +146,10 @@ export interface GroundTruth {
     statusesForUnknownDevices: number;
     /** install-status report rows whose device is not in managedDevices. */
     installRowsForUnknownDevices: number;
+    /** AppInvRawData export rows whose device is not in managedDevices. */
+    appRowsForUnknownDevices: number;
+    /** AppInvRawData export rows that repeat an earlier row. */
+    appRowsRepeated: number;
   };
   /** Expected `_type` of every managed device, by device id. */
   deviceKinds: Record<string, string>;

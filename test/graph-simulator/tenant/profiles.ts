@@ -92,6 +92,10 @@ export interface AnomalyProfile {
   systemAccountInstallRowShare: number;
   /** Extra install-report rows (relative to an app's rows) for devices not in managedDevices. */
   unknownDeviceInstallRowShare: number;
+  /** AppInvRawData export rows repeated verbatim (share of its rows). */
+  duplicateAppRowShare: number;
+  /** Extra AppInvRawData export rows (relative to its rows) for devices not in managedDevices. */
+  unknownDeviceAppRowShare: number;
 }
 
 export interface ServicePrincipalGrant {
@@ -154,6 +158,8 @@ export const NO_ANOMALIES: AnomalyProfile = {
   systemAccountStatusShare: 0,
   systemAccountInstallRowShare: 0,
   unknownDeviceInstallRowShare: 0,
+  duplicateAppRowShare: 0,
+  unknownDeviceAppRowShare: 0,
 };
 
 const SMALL_TENANT_ANOMALIES: AnomalyProfile = {
@@ -168,6 +174,8 @@ const SMALL_TENANT_ANOMALIES: AnomalyProfile = {
   systemAccountStatusShare: 0.1,
   systemAccountInstallRowShare: 0.1,
   unknownDeviceInstallRowShare: 0.05,
+  duplicateAppRowShare: 0.05,
+  unknownDeviceAppRowShare: 0.05,
 };
 
 const LARGE_TENANT_ANOMALIES: AnomalyProfile = {
@@ -182,6 +190,8 @@ const LARGE_TENANT_ANOMALIES: AnomalyProfile = {
   systemAccountStatusShare: 0.02,
   systemAccountInstallRowShare: 0.02,
   unknownDeviceInstallRowShare: 0.005,
+  duplicateAppRowShare: 0.002,
+  unknownDeviceAppRowShare: 0.005,
 };
 
 const DIRECTORY_SHARES = {
@@ -436,7 +446,48 @@ const L: TenantProfile = {
   anomalies: LARGE_TENANT_ANOMALIES,
 };
 
-export const PROFILES = { tiny, demo, noIntune, S, M, L } as const;
+/**
+ * XL (issue 13): 200k users, 100k devices, ~5M detected-app installations,
+ * the size at which only the export route keeps the detected apps cheap.
+ */
+const XL: TenantProfile = {
+  ...tenant(
+    'XL',
+    200000,
+    '6f7a8b9c-0d1e-4f2a-8b3c-4d5e6f7a8b9c',
+    'Contoso XL',
+    'contosoxl',
+  ),
+  directory: {
+    users: 200000,
+    ...DIRECTORY_SHARES,
+    groups: 20000,
+    averageMembersPerGroup: 40,
+    nestedGroupShare: 0.15,
+    memberDevices: 30000,
+    memberServicePrincipals: 1500,
+    memberOrgContacts: 6000,
+    memberUnknownObjects: 1200,
+  },
+  intune: {
+    ...INTUNE_ACTIVE,
+    devices: 100000,
+    distinctDetectedApps: 6000,
+    appsPerDevice: 57,
+    versionsPerApp: 3,
+    mobileApps: 600,
+    unassignedStoreAppShare: 0.25,
+    sameAsDetectedShare: 0.4,
+    installRowsPerApp: 1500,
+    compliancePolicies: 150,
+    deviceConfigurations: 150,
+    statusCoverage: 0.25,
+    unassignedPolicyShare: 0.1,
+  },
+  anomalies: LARGE_TENANT_ANOMALIES,
+};
+
+export const PROFILES = { tiny, demo, noIntune, S, M, L, XL } as const;
 export type ProfileName = keyof typeof PROFILES;
 
 /** A profile with some knobs changed; nested objects merge, `intune: null` removes Intune. */
