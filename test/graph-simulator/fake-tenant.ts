@@ -368,8 +368,20 @@ export function makeFakeTenant(options: FakeTenantOptions = {}): TenantData {
     entities: { azure_user: userCount, azure_user_group: groupCount },
     relationships: {},
     mappedRelationships: {},
-    skipped: { statusesForUnknownDevices: 0, installRowsForUnknownDevices: 0 },
+    skipped: {
+      statusesForUnknownDevices: 0,
+      installRowsForUnknownDevices: 0,
+      resourcesDeletedBeforeAssignmentListing: 0,
+      userAndGroupAppRoleAssignments: 0,
+      grantsOfUnknownResources: 0,
+    },
     deviceKinds: {},
+  };
+  const none = {
+    count: 0,
+    get: (index: number): GraphObject => {
+      throw new RangeError(`index ${index} out of range`);
+    },
   };
 
   return {
@@ -407,6 +419,13 @@ export function makeFakeTenant(options: FakeTenantOptions = {}): TenantData {
     },
     users,
     groups,
+    // No app registrations or service principals beyond the member ones.
+    servicePrincipalList: none,
+    applications: none,
+    ownerIds: () => undefined,
+    appRoleAssignedTo: () => undefined,
+    federatedIdentityCredentials: () => undefined,
+    oauth2PermissionGrants: none,
     groupMemberIds: (groupId) => members.get(groupId),
     directoryObject: (id) => {
       const type = objectType(id);

@@ -2,6 +2,7 @@
  * The Graph route table and path matching. Handlers live in
  * directory-routes.ts, intune-routes.ts and reports.ts.
  */
+import { applicationRoutes } from './application-routes';
 import { directoryRoutes } from './directory-routes';
 import { GraphHttpError, GraphMessages, resourceNotFound } from './errors';
 import { GraphRoute } from './graph-call';
@@ -23,6 +24,7 @@ const ROUTES: CompiledRoute[] = [
   ...directoryRoutes,
   ...intuneRoutes,
   ...reportRoutes,
+  ...applicationRoutes,
 ].map((route) => ({
   route,
   segments: route.path

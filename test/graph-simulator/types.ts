@@ -80,6 +80,16 @@ export interface SimulatorBehaviour {
   /** Largest `top` of report actions; larger values are clamped. UNCONFIRMED (intune-exports.md §3.6). */
   reportMaxTop: number;
   random?: RandomFaults;
+  /** Largest page of a directory list with $expand, whatever $top says (Graph known issue 13635). */
+  expandPageSize: number;
+  /** Expanded items per object, with no nextLink to the rest (known issue 13635; "Use query parameters"). */
+  expandedItemsLimit: number;
+  /**
+   * Harsher than Graph: lists carry each secret's value (`secretText`) and
+   * each certificate's body (`key`), which Graph returns only at creation or
+   * for a single object. For tests that prove neither is ever kept.
+   */
+  exposeCredentialSecrets: boolean;
 }
 
 export const DEFAULT_BEHAVIOUR: SimulatorBehaviour = {
@@ -90,6 +100,9 @@ export const DEFAULT_BEHAVIOUR: SimulatorBehaviour = {
   licenceErrorWording: 'new',
   intunePageSize: 1000,
   reportMaxTop: 1000,
+  expandPageSize: 100,
+  expandedItemsLimit: 20,
+  exposeCredentialSecrets: false,
 };
 
 // ---- fault rules --------------------------------------------------------------

@@ -5,6 +5,8 @@
  * indices are iterated; Graph objects are never built, so the L tenant takes
  * one to three seconds (most of it drawing the detected-app incidence).
  */
+import { AppCatalogue } from './applications';
+import { countApplications } from './applications-truth';
 import { DetectedApps } from './detected-apps';
 import { DEVICE_KINDS, DEVICE_TEMPLATES, DeviceKind } from './devices';
 import {
@@ -25,6 +27,7 @@ export interface TenantParts {
   mobileApps: MobileApps;
   compliance: Policies;
   configurations: Policies;
+  apps: AppCatalogue;
 }
 
 const FINDING_STATUSES = new Set<StatusValue>([
@@ -40,6 +43,9 @@ export function computeGroundTruth(parts: TenantParts): GroundTruth {
   const skipped = {
     statusesForUnknownDevices: 0,
     installRowsForUnknownDevices: 0,
+    resourcesDeletedBeforeAssignmentListing: 0,
+    userAndGroupAppRoleAssignments: 0,
+    grantsOfUnknownResources: 0,
   };
   const deviceKinds: Record<string, string> = {};
   const inc = (record: Record<string, number>, key: string, by = 1) => {
@@ -47,6 +53,12 @@ export function computeGroundTruth(parts: TenantParts): GroundTruth {
   };
 
   countDirectory(parts.directory, entities, relationships, mapped, inc);
+  countApplications(parts.apps, parts.directory, {
+    entities,
+    relationships,
+    mapped,
+    skipped,
+  });
 
   // ---- devices ------------------------------------------------------------------
   const { devices, detected, mobileApps } = parts;
@@ -208,14 +220,16 @@ function countDirectory(
   relationships['azure_user_group|HAS|azure_user'] = 0;
   relationships['azure_user_group|HAS|azure_user_group'] = 0;
   relationships['azure_user_group|HAS|azure_group_member'] = 0;
+  relationships['azure_user_group|HAS|azure_service_principal'] = 0;
   mapped['azure_user_group|HAS|azure_user'] = 0;
   mapped['azure_user_group|HAS|azure_user_group'] = 0;
+  mapped['azure_user_group|HAS|azure_service_principal'] = 0;
 
-  // one azure_group_member per distinct member id, however many groups list it
+  // one azure_group_member per distinct member id, however many groups list
+  // it; service principals are related to their azure_service_principal
   const otherMembers: Record<number, Uint8Array> = {};
   for (const type of [
     MemberType.device,
-    MemberType.servicePrincipal,
     MemberType.orgContact,
     MemberType.unknown,
   ]) {
@@ -236,6 +250,12 @@ function countDirectory(
           break;
         case MemberType.ghostGroup:
           inc(mapped, 'azure_user_group|HAS|azure_user_group');
+          break;
+        case MemberType.servicePrincipal:
+          inc(relationships, 'azure_user_group|HAS|azure_service_principal');
+          break;
+        case MemberType.ghostServicePrincipal:
+          inc(mapped, 'azure_user_group|HAS|azure_service_principal');
           break;
         default:
           inc(relationships, 'azure_user_group|HAS|azure_group_member');
