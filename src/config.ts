@@ -15,7 +15,11 @@ import {
 } from '@jupiterone/integration-sdk-core';
 import { CLOUD_NAMES, resolveCloudSettings } from './graph/clouds';
 import { GraphClient, GraphClientOptions } from './graph/client';
-import { createCredential, findCredentialProblems } from './graph/credentials';
+import {
+  createCredential,
+  CredentialConfig,
+  findCredentialProblems,
+} from './graph/credentials';
 import {
   describeMissing,
   isGranted,
@@ -26,27 +30,11 @@ import { readOrganization } from './graph/organization';
 import { STEP_PERMISSIONS } from './steps/permissions';
 import { startHeapGovernor } from './heap-governor';
 
-export interface IntegrationConfig extends IntegrationInstanceConfig {
-  /** Application (client) ID of the app registration. */
-  clientId: string;
-  /**
-   * Client secret value of the app registration. Empty or absent when
-   * clientCertificate is used: exactly one of the two is set. (Typed as a
-   * string for the many callers that build secret configs.)
-   */
-  clientSecret: string;
-  /**
-   * PEM with the certificate registered on the app registration, followed by
-   * its private key; the alternative to clientSecret. Literal `\n` sequences
-   * (a PEM kept in a single-line variable) are read as line breaks.
-   */
-  clientCertificate?: string;
-  /** Password of the private key in clientCertificate, when it is encrypted. */
-  clientCertificatePassword?: string;
-  /** Send the certificate chain (x5c) in the assertion, for subject name + issuer authentication. */
-  sendCertificateChain?: boolean;
-  /** Directory (tenant) ID, or a verified domain of the tenant. */
-  tenant: string;
+export interface IntegrationConfig
+  extends IntegrationInstanceConfig,
+    CredentialConfig {
+  // clientId, clientSecret, clientCertificate, clientCertificatePassword,
+  // sendCertificateChain and tenant: see CredentialConfig.
   /** global (default), usgov (GCC High), usgovdod (DoD) or china. */
   cloud?: string;
   /** Overrides the cloud's login host (sovereign or test endpoints). */

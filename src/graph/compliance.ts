@@ -20,6 +20,7 @@
  * steps through the one GraphClient.
  */
 import { FanOutOptions, GraphClient, GraphRequest } from './client';
+import { mapIterable } from './fan-out';
 
 /** Where a policy comes from; decides URLs here and entity metadata in the step. */
 export type PolicySource = 'compliancePolicy' | 'deviceConfiguration';
@@ -167,11 +168,4 @@ export function forEachDeviceStatusPage(
       onNotFound: options.onPolicyGone,
     },
   );
-}
-
-function* mapIterable<T, U>(
-  items: Iterable<T>,
-  map: (item: T) => U,
-): Iterable<U> {
-  for (const item of items) yield map(item);
 }

@@ -19,8 +19,35 @@ import {
   X509Certificate,
   createPrivateKey,
 } from 'crypto';
-import type { IntegrationConfig } from '../config';
 import { CloudSettings } from './clouds';
+
+/**
+ * What a credential is built from: the app registration, the tenant and
+ * one of a secret or a certificate. The instance config (config.ts) extends
+ * it, so the dependency runs one way: config -> graph.
+ */
+export interface CredentialConfig {
+  /** Application (client) ID of the app registration. */
+  clientId: string;
+  /**
+   * Client secret value of the app registration. Empty or absent when
+   * clientCertificate is used: exactly one of the two is set. (Typed as a
+   * string for the many callers that build secret configs.)
+   */
+  clientSecret: string;
+  /**
+   * PEM with the certificate registered on the app registration, followed by
+   * its private key; the alternative to clientSecret. Literal `\n` sequences
+   * (a PEM kept in a single-line variable) are read as line breaks.
+   */
+  clientCertificate?: string;
+  /** Password of the private key in clientCertificate, when it is encrypted. */
+  clientCertificatePassword?: string;
+  /** Send the certificate chain (x5c) in the assertion, for subject name + issuer authentication. */
+  sendCertificateChain?: boolean;
+  /** Directory (tenant) ID, or a verified domain of the tenant. */
+  tenant: string;
+}
 
 /** MSAL signs assertions with PS256 (RSA); jsonwebtoken refuses RSA keys under 2048 bits. */
 const MIN_RSA_BITS = 2048;
@@ -37,13 +64,13 @@ export type CredentialKind = 'secret' | 'certificate';
 
 /** Which credential the config asks for (the certificate wins when, wrongly, both are set). */
 export function credentialKind(
-  config: Pick<Partial<IntegrationConfig>, 'clientCertificate'>,
+  config: Pick<Partial<CredentialConfig>, 'clientCertificate'>,
 ): CredentialKind {
   return config.clientCertificate ? 'certificate' : 'secret';
 }
 
 export function createCredential(
-  config: IntegrationConfig,
+  config: CredentialConfig,
   cloud: CloudSettings,
 ): TokenCredential {
   const tenant = config.tenant.trim();
@@ -156,7 +183,7 @@ function factsOf(certificate: X509Certificate): CertificateFacts {
  * `now` decides the certificate's validity.
  */
 export function findCredentialProblems(
-  config: Partial<IntegrationConfig>,
+  config: Partial<CredentialConfig>,
   now: Date = new Date(),
 ): string[] {
   const problems: string[] = [];

@@ -4,8 +4,17 @@
  * applications Intune detected on devices. The only place that knows these
  * URLs, bodies, `$select`s and API versions; the steps ask for objects.
  */
-import { FanOutOptions, GraphClient, GraphRequest } from './client';
+import {
+  FanOutOptions,
+  GraphClient,
+  GraphRequest,
+  ReportRow,
+  ReportWalk,
+} from './client';
 import { GraphApiError, isGraphError } from './errors';
+import { mapIterable } from './fan-out';
+
+export { DEFAULT_REPORT_TOP } from './reports';
 
 /**
  * A mobileApp as beta lists it: the common properties, plus whatever its
@@ -39,7 +48,7 @@ export interface DetectedApp {
 }
 
 /** One row of getDeviceInstallStatusReport, keyed by column name. */
-export type InstallStatusRow = Record<string, unknown>;
+export type InstallStatusRow = ReportRow;
 
 /**
  * Every mobile app of the tenant, page by page. No `$filter` and no `$top`:
@@ -77,99 +86,34 @@ export const INSTALL_STATUS_COLUMNS = [
   'LastModifiedDateTime',
 ] as const;
 
-/** Rows asked for per report page; Graph may send fewer (its maximum is not documented). */
-export const DEFAULT_REPORT_TOP = 1000;
-
-interface ReportPage {
-  TotalRowCount?: unknown;
-  Schema?: { Column?: unknown; PropertyType?: unknown }[];
-  Values?: unknown[][];
-}
-
-export interface ReportWalk {
-  /** What the last page said the report holds. */
-  totalRowCount: number;
-  rowsRead: number;
-  requests: number;
-}
-
 /**
  * Every row of the device install status report of one mobile app, page by
- * page: `top`/`skip` in the body, until `skip` reaches `TotalRowCount`.
- * `skip` advances by the rows actually received, so a server that caps
- * `top` below what was asked still yields every row. The body is JSON in an
- * application/octet-stream response (`GraphClient.postReport`); each row is
+ * page (reports.ts: `top`/`skip` until `TotalRowCount`); each row is
  * returned as column name -> value, whatever the column order of `Schema`.
  *
  * Docs: https://learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getdeviceinstallstatusreport?view=graph-rest-beta
  *       (body parameters and the Schema/Values format: intune-exports.md §3.6)
  * Permission: DeviceManagementApps.Read.All
  */
-export async function forEachInstallStatusPage(
+export function forEachInstallStatusPage(
   client: GraphClient,
   appId: string,
   onRows: (rows: InstallStatusRow[]) => Promise<void> | void,
   options: { top?: number } = {},
 ): Promise<ReportWalk> {
-  const top = options.top ?? DEFAULT_REPORT_TOP;
-  const request: GraphRequest = {
-    version: 'beta',
-    path: '/deviceManagement/reports/getDeviceInstallStatusReport',
-  };
-  const walk: ReportWalk = { totalRowCount: 0, rowsRead: 0, requests: 0 };
-  for (;;) {
-    const page = await client.postReport<ReportPage>(request, {
+  return client.forEachReportPage(
+    {
+      version: 'beta',
+      path: '/deviceManagement/reports/getDeviceInstallStatusReport',
+    },
+    {
       // An OData string literal: a quote inside is doubled.
       filter: `(ApplicationId eq '${appId.replace(/'/g, "''")}')`,
       select: INSTALL_STATUS_COLUMNS,
-      top,
-      skip: walk.rowsRead,
-    });
-    walk.requests++;
-    const rows = readReportPage(page, client.urlOf(request));
-    walk.totalRowCount = rows.totalRowCount;
-    if (rows.rows.length) await onRows(rows.rows);
-    walk.rowsRead += rows.rows.length;
-    // An empty page ends the walk even if TotalRowCount promised more (rows
-    // removed while paging): never ask for the same page again.
-    if (!rows.rows.length || walk.rowsRead >= rows.totalRowCount) return walk;
-  }
-}
-
-/** Schema/Values -> rows; anything else is an error, never "no rows". */
-export function readReportPage(
-  page: ReportPage,
-  url: string,
-): { totalRowCount: number; rows: InstallStatusRow[] } {
-  const malformed = (what: string) =>
-    new GraphApiError(
-      { method: 'POST', url, status: 200, code: 'UnexpectedReportFormat' },
-      `The report ${what}; the install status of this app was not read.`,
-    );
-  if (!page || typeof page !== 'object')
-    throw malformed('body was not a JSON object');
-  const { TotalRowCount: total, Schema: schema, Values: values } = page;
-  if (typeof total !== 'number' || !Number.isInteger(total) || total < 0) {
-    throw malformed('had no TotalRowCount');
-  }
-  if (!Array.isArray(schema) || !Array.isArray(values)) {
-    throw malformed('had no Schema or no Values');
-  }
-  const columns = schema.map((column) => column?.Column);
-  if (columns.some((column) => typeof column !== 'string')) {
-    throw malformed('Schema had a column without a name');
-  }
-  const rows = values.map((value) => {
-    if (!Array.isArray(value) || value.length !== columns.length) {
-      throw malformed('had a row that does not match its Schema');
-    }
-    const row: InstallStatusRow = {};
-    columns.forEach((column, i) => {
-      row[column as string] = value[i];
-    });
-    return row;
-  });
-  return { totalRowCount: total, rows };
+    },
+    onRows,
+    { top: options.top, subject: 'the install status of this app' },
+  );
 }
 
 // ---- detected applications ---------------------------------------------------------
@@ -317,11 +261,4 @@ export function forEachDetectedAppDevices(
       ),
     options,
   );
-}
-
-function* mapIterable<T, U>(
-  items: Iterable<T>,
-  map: (item: T) => U,
-): Iterable<U> {
-  for (const item of items) yield map(item);
 }

@@ -61,7 +61,25 @@ export type IntuneAvailability =
  * Needs DeviceManagementServiceConfig.Read.All (or DeviceManagementConfiguration.Read.All).
  * https://learn.microsoft.com/graph/api/intune-devices-devicemanagement-get
  */
-export async function readIntuneAvailability(
+export function readIntuneAvailability(
+  client: GraphClient,
+): Promise<IntuneAvailability> {
+  // getStepStartStates and the account step both ask; Graph is asked once
+  // per execution (one client per execution), whatever the answer.
+  let availability = availabilityByClient.get(client);
+  if (!availability) {
+    availability = requestIntuneAvailability(client);
+    availabilityByClient.set(client, availability);
+  }
+  return availability;
+}
+
+const availabilityByClient = new WeakMap<
+  GraphClient,
+  Promise<IntuneAvailability>
+>();
+
+async function requestIntuneAvailability(
   client: GraphClient,
 ): Promise<IntuneAvailability> {
   try {

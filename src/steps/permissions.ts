@@ -4,17 +4,10 @@
  * "grant X to read Y" instead of running into a wall of 403s), by the docs
  * and by the permission tests.
  */
-import { IntegrationProviderAuthorizationError } from '@jupiterone/integration-sdk-core';
-import { IntegrationStepContext, graphClientOf } from '../config';
-import {
-  describeMissing,
-  isGranted,
-  PermissionRequirement,
-  Permissions,
-} from '../graph/permissions';
+import { PermissionRequirement, Permissions } from '../graph/permissions';
 import { Steps } from './constants';
 
-type StepId = typeof Steps[keyof typeof Steps]['id'];
+export type StepId = typeof Steps[keyof typeof Steps]['id'];
 
 /** Permissions without which a step cannot run at all. */
 export const REQUIRED_STEP_PERMISSIONS: Record<StepId, PermissionRequirement[]> = {
@@ -43,7 +36,7 @@ export const OPTIONAL_STEP_PERMISSIONS: Partial<
   [Steps.GROUP_MEMBERS.id]: [Permissions.DIRECTORY],
 };
 
-const STEP_NAMES: Record<string, string> = Object.fromEntries(
+export const STEP_NAMES: Record<string, string> = Object.fromEntries(
   Object.values(Steps).map((step) => [step.id, step.name]),
 );
 
@@ -55,31 +48,3 @@ export const STEP_PERMISSIONS: Record<string, PermissionRequirement[]> =
       requirements,
     ]),
   );
-
-/**
- * Fails the step before any request when the token lacks a permission it
- * needs. Failing (rather than disabling) marks the step's types partial, so
- * the platform keeps the previous data instead of deleting it.
- */
-export async function requireStepPermissions(
-  context: IntegrationStepContext,
-  stepId: StepId,
-): Promise<void> {
-  // A step that needs nothing from Graph never waits for a token here.
-  if (!REQUIRED_STEP_PERMISSIONS[stepId].length) return;
-  const roles = await graphClientOf(context).grantedRoles();
-  if (!roles) return;
-  const missing = REQUIRED_STEP_PERMISSIONS[stepId].filter(
-    (requirement) => !isGranted(requirement, roles),
-  );
-  if (!missing.length) return;
-  const error = new IntegrationProviderAuthorizationError({
-    endpoint: graphClientOf(context).graphEndpoint,
-    status: 403,
-    statusText: 'MissingPermission',
-  });
-  error.message = `${STEP_NAMES[stepId]} cannot run: ${missing
-    .map(describeMissing)
-    .join('; ')}. The previous data of this step is kept until then.`;
-  throw error;
-}

@@ -20,7 +20,7 @@ import {
   readOrganization,
 } from '../../graph/organization';
 import { Entities, Steps } from '../constants';
-import { requireStepPermissions } from '../permissions';
+import { requireStepPermissions } from '../require-permissions';
 import { toAccountEntity } from './converters';
 
 export async function fetchAccount(context: IntegrationStepContext): Promise<void> {

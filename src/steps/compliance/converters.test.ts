@@ -7,11 +7,9 @@ import { Entities } from '../constants';
 import {
   deviceIdOfStatus,
   findingKey,
-  graphTime,
   platformOfPolicyKind,
   policyKindOf,
   policyTierOf,
-  securitySettingsOf,
   severityOf,
   statusOutcome,
   summarizePolicy,
@@ -21,6 +19,7 @@ import {
   toIdentifiedRelationship,
   toPolicyEntity,
 } from './converters';
+import { securitySettingsOf } from './security-settings';
 import { relationshipKey } from '../graph-objects';
 
 /** The data-model schema of the entity's classes (`_class` must equal the metadata's). */
@@ -678,12 +677,5 @@ describe('settings', () => {
       firewallProfileDomainStealthModeBlocked: false,
       passwordMinimumLength: 8,
     });
-  });
-
-  test('Intune\'s "not set" date and missing dates are no time', () => {
-    expect(graphTime('0001-01-01T00:00:00Z')).toBeUndefined();
-    expect(graphTime(null)).toBeUndefined();
-    expect(graphTime('garbage')).toBeUndefined();
-    expect(graphTime('2021-02-17T18:30:00Z')).toBe(1613586600000);
   });
 });

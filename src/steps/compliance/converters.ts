@@ -17,7 +17,9 @@ import {
 } from '../../graph/compliance';
 import { deviceKey, hostAgentKey } from '../intune-devices/keys';
 import { DeviceKind, Entities } from '../constants';
+import { mapEnum, toEpochMs } from '../convert';
 import { directRelationship } from '../graph-objects';
+import { securitySettingsOf } from './security-settings';
 
 // ---- statuses ------------------------------------------------------------------------
 
@@ -55,9 +57,7 @@ export function statusOutcome(status: string | null | undefined): {
   assigned: boolean;
   finding: boolean;
 } {
-  return isRecognizedStatus(status)
-    ? STATUS_OUTCOMES[status as string]
-    : UNRECOGNIZED_STATUS_OUTCOME;
+  return mapEnum(status, STATUS_OUTCOMES) ?? UNRECOGNIZED_STATUS_OUTCOME;
 }
 
 /**
@@ -115,107 +115,6 @@ export function platformOfPolicyKind(kind: string): string {
   if (k.startsWith('linux')) return 'linux';
   if (k.startsWith('chromeos')) return 'chromeOS';
   return 'unknown';
-}
-
-/**
- * Settings copied from a policy, by name prefix, one concern per line. Names
- * stay Graph's, so they can be looked up in the Intune docs; each derived type
- * spells them its own way (iOS `passcode*`, Windows and Android `password*`).
- */
-const SECURITY_SETTING_PREFIXES = [
-  // password / passcode rules
-  'password',
-  'passcode',
-  'workProfilePassword',
-  // operating system version bounds, patch level
-  'osMinimum',
-  'osMaximum',
-  'mobileOsMinimum',
-  'mobileOsMaximum',
-  'minAndroidSecurityPatchLevel',
-  // encryption
-  'storageRequire',
-  'bitLocker',
-  'fileVault',
-  // boot and system integrity, health attestation
-  'secureBoot',
-  'codeIntegrity',
-  'earlyLaunchAntiMalware',
-  'requireHealthyDeviceReport',
-  'tpm',
-  'systemIntegrityProtection',
-  'deviceGuard',
-  // firewall
-  'firewall',
-  'activeFirewall',
-  // Defender, antivirus, threat protection, SmartScreen, Gatekeeper
-  'defender',
-  'antivirus',
-  'antiSpyware',
-  'rtpEnabled',
-  'signatureOutOfDate',
-  'deviceThreatProtection',
-  'advancedThreatProtection',
-  'smartScreen',
-  'applicationGuard',
-  'gatekeeper',
-  // jailbreak / root, app and device integrity (SafetyNet, Play Integrity, USB debugging)
-  'securityBlockJailbrokenDevices',
-  'securityRequire',
-  'securityPrevent',
-  'securityDisableUsbDebugging',
-];
-
-/** Longest string setting copied: longer ones are documents (profile XML, payloads), not settings. */
-const MAX_SETTING_STRING_LENGTH = 256;
-
-function isSecuritySetting(name: string): boolean {
-  if (/Xml$/.test(name)) return false;
-  return SECURITY_SETTING_PREFIXES.some((prefix) => name.startsWith(prefix));
-}
-
-type Primitive = string | number | boolean;
-
-function primitive(value: unknown): Primitive | undefined {
-  if (typeof value === 'boolean') return value;
-  if (typeof value === 'number')
-    return Number.isFinite(value) ? value : undefined;
-  if (typeof value === 'string') {
-    return value.length <= MAX_SETTING_STRING_LENGTH ? value : undefined;
-  }
-  return undefined;
-}
-
-/**
- * The security-relevant settings of a policy as primitive properties:
- * settings named by SECURITY_SETTING_PREFIXES whose value is a boolean,
- * number or short string. Null means "not configured" and is left out.
- * Arrays (exclusion lists, allowed apps) are left out. An object setting
- * (`firewallProfileDomain`, `bitLockerSystemDrivePolicy`...) is flattened one
- * level: `firewallProfileDomain.firewallEnabled` becomes
- * `firewallProfileDomainFirewallEnabled`.
- */
-export function securitySettingsOf(
-  policy: IntunePolicy,
-): Record<string, Primitive> {
-  const settings: Record<string, Primitive> = {};
-  for (const name of Object.keys(policy).sort()) {
-    if (!isSecuritySetting(name)) continue;
-    const value = policy[name];
-    if (value && typeof value === 'object' && !Array.isArray(value)) {
-      for (const child of Object.keys(value).sort()) {
-        if (child.startsWith('@')) continue;
-        const flat = primitive((value as Record<string, unknown>)[child]);
-        if (flat !== undefined) {
-          settings[`${name}${child[0].toUpperCase()}${child.slice(1)}`] = flat;
-        }
-      }
-      continue;
-    }
-    const flat = primitive(value);
-    if (flat !== undefined) settings[name] = flat;
-  }
-  return settings;
 }
 
 /** What findings and relationships need to know about their policy. */
@@ -295,8 +194,8 @@ export function toPolicyEntity(
         platform: summary.platform,
         version:
           typeof policy.version === 'number' ? policy.version : undefined,
-        createdOn: graphTime(policy.createdDateTime),
-        updatedOn: graphTime(policy.lastModifiedDateTime),
+        createdOn: toEpochMs(policy.createdDateTime),
+        updatedOn: toEpochMs(policy.lastModifiedDateTime),
         assignedDeviceCount: tally.assignedDevices,
         openFindingCount: tally.findings,
       },
@@ -432,8 +331,8 @@ export function toFindingEntity(
         deviceModel: status.deviceModel || undefined,
         userName: status.userName || undefined,
         userPrincipalName: status.userPrincipalName || undefined,
-        reportedOn: graphTime(status.lastReportedDateTime),
-        gracePeriodExpiresOn: graphTime(
+        reportedOn: toEpochMs(status.lastReportedDateTime),
+        gracePeriodExpiresOn: toEpochMs(
           status.complianceGracePeriodExpirationDateTime,
         ),
       },
@@ -458,7 +357,7 @@ export function toAssignedRelationship(
     properties: {
       status: status.status ?? undefined,
       compliant: status.status === 'compliant',
-      lastReportedOn: graphTime(status.lastReportedDateTime),
+      lastReportedOn: toEpochMs(status.lastReportedDateTime),
     },
   });
 }
@@ -492,16 +391,3 @@ export function toDeviceHasFindingRelationship(
   });
 }
 
-// ---- helpers -------------------------------------------------------------------------
-
-/**
- * Graph date-time to epoch ms; undefined for null, unreadable values and
- * Intune's "not set" sentinel 0001-01-01T00:00:00Z (graph-api.md §9).
- */
-export function graphTime(
-  value: string | null | undefined,
-): number | undefined {
-  if (!value || value.startsWith('0001-01-01')) return undefined;
-  const time = Date.parse(value);
-  return Number.isNaN(time) ? undefined : time;
-}

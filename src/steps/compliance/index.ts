@@ -39,7 +39,7 @@ import {
   DeviceSet,
   loadDeviceIndex,
 } from '../intune-devices/device-index';
-import { requireStepPermissions } from '../permissions';
+import { requireStepPermissions } from '../require-permissions';
 import { brief, StepProgress } from '../progress';
 import {
   deviceIdOfStatus,

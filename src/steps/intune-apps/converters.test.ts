@@ -4,11 +4,9 @@ import { join } from 'path';
 import { DetectedApp, MobileApp } from '../../graph/intune-apps';
 import { Entities, Relationships } from '../constants';
 import {
-  asUri,
   detectedApplicationKey,
   detectedAppIdentity,
   detectedAppPlatformFamily,
-  DROPPED_MOBILE_APP_PROPERTIES,
   isManagedApplication,
   managesTargetKey,
   mobileAppPlatformFamily,
@@ -19,6 +17,10 @@ import {
   toManagedApplicationEntity,
   toManagesRelationship,
 } from './converters';
+import {
+  asUri,
+  DROPPED_MOBILE_APP_PROPERTIES,
+} from './mobile-app-properties';
 import { relationshipKey } from '../graph-objects';
 
 const RECORDINGS = join(__dirname, '../../../test/fixtures/graph-recordings');

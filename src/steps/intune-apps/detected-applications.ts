@@ -23,7 +23,7 @@ import {
   loadDeviceIndex,
 } from '../intune-devices/device-index';
 import { deviceKey } from '../intune-devices/keys';
-import { requireStepPermissions } from '../permissions';
+import { requireStepPermissions } from '../require-permissions';
 import { StepProgress } from '../progress';
 import { GraphObjectWriter, writingGraphObjects } from '../graph-objects';
 import {

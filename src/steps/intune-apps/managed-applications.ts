@@ -5,6 +5,7 @@
  */
 import { graphClientOf, IntegrationStepContext } from '../../config';
 import { isGraphError } from '../../graph/errors';
+import { forEachConcurrently } from '../../graph/fan-out';
 import {
   forEachInstallStatusPage,
   iterateMobileApps,
@@ -13,14 +14,14 @@ import { Entities, Steps } from '../constants';
 import { writingGraphObjects } from '../graph-objects';
 import { DeviceSet, loadDeviceIndex } from '../intune-devices/device-index';
 import { deviceKey } from '../intune-devices/keys';
-import { requireStepPermissions } from '../permissions';
+import { requireStepPermissions } from '../require-permissions';
 import { StepProgress } from '../progress';
 import {
   isManagedApplication,
   toAssignedRelationship,
   toManagedApplicationEntity,
 } from './converters';
-import { forEachConcurrently, IntuneAppsOptions } from './options';
+import { IntuneAppsOptions } from './options';
 
 /** Set once every managed application of the tenant has been read. */
 export const MANAGED_APPS_COMPLETE = 'intune-apps:managed-complete';

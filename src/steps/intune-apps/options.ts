@@ -32,31 +32,3 @@ export const DEFAULT_INTUNE_APPS_OPTIONS: IntuneAppsOptions = {
   reportTop: undefined,
   reportConcurrency: 8,
 };
-
-/**
- * Runs `task` for every item, at most `concurrency` at once; the first
- * failure stops handing out items and is thrown once the running ones end.
- */
-export async function forEachConcurrently<T>(
-  items: Iterable<T>,
-  concurrency: number,
-  task: (item: T) => Promise<void>,
-): Promise<void> {
-  const source = items[Symbol.iterator]();
-  let failed: { error: unknown } | undefined;
-  const worker = async () => {
-    for (
-      let next = source.next();
-      !next.done && !failed;
-      next = source.next()
-    ) {
-      try {
-        await task(next.value);
-      } catch (error) {
-        failed ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
-  if (failed) throw failed.error;
-}

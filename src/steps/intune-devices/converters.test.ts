@@ -14,12 +14,10 @@ import {
 import { DeviceEntities, Entities } from '../constants';
 import {
   convertManagedDevice,
-  graphTime,
   hostnameOf,
   normaliseMacAddress,
   parseJailBroken,
   platformOf,
-  presentGuid,
   toDeviceEntity,
   userDeviceRelationship,
 } from './converters';
@@ -368,17 +366,7 @@ describe('sentinels and normalisation', () => {
     }
   });
 
-  test('graphTime, presentGuid, parseJailBroken, hostnameOf', () => {
-    expect(graphTime('2021-03-10T00:24:15.04Z')).toBe(
-      Date.parse('2021-03-10T00:24:15.04Z'),
-    );
-    expect(graphTime('0001-01-01T00:00:00Z')).toBeUndefined();
-    expect(graphTime('1970-01-01T00:00:00Z')).toBeUndefined();
-    expect(graphTime('')).toBeUndefined();
-    expect(graphTime('not a date')).toBeUndefined();
-    expect(presentGuid('00000000-0000-0000-0000-000000000000')).toBeUndefined();
-    expect(presentGuid('')).toBeUndefined();
-    expect(presentGuid('683DBFF1-C8FF-4996-91AE-85484DE46CFC')).toBe(IPHONE_ID);
+  test('parseJailBroken, hostnameOf', () => {
     expect(parseJailBroken('True')).toBe(true);
     expect(parseJailBroken('False')).toBe(false);
     expect(parseJailBroken('Unknown')).toBeUndefined();

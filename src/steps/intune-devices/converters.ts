@@ -20,51 +20,25 @@ import {
   Entities,
   MappedRelationships,
 } from '../constants';
+import {
+  knownString,
+  mapEnum,
+  presentBoolean,
+  presentGuid,
+  presentString,
+  toEmailAddress,
+  toEpochMs,
+  withoutUndefined,
+} from '../convert';
 import { directRelationship, relationshipKey } from '../graph-objects';
 import { classifyDevice, DeviceClassification } from './classify';
+import { COMPLIANT_BY_STATE } from './enums';
 import { deviceKey, hostAgentKey } from './keys';
 
 export const HOST_AGENT_FUNCTION = [
   'endpoint-compliance',
   'endpoint-configuration',
 ];
-
-const ZERO_GUID = '00000000-0000-0000-0000-000000000000';
-
-/** A real string value, or undefined for null, "" and white space. */
-export function presentString(value: unknown): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  const trimmed = value.trim();
-  return trimmed === '' ? undefined : trimmed;
-}
-
-/** Like presentString, and the word "Unknown" (Graph's free-text placeholder) is absent too. */
-function knownString(value: unknown): string | undefined {
-  const text = presentString(value);
-  return text && text.toLowerCase() !== 'unknown' ? text : undefined;
-}
-
-/** A GUID, or undefined for empty and all-zero GUIDs. */
-export function presentGuid(value: unknown): string | undefined {
-  const text = presentString(value);
-  return text && text !== ZERO_GUID ? text.toLowerCase() : undefined;
-}
-
-/**
- * Epoch milliseconds, or undefined for missing, unparsable and sentinel dates
- * (0001-01-01T00:00:00Z, and anything not after 1970-01-01).
- */
-export function graphTime(value: unknown): number | undefined {
-  const text = presentString(value);
-  if (!text) return undefined;
-  const ms = Date.parse(text);
-  return Number.isFinite(ms) && ms > 0 ? ms : undefined;
-}
-
-/** true/false, or undefined for null. */
-function presentBoolean(value: unknown): boolean | undefined {
-  return typeof value === 'boolean' ? value : undefined;
-}
 
 /** A positive number, or undefined (0 is how Graph says "not reported"). */
 function positiveNumber(value: unknown): number | undefined {
@@ -95,15 +69,6 @@ export function normaliseMacAddress(value: unknown): string | undefined {
   const hex = text.replace(/[:\-.\s]/g, '').toLowerCase();
   if (!/^[0-9a-f]{12}$/.test(hex) || /^0+$/.test(hex)) return undefined;
   return hex.match(/../g)!.join(':');
-}
-
-/** The email format the data model validates (ajv-formats "email", fast mode). */
-const EMAIL =
-  /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
-
-export function presentEmail(value: unknown): string | undefined {
-  const text = presentString(value);
-  return text && EMAIL.test(text) ? text : undefined;
 }
 
 /** RFC 1123 host name: "DESKTOP-4F2A9C1" is one, "Alice’s iPhone" is not. */
@@ -176,87 +141,6 @@ export function categoryOf(kind: DeviceKind): 'server' | 'mobile' | 'endpoint' {
   return 'endpoint';
 }
 
-/** compliant / noncompliant as a boolean; states that decide nothing are absent. */
-function compliantOf(complianceState: string | undefined): boolean | undefined {
-  switch (complianceState) {
-    case 'compliant':
-      return true;
-    case 'noncompliant':
-    case 'conflict':
-    case 'error':
-    case 'inGracePeriod':
-      return false;
-    default:
-      return undefined;
-  }
-}
-
-/** The documented values of the enums the converters interpret (graph-api.md §9). */
-const DOCUMENTED_VALUES = {
-  deviceType: [
-    'desktop',
-    'windowsRT',
-    'winMO6',
-    'nokia',
-    'windowsPhone',
-    'mac',
-    'winCE',
-    'winEmbedded',
-    'iPhone',
-    'iPad',
-    'iPod',
-    'android',
-    'iSocConsumer',
-    'unix',
-    'macMDM',
-    'holoLens',
-    'surfaceHub',
-    'androidForWork',
-    'androidEnterprise',
-    'windows10x',
-    'androidnGMS',
-    'chromeOS',
-    'linux',
-    'blackberry',
-    'palm',
-    'unknown',
-    'cloudPC',
-  ],
-  complianceState: [
-    'unknown',
-    'compliant',
-    'noncompliant',
-    'conflict',
-    'error',
-    'inGracePeriod',
-    'configManager',
-  ],
-};
-const DOCUMENTED = Object.fromEntries(
-  Object.entries(DOCUMENTED_VALUES).map(([property, values]) => [
-    property,
-    new Set(values.map((v) => v.toLowerCase())),
-  ]),
-) as Record<keyof typeof DOCUMENTED_VALUES, Set<string>>;
-
-/**
- * Enum values of the device that are not documented (Microsoft adds values):
- * they are kept as sent, but decide neither the kind nor `compliant`.
- */
-export function undocumentedValues(
-  managed: ManagedDevice,
-): { property: keyof typeof DOCUMENTED_VALUES; value: string }[] {
-  const found: { property: keyof typeof DOCUMENTED_VALUES; value: string }[] =
-    [];
-  for (const property of ['deviceType', 'complianceState'] as const) {
-    const value = presentString(managed[property]);
-    if (value && !DOCUMENTED[property].has(value.toLowerCase())) {
-      found.push({ property, value });
-    }
-  }
-  return found;
-}
-
 /** Distinct, non-empty user ids of usersLoggedOn, in Graph's order. */
 export function loggedOnUserIdsOf(device: ManagedDevice): string[] {
   const ids = new Set<string>();
@@ -276,14 +160,6 @@ function ownerTypeOf(device: ManagedDevice): string | undefined {
 
 function deviceNameOf(device: ManagedDevice): string | undefined {
   return presentString(device.deviceName);
-}
-
-/** Removes undefined values, so that absent means absent (not a key holding undefined). */
-function defined<T extends Record<string, unknown>>(object: T): T {
-  for (const key of Object.keys(object)) {
-    if (object[key] === undefined) delete object[key];
-  }
-  return object;
 }
 
 export interface ConvertedDevice {
@@ -330,7 +206,7 @@ export function toDeviceEntity(
   const ownerType = ownerTypeOf(managed);
   const azureADDeviceId = presentGuid(managed.azureADDeviceId);
   const wifiMacAddress = normaliseMacAddress(managed.wiFiMacAddress);
-  const userEmail = presentEmail(managed.emailAddress);
+  const userEmail = toEmailAddress(managed.emailAddress);
   const entity = createIntegrationEntity({
     entityData: {
       source: {},
@@ -381,8 +257,8 @@ export function toDeviceEntity(
         supervised: presentBoolean(managed.isSupervised),
         jailBroken: parseJailBroken(managed.jailBroken),
         complianceState,
-        compliant: compliantOf(complianceState),
-        complianceGracePeriodExpiresOn: graphTime(
+        compliant: mapEnum(complianceState, COMPLIANT_BY_STATE),
+        complianceGracePeriodExpiresOn: toEpochMs(
           managed.complianceGracePeriodExpirationDateTime,
         ),
         partnerReportedThreatState: presentString(
@@ -401,8 +277,8 @@ export function toDeviceEntity(
             : ownerType === 'company'
             ? false
             : undefined,
-        enrolledOn: graphTime(managed.enrolledDateTime),
-        lastSeenOn: graphTime(managed.lastSyncDateTime),
+        enrolledOn: toEpochMs(managed.enrolledDateTime),
+        lastSeenOn: toEpochMs(managed.lastSyncDateTime),
         // Entra ID.
         azureADDeviceId,
         azureADRegistered: presentBoolean(managed.azureADRegistered),
@@ -416,7 +292,7 @@ export function toDeviceEntity(
       },
     },
   });
-  return withoutRawData(defined(entity));
+  return withoutRawData(withoutUndefined(entity));
 }
 
 export function toHostAgentEntity(managed: ManagedDevice): Entity {
@@ -437,13 +313,13 @@ export function toHostAgentEntity(managed: ManagedDevice): Entity {
         managementAgent: presentString(managed.managementAgent),
         managementState: presentString(managed.managementState),
         complianceState,
-        compliant: compliantOf(complianceState),
-        enrolledOn: graphTime(managed.enrolledDateTime),
-        lastSeenOn: graphTime(managed.lastSyncDateTime),
+        compliant: mapEnum(complianceState, COMPLIANT_BY_STATE),
+        enrolledOn: toEpochMs(managed.enrolledDateTime),
+        lastSeenOn: toEpochMs(managed.lastSyncDateTime),
       },
     },
   });
-  return withoutRawData(defined(entity));
+  return withoutRawData(withoutUndefined(entity));
 }
 
 /** No `_rawData`: at 20k devices it would be most of the output (jupiterone-sdk.md §2.4). */

@@ -33,15 +33,15 @@ import {
   Steps,
 } from '../constants';
 import { hasKeyNow, writingGraphObjects } from '../graph-objects';
-import { requireStepPermissions } from '../permissions';
+import { requireStepPermissions } from '../require-permissions';
 import { brief, StepProgress } from '../progress';
 import {
   convertManagedDevice,
   deviceUsersOf,
-  presentString,
-  undocumentedValues,
   userDeviceRelationship,
 } from './converters';
+import { presentString } from '../convert';
+import { undocumentedValues } from './enums';
 import { DEVICE_INDEX_DATA, DeviceIndexBuilder } from './device-index';
 import { deviceKey } from './keys';
 

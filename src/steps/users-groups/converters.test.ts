@@ -10,7 +10,6 @@ import {
 } from '../../graph/directory';
 import { Entities, MappedRelationships, Relationships } from '../constants';
 import {
-  graphTime,
   memberKind,
   memberTypeOf,
   normalizeEmail,
@@ -623,14 +622,5 @@ describe('value helpers', () => {
     expect(normalizeEmail('not an address')).toBeUndefined();
     expect(normalizeEmail('user@localhost')).toBeUndefined();
     expect(normalizeEmail('jürgen@münchen.de')).toBeUndefined();
-  });
-
-  test('graphTime: epoch ms, and nothing for null or the 0001-01-01 sentinel', () => {
-    expect(graphTime('2021-06-17T16:41:33Z')).toBe(
-      Date.UTC(2021, 5, 17, 16, 41, 33),
-    );
-    expect(graphTime('0001-01-01T00:00:00Z')).toBeUndefined();
-    expect(graphTime(null)).toBeUndefined();
-    expect(graphTime(undefined)).toBeUndefined();
   });
 });

@@ -7,7 +7,6 @@ import {
   createIntegrationEntity,
   createMappedRelationship,
   Entity,
-  parseTimePropertyValue,
   Relationship,
   RelationshipClass,
   RelationshipDirection,
@@ -18,32 +17,17 @@ import {
   GraphUser,
 } from '../../graph/directory';
 import { Entities, MappedRelationships } from '../constants';
+import { toEmailAddress, toEpochMs } from '../convert';
 import { directRelationship, relationshipKey } from '../graph-objects';
-
-// The format JupiterOne's data model checks `email` against (ajv-formats "email").
-const EMAIL =
-  /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 
 /**
  * `email` for the User and UserGroup classes: lower-case, and only when it is
- * an address the data model accepts (it rejects null and malformed values).
+ * an address (convert.ts).
  */
 export function normalizeEmail(
   mail: string | null | undefined,
 ): string | undefined {
-  const email = mail?.trim().toLowerCase();
-  return email && EMAIL.test(email) ? email : undefined;
-}
-
-/**
- * Epoch ms of a Graph date-time, or undefined for a missing value and for
- * Graph's "never" sentinel 0001-01-01T00:00:00Z (graph-api.md §9).
- */
-export function graphTime(
-  value: string | null | undefined,
-): number | undefined {
-  if (!value || value.startsWith('0001-01-01')) return undefined;
-  return parseTimePropertyValue(value);
+  return toEmailAddress(mail)?.toLowerCase();
 }
 
 /** null (Graph's "no value") becomes undefined, which createIntegrationEntity leaves out. */
@@ -90,16 +74,16 @@ export function toUserEntity(user: GraphUser): Entity {
         active: value(user.accountEnabled),
         accountEnabled: value(user.accountEnabled),
         userType: value(user.userType),
-        createdOn: graphTime(user.createdDateTime),
+        createdOn: toEpochMs(user.createdDateTime),
         creationType: value(user.creationType),
         externalUserState: value(user.externalUserState),
-        externalUserStateChangedOn: graphTime(
+        externalUserStateChangedOn: toEpochMs(
           user.externalUserStateChangeDateTime,
         ),
-        passwordChangedOn: graphTime(user.lastPasswordChangeDateTime),
+        passwordChangedOn: toEpochMs(user.lastPasswordChangeDateTime),
         passwordPolicies: value(user.passwordPolicies),
         onPremisesSyncEnabled: value(user.onPremisesSyncEnabled),
-        onPremisesLastSyncOn: graphTime(user.onPremisesLastSyncDateTime),
+        onPremisesLastSyncOn: toEpochMs(user.onPremisesLastSyncDateTime),
         onPremisesImmutableId: value(user.onPremisesImmutableId),
         onPremisesSamAccountName: value(user.onPremisesSamAccountName),
         onPremisesUserPrincipalName: value(user.onPremisesUserPrincipalName),
@@ -119,11 +103,11 @@ export function toUserEntity(user: GraphUser): Entity {
         preferredLanguage: value(user.preferredLanguage),
         businessPhones: strings(user.businessPhones),
         mobilePhone: value(user.mobilePhone),
-        lastSignInOn: graphTime(signIn?.lastSignInDateTime),
-        lastNonInteractiveSignInOn: graphTime(
+        lastSignInOn: toEpochMs(signIn?.lastSignInDateTime),
+        lastNonInteractiveSignInOn: toEpochMs(
           signIn?.lastNonInteractiveSignInDateTime,
         ),
-        lastSuccessfulSignInOn: graphTime(signIn?.lastSuccessfulSignInDateTime),
+        lastSuccessfulSignInOn: toEpochMs(signIn?.lastSuccessfulSignInDateTime),
       },
     },
   });
@@ -161,13 +145,13 @@ export function toGroupEntity(group: GraphGroup): Entity {
         isAssignableToRole: value(group.isAssignableToRole),
         visibility: value(group.visibility),
         classification: value(group.classification),
-        createdOn: graphTime(group.createdDateTime),
-        renewedOn: graphTime(group.renewedDateTime),
-        expiresOn: graphTime(group.expirationDateTime),
+        createdOn: toEpochMs(group.createdDateTime),
+        renewedOn: toEpochMs(group.renewedDateTime),
+        expiresOn: toEpochMs(group.expirationDateTime),
         securityIdentifier: value(group.securityIdentifier),
         resourceProvisioningOptions: strings(group.resourceProvisioningOptions),
         onPremisesSyncEnabled: value(group.onPremisesSyncEnabled),
-        onPremisesLastSyncOn: graphTime(group.onPremisesLastSyncDateTime),
+        onPremisesLastSyncOn: toEpochMs(group.onPremisesLastSyncDateTime),
         onPremisesSamAccountName: value(group.onPremisesSamAccountName),
         onPremisesDomainName: value(group.onPremisesDomainName),
         onPremisesNetBiosName: value(group.onPremisesNetBiosName),
@@ -238,7 +222,7 @@ export function toGroupMemberEntity(member: GraphDirectoryObject): Entity {
         jobTitle: value(member.jobTitle),
         active: value(member.accountEnabled),
         accountEnabled: value(member.accountEnabled),
-        createdOn: graphTime(member.createdDateTime),
+        createdOn: toEpochMs(member.createdDateTime),
         deviceId: value(member.deviceId),
         operatingSystem: value(member.operatingSystem),
         operatingSystemVersion: value(member.operatingSystemVersion),
@@ -250,8 +234,8 @@ export function toGroupMemberEntity(member: GraphDirectoryObject): Entity {
         managementType: value(member.managementType),
         manufacturer: value(member.manufacturer),
         model: value(member.model),
-        registeredOn: graphTime(member.registrationDateTime),
-        approximateLastSignInOn: graphTime(
+        registeredOn: toEpochMs(member.registrationDateTime),
+        approximateLastSignInOn: toEpochMs(
           member.approximateLastSignInDateTime,
         ),
         appId: value(member.appId),

@@ -41,7 +41,7 @@ import {
   Steps,
 } from '../constants';
 import { hasKeyNow, writingGraphObjects } from '../graph-objects';
-import { requireStepPermissions } from '../permissions';
+import { requireStepPermissions } from '../require-permissions';
 import { StepProgress } from '../progress';
 import {
   memberKind,

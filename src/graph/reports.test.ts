@@ -1,15 +1,13 @@
 /**
- * Pure parts of the install status report: reading a page, and the request
- * estimate of the per-app strategy. The report walk (paging, empty pages,
- * the filter literal) runs with the real client against the Graph simulator
- * in test/steps/intune-apps-report.test.ts.
+ * Reading one report page (Schema / Values). The walk itself runs with the
+ * real client against the Graph simulator (test/steps/intune-apps-report.test.ts).
  */
-import { perAppRequestEstimate } from './detected-applications';
-import { GraphApiError } from '../../graph/errors';
-import { readReportPage } from '../../graph/intune-apps';
+import { GraphApiError } from './errors';
+import { readReportPage } from './reports';
 
 const URL =
   'https://graph.example/beta/deviceManagement/reports/getDeviceInstallStatusReport';
+const SUBJECT = 'the install status of this app';
 
 describe('readReportPage', () => {
   test('rows follow the Schema order, whatever it is', () => {
@@ -28,6 +26,7 @@ describe('readReportPage', () => {
           ],
         },
         URL,
+        SUBJECT,
       ),
     ).toEqual({
       totalRowCount: 2,
@@ -62,7 +61,7 @@ describe('readReportPage', () => {
   ])('a malformed page is an error, never "no rows": %j', (page, hint) => {
     let error: unknown;
     try {
-      readReportPage(page as never, URL);
+      readReportPage(page as never, URL, SUBJECT);
     } catch (err) {
       error = err;
     }
@@ -70,28 +69,5 @@ describe('readReportPage', () => {
     expect((error as Error).message).toBe(
       `Microsoft Graph POST ${URL} failed with 200 UnexpectedReportFormat. ${hint}`,
     );
-  });
-});
-
-describe('perAppRequestEstimate', () => {
-  test('one request per detected app, plus one per further page of its devices', () => {
-    const apps = [
-      { deviceCount: 0 },
-      { deviceCount: 1000 },
-      { deviceCount: 1001 },
-      { deviceCount: 2500 },
-      {},
-    ];
-    expect(perAppRequestEstimate(apps as never, 1000)).toBe(1 + 1 + 2 + 3 + 1);
-  });
-
-  test('a single short listing page makes the estimate high, never low', () => {
-    expect(
-      perAppRequestEstimate(
-        [{ deviceCount: 30 }, { deviceCount: 5 }] as never,
-        2,
-      ),
-    ).toBe(15 + 3);
-    expect(perAppRequestEstimate([{ deviceCount: 30 }] as never, 0)).toBe(30);
   });
 });
