@@ -565,13 +565,17 @@ function bruteForceApplications(
       skipped.resourcesDeletedBeforeAssignmentListing++;
       continue;
     }
-    const clients = new Set<string>();
+    const assignments = new Map<string, string>();
     for (const row of rows) {
       if (row.principalType !== 'ServicePrincipal')
         skipped.userAndGroupAppRoleAssignments++;
-      else clients.add(row.principalId as string);
+      else
+        assignments.set(
+          `${row.principalId}|${row.appRoleId}`,
+          row.principalId as string,
+        );
     }
-    for (const client of clients)
+    for (const client of assignments.values())
       add(
         listed.has(client) ? relationships : mapped,
         'azure_service_principal|ASSIGNED|azure_service_principal',

@@ -29,6 +29,7 @@ export const ALL_ROLES = [
   'DeviceManagementManagedDevices.Read.All',
   'DeviceManagementApps.Read.All',
   'DeviceManagementConfiguration.Read.All',
+  'Application.Read.All',
 ];
 
 export interface TestTenant {

@@ -38,11 +38,17 @@ import {
   IngestionSources,
   MappedRelationships,
   Relationships,
+  RELATIONSHIP_GRAPH_ID,
   Steps,
 } from '../constants';
 import { hasKeyNow, writingGraphObjects } from '../graph-objects';
 import { requireStepPermissions } from '../require-permissions';
 import { StepProgress } from '../progress';
+import {
+  buildGroupServicePrincipalRelationships,
+  GroupServicePrincipalPair,
+  publishServicePrincipalMembers,
+} from './group-service-principals';
 import {
   memberKind,
   memberTypeOf,
@@ -67,7 +73,7 @@ export function signInActivityWarning(gap: SignInActivityGap): string {
 }
 
 /** The warning logged and published when members may arrive as `id` + `@odata.type` only. */
-export const MEMBER_DETAILS_WARNING = `Group members that are devices, service principals or organizational contacts may be ingested with their id and type only: ${describeMissing(
+export const MEMBER_DETAILS_WARNING = `Group members that are devices or organizational contacts may be ingested with their id and type only: ${describeMissing(
   Permissions.DIRECTORY,
 )}.`;
 
@@ -198,6 +204,8 @@ export async function fetchGroupMembers(
   });
   // One azure_group_member per member id, however many groups it is in.
   const memberEntityKeys = new Set<string>();
+  // Service principal members, related after fetch-service-principals.
+  const servicePrincipalMembers = new Map<string, GroupServicePrincipalPair>();
 
   await writingGraphObjects(jobState, async (writer) => {
     const onPage = async (groupId: string, members: GraphDirectoryObject[]) => {
@@ -207,6 +215,18 @@ export async function fetchGroupMembers(
           continue;
         }
         const kind = memberKind(member);
+        if (kind === 'servicePrincipal') {
+          const pair = `${groupId}|${member.id}`;
+          if (!servicePrincipalMembers.has(pair)) {
+            servicePrincipalMembers.set(pair, [
+              groupId,
+              member.id,
+              member.displayName || undefined,
+            ]);
+            progress.add('servicePrincipalMembers');
+          }
+          continue;
+        }
         if (kind === 'other') {
           if (!memberEntityKeys.has(member.id)) {
             memberEntityKeys.add(member.id);
@@ -251,6 +271,7 @@ export async function fetchGroupMembers(
       },
     });
   });
+  await publishServicePrincipalMembers(jobState, servicePrincipalMembers);
   progress.done({ groups: groupIds.length });
 }
 
@@ -286,5 +307,14 @@ export const usersGroupsSteps: IntegrationStep<IntegrationConfig>[] = [
     ],
     dependsOn: [Steps.USERS.id, Steps.GROUPS.id],
     executionHandler: fetchGroupMembers,
+  },
+  {
+    ...Steps.GROUP_SERVICE_PRINCIPALS,
+    ingestionSourceId: IngestionSources.USERS_GROUPS,
+    dependencyGraphId: RELATIONSHIP_GRAPH_ID,
+    entities: [],
+    relationships: [Relationships.GROUP_HAS_SERVICE_PRINCIPAL],
+    mappedRelationships: [MappedRelationships.GROUP_HAS_SERVICE_PRINCIPAL],
+    executionHandler: buildGroupServicePrincipalRelationships,
   },
 ];

@@ -8,7 +8,7 @@
  *   HAS it;
  * - app registration HAS the service principal with its appId;
  * - resource ASSIGNED client: one per distinct (resource, client service
- *   principal) among the appRoleAssignedTo rows of resources that define app
+ *   principal, app role) among the appRoleAssignedTo rows of resources that define app
  *   roles applications can hold; a resource that answers 404 is skipped; a
  *   client /servicePrincipals did not list is mapped; user and group rows
  *   are skipped;
@@ -94,14 +94,15 @@ export function countApplications(
       skipped.resourcesDeletedBeforeAssignmentListing++;
       continue;
     }
-    const clients = new Set<string>();
+    const seen = new Set<string>();
     for (const row of rows) {
       if (row.principalType !== 'ServicePrincipal') {
         skipped.userAndGroupAppRoleAssignments++;
         continue;
       }
-      if (clients.has(row.principalId)) continue;
-      clients.add(row.principalId);
+      const assignment = `${row.principalId}|${row.appRoleId}`;
+      if (seen.has(assignment)) continue;
+      seen.add(assignment);
       inc(
         listed(row.principalId) ? relationships : mapped,
         `${SP}|ASSIGNED|${SP}`,

@@ -1,0 +1,180 @@
+/**
+ * fetch-applications: this tenant's app registrations, their password, key
+ * and federated identity credentials, their owners, and app registration
+ * HAS its service principal in this tenant. Runs after
+ * fetch-service-principals, whose index says which service principal each
+ * app has here and whether it can sign in (`signInEnabled` on the
+ * credentials).
+ */
+import { graphClientOf, IntegrationStepContext } from '../../config';
+import {
+  GraphApplication,
+  iterateApplicationPages,
+  iterateFederatedCredentialPages,
+  OwnedObject,
+} from '../../graph/applications';
+import { Relationships, Steps } from '../constants';
+import { presentString } from '../convert';
+import {
+  directRelationship,
+  GraphObjectWriter,
+  writingGraphObjects,
+} from '../graph-objects';
+import { StepProgress } from '../progress';
+import { requireStepPermissions } from '../require-permissions';
+import {
+  CredentialOwner,
+  toAppRegistrationEntity,
+  toFederatedCredentialEntity,
+  toHasCredentialRelationship,
+  toKeyCredentialEntity,
+  toPasswordCredentialEntity,
+} from './converters';
+import {
+  APP_REGISTRATION_INDEX_DATA_KEY,
+  OwnerLink,
+  ownerLinks,
+  SERVICE_PRINCIPAL_INDEX_DATA_KEY,
+  ServicePrincipalIndex,
+} from './data';
+import { ownersMayBeTruncated, readFullOwners } from './owners';
+
+export async function fetchApplications(
+  context: IntegrationStepContext,
+): Promise<void> {
+  await requireStepPermissions(context, Steps.APPLICATIONS.id);
+  const { jobState, logger } = context;
+  const client = graphClientOf(context);
+  const progress = new StepProgress(logger, client, Steps.APPLICATIONS.name);
+  // Without it (fetch-service-principals failed: this step's types are then
+  // partial), apps are still collected, without their service principal.
+  const servicePrincipals = await jobState.getData<ServicePrincipalIndex>(
+    SERVICE_PRINCIPAL_INDEX_DATA_KEY,
+  );
+  const credentialOwners = new Map<string, CredentialOwner>();
+  const owners = new Map<string, OwnerLink[]>();
+  const truncated: OwnedObject[] = [];
+  const expandedOwners = new Map<string, GraphApplication['owners']>();
+  const otherOwners = { count: 0 };
+
+  const addCredentials = (
+    owner: CredentialOwner,
+    credentials: ReturnType<typeof toKeyCredentialEntity>[],
+    writer: GraphObjectWriter,
+  ) => {
+    for (const credential of credentials) {
+      if (!credential) {
+        progress.add('credentialsWithoutId');
+        continue;
+      }
+      writer.addEntity(credential);
+      writer.addRelationship(toHasCredentialRelationship(owner, credential));
+      progress.add(`${credential._type}:${credential.credentialType}`);
+    }
+  };
+
+  await writingGraphObjects(jobState, async (writer) => {
+    for await (const page of iterateApplicationPages(client)) {
+      for (const app of page) {
+        if (!presentString(app?.id)) {
+          progress.add('appRegistrationsWithoutId');
+          continue;
+        }
+        if (credentialOwners.has(app.id)) continue;
+        const appId = presentString(app.appId);
+        const sp = appId ? servicePrincipals?.byAppId.get(appId) : undefined;
+        const entity = toAppRegistrationEntity(app, sp);
+        writer.addEntity(entity);
+        progress.add(entity._type);
+        if (sp) {
+          writer.addRelationship(
+            directRelationship({
+              _class:
+                Relationships.APP_REGISTRATION_HAS_SERVICE_PRINCIPAL._class,
+              fromKey: entity._key,
+              fromType: entity._type,
+              toKey: sp.id,
+              toType:
+                Relationships.APP_REGISTRATION_HAS_SERVICE_PRINCIPAL.targetType,
+            }),
+          );
+          progress.add(
+            Relationships.APP_REGISTRATION_HAS_SERVICE_PRINCIPAL._type,
+          );
+        }
+        const owner: CredentialOwner = {
+          _key: entity._key,
+          _type: entity._type,
+          appId,
+          displayName: entity.displayName as string,
+          signInEnabled: sp?.accountEnabled,
+        };
+        credentialOwners.set(app.id, owner);
+        addCredentials(
+          owner,
+          [
+            ...(app.passwordCredentials ?? []).map((c) =>
+              toPasswordCredentialEntity(owner, c),
+            ),
+            ...(app.keyCredentials ?? []).map((c) =>
+              toKeyCredentialEntity(owner, c),
+            ),
+          ],
+          writer,
+        );
+        if (ownersMayBeTruncated(app.owners)) {
+          truncated.push({ kind: 'application', id: app.id });
+          expandedOwners.set(app.id, app.owners);
+        } else {
+          owners.set(
+            app.id,
+            ownerLinks(
+              app.owners,
+              { ownedKey: app.id, ownedKind: 'appRegistration' },
+              otherOwners,
+            ),
+          );
+        }
+      }
+      await writer.drain();
+    }
+
+    // Federated identity credentials: a second walk (one expansion per request).
+    for await (const page of iterateFederatedCredentialPages(client)) {
+      for (const app of page) {
+        const owner = credentialOwners.get(app?.id ?? '');
+        if (!owner) {
+          if ((app?.federatedIdentityCredentials ?? []).length) {
+            progress.add('federatedCredentialsOfAppsNotListed');
+          }
+          continue;
+        }
+        addCredentials(
+          owner,
+          (app.federatedIdentityCredentials ?? []).map((c) =>
+            toFederatedCredentialEntity(owner, c),
+          ),
+          writer,
+        );
+      }
+      await writer.drain();
+    }
+  });
+
+  const full = await readFullOwners(client, truncated, progress, logger);
+  for (const { id } of truncated) {
+    owners.set(
+      id,
+      ownerLinks(
+        full.get(id) ?? expandedOwners.get(id),
+        { ownedKey: id, ownedKind: 'appRegistration' },
+        otherOwners,
+      ),
+    );
+  }
+  if (otherOwners.count) progress.add('ownersOfOtherTypes', otherOwners.count);
+  await jobState.setData(APP_REGISTRATION_INDEX_DATA_KEY, {
+    owners: Array.from(owners.values()).flat(),
+  });
+  progress.done({ appRegistrations: credentialOwners.size });
+}
