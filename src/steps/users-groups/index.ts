@@ -46,7 +46,9 @@ import { requireStepPermissions } from '../require-permissions';
 import { StepProgress } from '../progress';
 import {
   buildGroupServicePrincipalRelationships,
-  GroupServicePrincipalPair,
+  DeferredMember,
+  GROUPS_COMPLETE,
+  NOT_SERVICE_PRINCIPAL_TYPES,
   publishServicePrincipalMembers,
 } from './group-service-principals';
 import {
@@ -181,6 +183,7 @@ export async function fetchGroups(
     );
     progress.add(Entities.GROUP._type, entities.length);
   }
+  await jobState.setData(GROUPS_COMPLETE, true);
   progress.done();
 }
 
@@ -204,8 +207,9 @@ export async function fetchGroupMembers(
   });
   // One azure_group_member per member id, however many groups it is in.
   const memberEntityKeys = new Set<string>();
-  // Service principal members, related after fetch-service-principals.
-  const servicePrincipalMembers = new Map<string, GroupServicePrincipalPair>();
+  // Service principal members and members of unknown types, related after
+  // fetch-service-principals (group-service-principals.ts).
+  const deferredMembers = new Map<string, DeferredMember>();
 
   await writingGraphObjects(jobState, async (writer) => {
     const onPage = async (groupId: string, members: GraphDirectoryObject[]) => {
@@ -215,15 +219,21 @@ export async function fetchGroupMembers(
           continue;
         }
         const kind = memberKind(member);
-        if (kind === 'servicePrincipal') {
+        const unknownType =
+          kind === 'other' &&
+          !NOT_SERVICE_PRINCIPAL_TYPES.has(memberTypeOf(member));
+        if (kind === 'servicePrincipal' || unknownType) {
           const pair = `${groupId}|${member.id}`;
-          if (!servicePrincipalMembers.has(pair)) {
-            servicePrincipalMembers.set(pair, [
+          if (!deferredMembers.has(pair)) {
+            deferredMembers.set(pair, [
               groupId,
               member.id,
               member.displayName || undefined,
+              unknownType ? member : undefined,
             ]);
-            progress.add('servicePrincipalMembers');
+            progress.add(
+              unknownType ? 'membersOfUnknownTypes' : 'servicePrincipalMembers',
+            );
           }
           continue;
         }
@@ -271,7 +281,10 @@ export async function fetchGroupMembers(
       },
     });
   });
-  await publishServicePrincipalMembers(jobState, servicePrincipalMembers);
+  // Every group's members, only when every group was listed.
+  if (await jobState.getData<boolean>(GROUPS_COMPLETE)) {
+    await publishServicePrincipalMembers(jobState, deferredMembers);
+  }
   progress.done({ groups: groupIds.length });
 }
 
@@ -312,8 +325,11 @@ export const usersGroupsSteps: IntegrationStep<IntegrationConfig>[] = [
     ...Steps.GROUP_SERVICE_PRINCIPALS,
     ingestionSourceId: IngestionSources.USERS_GROUPS,
     dependencyGraphId: RELATIONSHIP_GRAPH_ID,
-    entities: [],
-    relationships: [Relationships.GROUP_HAS_SERVICE_PRINCIPAL],
+    entities: [Entities.GROUP_MEMBER],
+    relationships: [
+      Relationships.GROUP_HAS_SERVICE_PRINCIPAL,
+      Relationships.GROUP_HAS_MEMBER,
+    ],
     mappedRelationships: [MappedRelationships.GROUP_HAS_SERVICE_PRINCIPAL],
     executionHandler: buildGroupServicePrincipalRelationships,
   },
