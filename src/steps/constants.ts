@@ -2,6 +2,7 @@
  * The one table of step, entity and relationship metadata. Steps declare their
  * types from it, `j1-integration document` builds jupiterone.md from those
  * declarations, and the tests compare what a collection produced against it.
+ * One file because it is that one table: every module's rows live together.
  */
 import {
   generateRelationshipType,
