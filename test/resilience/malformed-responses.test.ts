@@ -164,7 +164,8 @@ describe('bodies that are not what Graph promises', () => {
         [Steps.GROUP_MEMBERS.id]: `Microsoft Graph GET ${client.urlOf(
           groupMembersRequest(groupId),
         )} failed with 200 MissingValue. The response had no "value" collection; the collection was not read to the end.`,
-        [Steps.GROUP_SERVICE_PRINCIPALS.id]: GROUP_SERVICE_PRINCIPALS_INCOMPLETE,
+        [Steps.GROUP_SERVICE_PRINCIPALS.id]:
+          GROUP_SERVICE_PRINCIPALS_INCOMPLETE,
       },
     });
   });
@@ -461,10 +462,13 @@ describe('item values Graph documents otherwise (a corrupted copy of the tenant)
     // A service principal named by a type this integration does not know
     // stays related to its azure_service_principal when one was collected;
     // one that /servicePrincipals did not list becomes a group member.
-    const listed = new Set(keysOf(baseline, [Entities.SERVICE_PRINCIPAL._type]));
+    const listed = new Set(
+      keysOf(baseline, [Entities.SERVICE_PRINCIPAL._type]),
+    );
     const newMembers = Array.from(tenant.altered.otherMembers).filter(
       (id) =>
-        t.tenant.directoryObjectType(id) === 'servicePrincipal' && !listed.has(id),
+        t.tenant.directoryObjectType(id) === 'servicePrincipal' &&
+        !listed.has(id),
     );
     expect(newMembers.length).toBeGreaterThan(0);
     expectSafeConversion(result, newMembers);

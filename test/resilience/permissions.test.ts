@@ -170,7 +170,10 @@ const CASES: PermissionCase[] = [
         Steps.SERVICE_PRINCIPALS,
         GRANTS.applications,
       ),
-      [Steps.APPLICATIONS.id]: cannotRun(Steps.APPLICATIONS, GRANTS.applications),
+      [Steps.APPLICATIONS.id]: cannotRun(
+        Steps.APPLICATIONS,
+        GRANTS.applications,
+      ),
       [Steps.APPLICATION_PERMISSIONS.id]: cannotRun(
         Steps.APPLICATION_PERMISSIONS,
         GRANTS.applications,
@@ -359,7 +362,10 @@ test('with no application permission at all (validateInvocation bypassed), every
         Steps.SERVICE_PRINCIPALS,
         GRANTS.applications,
       ),
-      [Steps.APPLICATIONS.id]: cannotRun(Steps.APPLICATIONS, GRANTS.applications),
+      [Steps.APPLICATIONS.id]: cannotRun(
+        Steps.APPLICATIONS,
+        GRANTS.applications,
+      ),
       [Steps.APPLICATION_PERMISSIONS.id]: cannotRun(
         Steps.APPLICATION_PERMISSIONS,
         GRANTS.applications,

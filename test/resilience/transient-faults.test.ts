@@ -210,7 +210,10 @@ test('a connection that stalls: the attempt times out (requestTimeoutMs) and is 
   const paths = new Set(
     timedOut.map((r) =>
       // The first $batch may be of v1.0 (applications) or beta (members).
-      new URL(String(r.url)).pathname.replace(/^\/v1\.0\/\$batch$/, '/beta/$batch'),
+      new URL(String(r.url)).pathname.replace(
+        /^\/v1\.0\/\$batch$/,
+        '/beta/$batch',
+      ),
     ),
   );
   for (const path of [
