@@ -98,7 +98,10 @@ function applicationUnits(tenant: TenantData): Record<string, number> {
     federatedCredentials: pages(applications.count, EXPAND_PAGE) * 2,
     ownerLists,
     appRoleAssignedTo: assignmentPages,
-    oauth2PermissionGrants: pages(tenant.oauth2PermissionGrants.count, DIRECTORY_PAGE),
+    oauth2PermissionGrants: pages(
+      tenant.oauth2PermissionGrants.count,
+      DIRECTORY_PAGE,
+    ),
   };
 }
 
