@@ -8,36 +8,27 @@
  */
 import { graphClientOf, IntegrationStepContext } from '../../config';
 import {
-  GraphApplication,
   iterateApplicationPages,
   iterateFederatedCredentialPages,
-  OwnedObject,
 } from '../../graph/applications';
 import { Relationships, Steps } from '../constants';
 import { presentString } from '../convert';
-import {
-  directRelationship,
-  GraphObjectWriter,
-  writingGraphObjects,
-} from '../graph-objects';
+import { directRelationship, writingGraphObjects } from '../graph-objects';
 import { StepProgress } from '../progress';
 import { requireStepPermissions } from '../require-permissions';
+import { OwnerCollector, writeCredentials } from './collect';
 import {
   CredentialOwner,
   toAppRegistrationEntity,
   toFederatedCredentialEntity,
-  toHasCredentialRelationship,
   toKeyCredentialEntity,
   toPasswordCredentialEntity,
 } from './converters';
 import {
   APP_REGISTRATION_INDEX_DATA_KEY,
-  OwnerLink,
-  ownerLinks,
   SERVICE_PRINCIPAL_INDEX_DATA_KEY,
   ServicePrincipalIndex,
 } from './data';
-import { ownersMayBeTruncated, readFullOwners } from './owners';
 
 export async function fetchApplications(
   context: IntegrationStepContext,
@@ -52,26 +43,7 @@ export async function fetchApplications(
     SERVICE_PRINCIPAL_INDEX_DATA_KEY,
   );
   const credentialOwners = new Map<string, CredentialOwner>();
-  const owners = new Map<string, OwnerLink[]>();
-  const truncated: OwnedObject[] = [];
-  const expandedOwners = new Map<string, GraphApplication['owners']>();
-  const otherOwners = { count: 0 };
-
-  const addCredentials = (
-    owner: CredentialOwner,
-    credentials: ReturnType<typeof toKeyCredentialEntity>[],
-    writer: GraphObjectWriter,
-  ) => {
-    for (const credential of credentials) {
-      if (!credential) {
-        progress.add('credentialsWithoutId');
-        continue;
-      }
-      writer.addEntity(credential);
-      writer.addRelationship(toHasCredentialRelationship(owner, credential));
-      progress.add(`${credential._type}:${credential.credentialType}`);
-    }
-  };
+  const owners = new OwnerCollector('appRegistration');
 
   await writingGraphObjects(jobState, async (writer) => {
     for await (const page of iterateApplicationPages(client)) {
@@ -110,7 +82,7 @@ export async function fetchApplications(
           signInEnabled: sp?.accountEnabled,
         };
         credentialOwners.set(app.id, owner);
-        addCredentials(
+        writeCredentials(
           owner,
           [
             ...(app.passwordCredentials ?? []).map((c) =>
@@ -121,20 +93,9 @@ export async function fetchApplications(
             ),
           ],
           writer,
+          progress,
         );
-        if (ownersMayBeTruncated(app.owners)) {
-          truncated.push({ kind: 'application', id: app.id });
-          expandedOwners.set(app.id, app.owners);
-        } else {
-          owners.set(
-            app.id,
-            ownerLinks(
-              app.owners,
-              { ownedKey: app.id, ownedKind: 'appRegistration' },
-              otherOwners,
-            ),
-          );
-        }
+        owners.add(app.id, app.owners);
       }
       await writer.drain();
     }
@@ -149,32 +110,21 @@ export async function fetchApplications(
           }
           continue;
         }
-        addCredentials(
+        writeCredentials(
           owner,
           (app.federatedIdentityCredentials ?? []).map((c) =>
             toFederatedCredentialEntity(owner, c),
           ),
           writer,
+          progress,
         );
       }
       await writer.drain();
     }
   });
 
-  const full = await readFullOwners(client, truncated, progress, logger);
-  for (const { id } of truncated) {
-    owners.set(
-      id,
-      ownerLinks(
-        full.get(id) ?? expandedOwners.get(id),
-        { ownedKey: id, ownedKind: 'appRegistration' },
-        otherOwners,
-      ),
-    );
-  }
-  if (otherOwners.count) progress.add('ownersOfOtherTypes', otherOwners.count);
   await jobState.setData(APP_REGISTRATION_INDEX_DATA_KEY, {
-    owners: Array.from(owners.values()).flat(),
+    owners: await owners.complete(client, progress, logger),
   });
   progress.done({ appRegistrations: credentialOwners.size });
 }

@@ -1,26 +1,16 @@
 /**
  * Owners of app registrations and service principals.
  *
- * The collection steps read owners inline (`$expand=owners`); an expansion
- * that holds EXPANDED_ITEMS_LIMIT owners may have been cut short, and only
- * those objects' owners lists are read in full (batched). The OWNS
- * relationships are built after every collection step, in the second
- * dependency graph, so that an owner is related directly when its user or
- * service principal was collected in this execution and mapped otherwise.
+ * The collection steps gather them (collect.ts). The OWNS relationships are
+ * built after every collection step, in the second dependency graph, so that
+ * an owner is related directly when its user or service principal was
+ * collected in this execution and mapped otherwise.
  */
 import {
   IntegrationError,
-  IntegrationLogger,
   RelationshipClass,
 } from '@jupiterone/integration-sdk-core';
 import { graphClientOf, IntegrationStepContext } from '../../config';
-import {
-  EXPANDED_ITEMS_LIMIT,
-  forEachOwnersPage,
-  GraphDirectoryReference,
-  OwnedObject,
-} from '../../graph/applications';
-import { GraphClient } from '../../graph/client';
 import { Entities, MappedRelationships, Steps } from '../constants';
 import { hasKeyNow, writingGraphObjects } from '../graph-objects';
 import { StepProgress } from '../progress';
@@ -34,45 +24,6 @@ import {
   SERVICE_PRINCIPAL_INDEX_DATA_KEY,
   ServicePrincipalIndex,
 } from './data';
-
-/** Whether an inline owners expansion may have been cut short. */
-export function ownersMayBeTruncated(
-  owners: GraphDirectoryReference[] | null | undefined,
-): boolean {
-  return (owners?.length ?? 0) >= EXPANDED_ITEMS_LIMIT;
-}
-
-/**
- * The full owners lists of `objects`. An object deleted since its list
- * named it (404) has none; it is counted and logged.
- */
-export async function readFullOwners(
-  client: GraphClient,
-  objects: OwnedObject[],
-  progress: StepProgress,
-  logger: IntegrationLogger,
-): Promise<Map<string, GraphDirectoryReference[]>> {
-  const owners = new Map<string, GraphDirectoryReference[]>();
-  if (!objects.length) return owners;
-  await forEachOwnersPage(
-    client,
-    objects,
-    (id, page) => {
-      owners.set(id, [...(owners.get(id) ?? []), ...page]);
-    },
-    {
-      onNotFound: (id) => {
-        progress.add('objectsDeletedBeforeOwnerListing');
-        logger.info(
-          { id },
-          'An object listed with more owners than an expansion returns no longer exists (404); its owners are those the expansion returned',
-        );
-      },
-    },
-  );
-  progress.add('ownersListsReadInFull', objects.length);
-  return owners;
-}
 
 const OWNED = {
   servicePrincipal: Entities.SERVICE_PRINCIPAL,

@@ -10,7 +10,6 @@ import {
   GraphAppRole,
   GraphServicePrincipal,
   iterateServicePrincipalPages,
-  OwnedObject,
 } from '../../graph/applications';
 import { GraphClient } from '../../graph/client';
 import { readOrganization } from '../../graph/organization';
@@ -19,20 +18,18 @@ import { presentString } from '../convert';
 import { writingGraphObjects } from '../graph-objects';
 import { StepProgress } from '../progress';
 import { requireStepPermissions } from '../require-permissions';
+import { OwnerCollector, writeCredentials } from './collect';
 import {
-  toHasCredentialRelationship,
+  CredentialOwner,
   toKeyCredentialEntity,
   toPasswordCredentialEntity,
   toServicePrincipalEntity,
 } from './converters';
 import {
-  OwnerLink,
-  ownerLinks,
   ResourceRoles,
   SERVICE_PRINCIPAL_INDEX_DATA_KEY,
   ServicePrincipalIndex,
 } from './data';
-import { ownersMayBeTruncated, readFullOwners } from './owners';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -81,10 +78,7 @@ export async function fetchServicePrincipals(
     resources: new Map<string, ResourceRoles>(),
     owners: [],
   };
-  const owners = new Map<string, OwnerLink[]>();
-  const truncated: OwnedObject[] = [];
-  const expandedOwners = new Map<string, GraphServicePrincipal['owners']>();
-  const otherOwners = { count: 0 };
+  const owners = new OwnerCollector('servicePrincipal');
 
   await writingGraphObjects(jobState, async (writer) => {
     const add = (sp: GraphServicePrincipal) => {
@@ -102,7 +96,7 @@ export async function fetchServicePrincipals(
       const roles = applicationRoles(sp.appRoles);
       if (roles.size) index.resources.set(sp.id, { appId, roles });
 
-      const owner = {
+      const owner: CredentialOwner = {
         _key: entity._key,
         _type: entity._type,
         appId,
@@ -110,37 +104,20 @@ export async function fetchServicePrincipals(
         signInEnabled: sp.accountEnabled ?? undefined,
         autoRotated: sp.servicePrincipalType === 'ManagedIdentity',
       };
-      const credentials = [
-        ...(sp.passwordCredentials ?? []).map((c) =>
-          toPasswordCredentialEntity(owner, c),
-        ),
-        ...(sp.keyCredentials ?? []).map((c) =>
-          toKeyCredentialEntity(owner, c),
-        ),
-      ];
-      for (const credential of credentials) {
-        if (!credential) {
-          progress.add('credentialsWithoutKeyId');
-          continue;
-        }
-        writer.addEntity(credential);
-        writer.addRelationship(toHasCredentialRelationship(owner, credential));
-        progress.add(credential._type);
-      }
-
-      if (ownersMayBeTruncated(sp.owners)) {
-        truncated.push({ kind: 'servicePrincipal', id: sp.id });
-        expandedOwners.set(sp.id, sp.owners);
-      } else {
-        owners.set(
-          sp.id,
-          ownerLinks(
-            sp.owners,
-            { ownedKey: sp.id, ownedKind: 'servicePrincipal' },
-            otherOwners,
+      writeCredentials(
+        owner,
+        [
+          ...(sp.passwordCredentials ?? []).map((c) =>
+            toPasswordCredentialEntity(owner, c),
           ),
-        );
-      }
+          ...(sp.keyCredentials ?? []).map((c) =>
+            toKeyCredentialEntity(owner, c),
+          ),
+        ],
+        writer,
+        progress,
+      );
+      owners.add(sp.id, sp.owners);
     };
 
     for await (const page of iterateServicePrincipalPages(client)) {
@@ -157,19 +134,7 @@ export async function fetchServicePrincipals(
     }
   });
 
-  const full = await readFullOwners(client, truncated, progress, logger);
-  for (const { id } of truncated) {
-    owners.set(
-      id,
-      ownerLinks(
-        full.get(id) ?? expandedOwners.get(id),
-        { ownedKey: id, ownedKind: 'servicePrincipal' },
-        otherOwners,
-      ),
-    );
-  }
-  index.owners = Array.from(owners.values()).flat();
-  if (otherOwners.count) progress.add('ownersOfOtherTypes', otherOwners.count);
+  index.owners = await owners.complete(client, progress, logger);
 
   await jobState.setData(SERVICE_PRINCIPAL_IDS_DATA_KEY, ids);
   await jobState.setData(SERVICE_PRINCIPAL_INDEX_DATA_KEY, index);
