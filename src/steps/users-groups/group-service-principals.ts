@@ -25,8 +25,13 @@ import {
   collectedServicePrincipals,
   isCollectedServicePrincipal,
 } from '../applications/data';
-import { Entities, MappedRelationships, Steps } from '../constants';
-import { writingGraphObjects } from '../graph-objects';
+import {
+  Entities,
+  MappedRelationships,
+  Relationships,
+  Steps,
+} from '../constants';
+import { GraphObjectWriter, writingGraphObjects } from '../graph-objects';
 import { StepProgress } from '../progress';
 import {
   memberTypeOf,
@@ -48,6 +53,32 @@ export type DeferredMember = [
   string | undefined,
   GraphDirectoryObject | undefined,
 ];
+
+/**
+ * group HAS azure_group_member, and the member's one azure_group_member
+ * (`written`: the member ids that have it already).
+ */
+export function writeOtherMember(
+  writer: GraphObjectWriter,
+  progress: StepProgress,
+  written: Set<string>,
+  groupId: string,
+  member: GraphDirectoryObject,
+): void {
+  if (!written.has(member.id)) {
+    written.add(member.id);
+    writer.addEntity(toGroupMemberEntity(member));
+    progress.add(`${Entities.GROUP_MEMBER._type}:${memberTypeOf(member)}`);
+  }
+  writer.addRelationship(
+    toGroupHasMemberRelationship(
+      groupId,
+      member.id,
+      Entities.GROUP_MEMBER._type,
+    ),
+  );
+  progress.add(Relationships.GROUP_HAS_MEMBER._type);
+}
 
 /** Member types that are known not to be service principals. */
 export const NOT_SERVICE_PRINCIPAL_TYPES = new Set([
@@ -96,20 +127,7 @@ export async function buildGroupServicePrincipalRelationships(
       const isCollected = isCollectedServicePrincipal(collected, id);
       if (member && !isCollected) {
         // Of a type this integration does not know, and no service principal.
-        if (!memberEntities.has(id)) {
-          memberEntities.add(id);
-          writer.addEntity(toGroupMemberEntity(member));
-          progress.add(
-            `${Entities.GROUP_MEMBER._type}:${memberTypeOf(member)}`,
-          );
-        }
-        writer.addRelationship(
-          toGroupHasMemberRelationship(
-            groupId,
-            id,
-            Entities.GROUP_MEMBER._type,
-          ),
-        );
+        writeOtherMember(writer, progress, memberEntities, groupId, member);
         await writer.drain();
         continue;
       }

@@ -50,6 +50,7 @@ import {
   GROUPS_COMPLETE,
   NOT_SERVICE_PRINCIPAL_TYPES,
   publishServicePrincipalMembers,
+  writeOtherMember,
 } from './group-service-principals';
 import {
   memberKind,
@@ -58,7 +59,6 @@ import {
   toGroupEntity,
   toGroupHasMappedMemberRelationship,
   toGroupHasMemberRelationship,
-  toGroupMemberEntity,
   toUserEntity,
 } from './converters';
 
@@ -238,21 +238,7 @@ export async function fetchGroupMembers(
           continue;
         }
         if (kind === 'other') {
-          if (!memberEntityKeys.has(member.id)) {
-            memberEntityKeys.add(member.id);
-            writer.addEntity(toGroupMemberEntity(member));
-            progress.add(
-              `${Entities.GROUP_MEMBER._type}:${memberTypeOf(member)}`,
-            );
-          }
-          writer.addRelationship(
-            toGroupHasMemberRelationship(
-              groupId,
-              member.id,
-              Entities.GROUP_MEMBER._type,
-            ),
-          );
-          progress.add(Relationships.GROUP_HAS_MEMBER._type);
+          writeOtherMember(writer, progress, memberEntityKeys, groupId, member);
           continue;
         }
         const target = kind === 'user' ? Entities.USER : Entities.GROUP;
