@@ -80,16 +80,24 @@ const missing = (grantText: string, ...steps: { name: string }[]) =>
 const cannotRun = (step: { name: string }, grantText: string) =>
   `${step.name} cannot run: ${grantText}. The previous data of this step is kept until then.`;
 
+/** cannotRun of each step, by step id. */
+const cannotRunEach = (
+  grantText: string,
+  ...steps: { id: string; name: string }[]
+) => Object.fromEntries(steps.map((s) => [s.id, cannotRun(s, grantText)]));
+
+/** The application steps that need Application.Read.All (or Directory.Read.All). */
+const APPLICATION_STEPS = [
+  Steps.SERVICE_PRINCIPALS,
+  Steps.APPLICATIONS,
+  Steps.APPLICATION_PERMISSIONS,
+];
+
 const MEMBER_DETAILS = `Group members that are devices or organizational contacts may be ingested with their id and type only: ${GRANTS.directory}.`;
 /** Delegated permission grants need Directory.Read.All: every case that removes it. */
 const NO_GRANTS = {
   warning: missing(GRANTS.delegatedGrants, Steps.DELEGATED_PERMISSIONS),
-  failed: {
-    [Steps.DELEGATED_PERMISSIONS.id]: cannotRun(
-      Steps.DELEGATED_PERMISSIONS,
-      GRANTS.delegatedGrants,
-    ),
-  },
+  failed: cannotRunEach(GRANTS.delegatedGrants, Steps.DELEGATED_PERMISSIONS),
 };
 const OWNERS_INCOMPLETE =
   'Build App Registration and Service Principal Owner Relationships is incomplete: Fetch Service Principals and Fetch App Registrations did not complete, so not every owner is known. The previous owner relationships are kept.';
@@ -155,29 +163,13 @@ const CASES: PermissionCase[] = [
   {
     removed: ['Application.Read.All', 'Directory.Read.All'],
     warnings: [
-      missing(
-        GRANTS.applications,
-        Steps.SERVICE_PRINCIPALS,
-        Steps.APPLICATIONS,
-        Steps.APPLICATION_PERMISSIONS,
-      ),
+      missing(GRANTS.applications, ...APPLICATION_STEPS),
       MEMBER_DETAILS,
       NO_GRANTS.warning,
     ],
     // Group members that are service principals are still related: mapped.
     failed: {
-      [Steps.SERVICE_PRINCIPALS.id]: cannotRun(
-        Steps.SERVICE_PRINCIPALS,
-        GRANTS.applications,
-      ),
-      [Steps.APPLICATIONS.id]: cannotRun(
-        Steps.APPLICATIONS,
-        GRANTS.applications,
-      ),
-      [Steps.APPLICATION_PERMISSIONS.id]: cannotRun(
-        Steps.APPLICATION_PERMISSIONS,
-        GRANTS.applications,
-      ),
+      ...cannotRunEach(GRANTS.applications, ...APPLICATION_STEPS),
       [Steps.APPLICATION_OWNERS.id]: OWNERS_INCOMPLETE,
       ...NO_GRANTS.failed,
     },
@@ -358,18 +350,7 @@ test('with no application permission at all (validateInvocation bypassed), every
       ),
       [Steps.USER_DEVICES.id]: DEVICES_INCOMPLETE,
       [Steps.APPLICATION_MANAGES.id]: MANAGES_WITHOUT(Steps.DEVICES),
-      [Steps.SERVICE_PRINCIPALS.id]: cannotRun(
-        Steps.SERVICE_PRINCIPALS,
-        GRANTS.applications,
-      ),
-      [Steps.APPLICATIONS.id]: cannotRun(
-        Steps.APPLICATIONS,
-        GRANTS.applications,
-      ),
-      [Steps.APPLICATION_PERMISSIONS.id]: cannotRun(
-        Steps.APPLICATION_PERMISSIONS,
-        GRANTS.applications,
-      ),
+      ...cannotRunEach(GRANTS.applications, ...APPLICATION_STEPS),
       [Steps.APPLICATION_OWNERS.id]: OWNERS_INCOMPLETE,
       [Steps.GROUP_SERVICE_PRINCIPALS.id]: GROUP_SERVICE_PRINCIPALS_INCOMPLETE,
       ...NO_GRANTS.failed,

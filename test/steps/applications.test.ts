@@ -38,7 +38,11 @@ import { GraphObject, TenantData } from '../graph-simulator/tenant/model';
 import { CollectionResult, runCollection } from '../support/collect';
 import { countGraph, expectedCounts } from '../support/graph-counts';
 import { doneRecord } from '../support/outcome';
-import { startTestTenant, TestTenant } from '../support/tenant';
+import {
+  closingTestTenants,
+  startTestTenant,
+  TestTenant,
+} from '../support/tenant';
 
 jest.setTimeout(180_000);
 
@@ -56,15 +60,7 @@ const MODULE_KEY = /service_principal|app_registration|app_credential/;
 
 const SP = Entities.SERVICE_PRINCIPAL._type;
 
-const tenants: TestTenant[] = [];
-async function tenantFor(...args: Parameters<typeof startTestTenant>) {
-  const tenant = await startTestTenant(...args);
-  tenants.push(tenant);
-  return tenant;
-}
-afterEach(async () => {
-  await Promise.all(tenants.splice(0).map((t) => t.close()));
-});
+const tenantFor = closingTestTenants();
 
 function all(collection: TenantData['users']): GraphObject[] {
   return Array.from({ length: collection.count }, (_, i) => collection.get(i));

@@ -20,7 +20,7 @@ import {
 import { TenantData } from '../graph-simulator/tenant/model';
 import { CollectionResult, runCollection } from '../support/collect';
 import { countGraph, expectedCounts } from '../support/graph-counts';
-import { ALL_ROLES, startTestTenant, TestTenant } from '../support/tenant';
+import { ALL_ROLES, closingTestTenants, TestTenant } from '../support/tenant';
 import { relationshipKey } from '../../src/steps/graph-objects';
 
 jest.setTimeout(180_000);
@@ -53,14 +53,8 @@ function collect(
   });
 }
 
-const tenants: TestTenant[] = [];
-async function tenantFor(...args: Parameters<typeof startTestTenant>) {
-  const tenant = await startTestTenant(...args);
-  tenants.push(tenant);
-  return tenant;
-}
-afterEach(async () => {
-  await Promise.all(tenants.splice(0).map((t) => t.close()));
+const tenantFor = closingTestTenants();
+afterEach(() => {
   jest.restoreAllMocks();
 });
 

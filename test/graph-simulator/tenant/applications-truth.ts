@@ -37,29 +37,24 @@ export function countApplications(
   };
   const SP = 'azure_service_principal';
   const APP = 'azure_app_registration';
+  // These are mapped where their other end is not collected.
+  const mappable = [
+    `${SP}|ASSIGNED|${SP}`,
+    `${SP}|ALLOWS|${SP}`,
+    `azure_user|OWNS|${APP}`,
+    `azure_user|OWNS|${SP}`,
+    `${SP}|OWNS|${APP}`,
+    `${SP}|OWNS|${SP}`,
+  ];
   for (const key of [
     `${APP}|HAS|${SP}`,
     `${APP}|HAS|azure_app_credential`,
     `${SP}|HAS|azure_app_credential`,
-    `${SP}|ASSIGNED|${SP}`,
-    `${SP}|ALLOWS|${SP}`,
-    `azure_user|OWNS|${APP}`,
-    `azure_user|OWNS|${SP}`,
-    `${SP}|OWNS|${APP}`,
-    `${SP}|OWNS|${SP}`,
+    ...mappable,
   ]) {
     relationships[key] = 0;
   }
-  for (const key of [
-    `${SP}|ASSIGNED|${SP}`,
-    `${SP}|ALLOWS|${SP}`,
-    `azure_user|OWNS|${APP}`,
-    `azure_user|OWNS|${SP}`,
-    `${SP}|OWNS|${APP}`,
-    `${SP}|OWNS|${SP}`,
-  ]) {
-    mapped[key] = 0;
-  }
+  for (const key of mappable) mapped[key] = 0;
   const listed = (id: string) => apps.servicePrincipalIndex(id) >= 0;
 
   // ---- entities and credentials ----------------------------------------------------------
