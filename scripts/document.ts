@@ -27,7 +27,13 @@ const END = '<!-- {PERMISSIONS_MARKER_END} -->';
 function permissionsBlock(): string {
   const rows = new Map<
     string,
-    { requirement: PermissionRequirement; required: Set<string>; optional: Set<string> }
+    {
+      requirement: PermissionRequirement;
+      required: Set<string>;
+      optional: Set<string>;
+      /** One permission may be what several requirements ask for (Directory.Read.All). */
+      reads: Set<string>;
+    }
   >();
   const note = (
     table: Partial<Record<string, PermissionRequirement[]>>,
@@ -40,8 +46,10 @@ function permissionsBlock(): string {
           requirement,
           required: new Set<string>(),
           optional: new Set<string>(),
+          reads: new Set<string>(),
         };
         row[kind].add(step?.name ?? stepId);
+        row.reads.add(requirement.reads);
         rows.set(requirement.grant, row);
       }
     }
@@ -58,14 +66,14 @@ function permissionsBlock(): string {
     '| Permission | Also accepted | Reads | Required by | Enriches |',
     '| --- | --- | --- | --- | --- |',
   ];
-  for (const { requirement, required, optional } of Array.from(rows.values()).sort(
+  for (const { requirement, required, optional, reads } of Array.from(rows.values()).sort(
     (a, b) => a.requirement.grant.localeCompare(b.requirement.grant),
   )) {
     const others = requirement.anyOf.filter((p) => p !== requirement.grant);
     lines.push(
-      `| \`${requirement.grant}\` | ${others.map((p) => `\`${p}\``).join(', ') || '-'} | ${
-        requirement.reads
-      } | ${Array.from(required).join(', ') || '-'} | ${Array.from(optional).join(', ') || '-'} |`,
+      `| \`${requirement.grant}\` | ${others.map((p) => `\`${p}\``).join(', ') || '-'} | ${Array.from(
+        reads,
+      ).join('; ')} | ${Array.from(required).join(', ') || '-'} | ${Array.from(optional).join(', ') || '-'} |`,
     );
   }
   lines.push(

@@ -21,4 +21,9 @@ export const ingestionConfig: IntegrationIngestionConfigFieldMap = {
     description:
       'Compliance policies, device configurations, per-device status and noncompliance findings.',
   },
+  [IngestionSources.APPLICATIONS]: {
+    title: 'App registrations and service principals',
+    description:
+      'App registrations, service principals, their credentials and owners, and the application and delegated permissions granted to them.',
+  },
 };

@@ -12,9 +12,15 @@
  * This does not look at what the integration does; it is computed from the
  * tenant alone.
  */
-import { TenantData } from '../../test/graph-simulator/tenant/model';
+import {
+  GraphObject,
+  TenantData,
+} from '../../test/graph-simulator/tenant/model';
 
 const DIRECTORY_PAGE = 999;
+/** Graph's page size with `$expand` on directory lists, and the items it expands (known issue 13635). */
+const EXPAND_PAGE = 100;
+const EXPANDED_ITEMS = 20;
 const SIGN_IN_ACTIVITY_PAGE = 120;
 const INTUNE_PAGE = 1000; // the simulator's intunePageSize (Intune's real maximum is UNCONFIRMED)
 const REPORT_PAGE = 1000; // the simulator's reportMaxTop
@@ -54,6 +60,49 @@ function service(
 }
 
 /**
+ * App registrations and service principals (issue 17): each list once with
+ * owners expanded (pages of 100; /applications costs 2 units a page), the
+ * applications' federated credentials once more, owners in full only where
+ * the expansion may be cut short, one appRoleAssignedTo per resource that
+ * defines app roles for applications, and the grants once.
+ */
+function applicationUnits(tenant: TenantData): Record<string, number> {
+  const servicePrincipals = tenant.servicePrincipalList;
+  const applications = tenant.applications;
+  let ownerLists = 0;
+  let assignmentPages = 0;
+  for (let i = 0; i < servicePrincipals.count; i++) {
+    const sp = servicePrincipals.get(i);
+    const owners = tenant.ownerIds(String(sp.id))?.length ?? 0;
+    if (owners >= EXPANDED_ITEMS) ownerLists += pages(owners, DIRECTORY_PAGE);
+    const resource = (sp.appRoles as GraphObject[]).some((role) =>
+      (role.allowedMemberTypes as string[]).includes('Application'),
+    );
+    if (resource) {
+      assignmentPages += pages(
+        tenant.appRoleAssignedTo(String(sp.id))?.length ?? 0,
+        DIRECTORY_PAGE,
+      );
+    }
+  }
+  for (let i = 0; i < applications.count; i++) {
+    const owners = tenant.ownerIds(String(applications.get(i).id))?.length ?? 0;
+    if (owners >= EXPANDED_ITEMS) ownerLists += pages(owners, DIRECTORY_PAGE);
+  }
+  return {
+    servicePrincipals: pages(servicePrincipals.count, EXPAND_PAGE),
+    applications: pages(applications.count, EXPAND_PAGE) * 2,
+    federatedCredentials: pages(applications.count, EXPAND_PAGE) * 2,
+    ownerLists,
+    appRoleAssignedTo: assignmentPages,
+    oauth2PermissionGrants: pages(
+      tenant.oauth2PermissionGrants.count,
+      DIRECTORY_PAGE,
+    ),
+  };
+}
+
+/**
  * @param grant the share of the documented limits Graph grants (issue 20):
  *   the minimum of a tenant whose Graph grants a fifth is that of limits a
  *   fifth as large.
@@ -74,7 +123,8 @@ export function throttleBoundMinimum(
       DIRECTORY_PAGE,
     );
   }
-  // Resource units: users 2, members 3, others 1; $select -1; floor 1.
+  // Resource units: users 2, members 3, applications 2, others 1; $select -1,
+  // $expand +1; floor 1.
   const directoryLimit = users < 50 ? 3500 : users <= 500 ? 5000 : 8000;
   const directory = service(
     {
@@ -84,6 +134,7 @@ export function throttleBoundMinimum(
         1,
       groups: pages(groups, DIRECTORY_PAGE) * 1,
       groupMembers: memberPages * 2,
+      ...applicationUnits(tenant),
     },
     directoryLimit,
     10,

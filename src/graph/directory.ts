@@ -115,7 +115,7 @@ export interface GraphDirectoryObject {
   companyName?: string | null;
   department?: string | null;
   jobTitle?: string | null;
-  // device, servicePrincipal
+  // device
   accountEnabled?: boolean | null;
   createdDateTime?: string | null;
   // device
@@ -132,14 +132,6 @@ export interface GraphDirectoryObject {
   model?: string | null;
   registrationDateTime?: string | null;
   approximateLastSignInDateTime?: string | null;
-  // servicePrincipal
-  appId?: string | null;
-  appDisplayName?: string | null;
-  servicePrincipalType?: string | null;
-  appOwnerOrganizationId?: string | null;
-  servicePrincipalNames?: string[] | null;
-  signInAudience?: string | null;
-  appRoleAssignmentRequired?: boolean | null;
   // orgContact, device, group
   onPremisesSyncEnabled?: boolean | null;
 }
@@ -224,8 +216,9 @@ export const GROUP_SELECT = [
 /**
  * Members are of five types; selecting the union of what we keep of each
  * costs 2 resource units per page instead of 3 (graph-api.md §6) and keeps
- * pages small. Users and groups only need `id` (and a name for mapped
- * relationships): their entities come from /users and /groups.
+ * pages small. Users, groups and service principals only need `id` (and a
+ * name for mapped relationships): their entities come from /users, /groups
+ * and /servicePrincipals.
  */
 export const MEMBER_SELECT = [
   'id',
@@ -254,13 +247,6 @@ export const MEMBER_SELECT = [
   'model',
   'registrationDateTime',
   'approximateLastSignInDateTime',
-  'appId',
-  'appDisplayName',
-  'servicePrincipalType',
-  'appOwnerOrganizationId',
-  'servicePrincipalNames',
-  'signInAudience',
-  'appRoleAssignmentRequired',
   'onPremisesSyncEnabled',
 ];
 

@@ -44,7 +44,7 @@ export const Permissions = {
   /** Full properties of device, service principal and contact members. */
   DIRECTORY: requirement(
     'Directory.Read.All',
-    'group members that are devices, service principals or contacts',
+    'group members that are devices or contacts',
   ),
   INTUNE_SERVICE_CONFIG: requirement(
     'DeviceManagementServiceConfig.Read.All',
@@ -63,6 +63,16 @@ export const Permissions = {
     'DeviceManagementConfiguration.Read.All',
     'Intune compliance policies, device configurations and their device statuses',
   ),
+  APPLICATIONS: requirement(
+    'Application.Read.All',
+    'app registrations, service principals, their credentials, owners and application permissions',
+    ['Directory.Read.All'],
+  ),
+  DELEGATED_GRANTS: requirement(
+    'Directory.Read.All',
+    'delegated permission grants (OAuth2 consents)',
+    ['DelegatedPermissionGrant.ReadWrite.All'],
+  ),
 };
 
 export type PermissionName = keyof typeof Permissions;
@@ -75,6 +85,12 @@ export function requirementForPath(
   if (p.startsWith('/organization')) return Permissions.ORGANIZATION;
   if (p.startsWith('/users')) return Permissions.USERS;
   if (p.startsWith('/groups')) return Permissions.GROUPS;
+  if (p.startsWith('/serviceprincipals') || p.startsWith('/applications')) {
+    return Permissions.APPLICATIONS;
+  }
+  if (p.startsWith('/oauth2permissiongrants')) {
+    return Permissions.DELEGATED_GRANTS;
+  }
   if (p.startsWith('/deviceappmanagement')) return Permissions.APPS;
   if (p.startsWith('/devicemanagement/reports')) return Permissions.APPS;
   if (

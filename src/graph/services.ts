@@ -70,6 +70,7 @@ function directoryResourceUnits(path: string, query: string): number {
   if (/^\/users\/?$/.test(path)) units = 2;
   else if (/^\/groups\/[^/]+\/members/.test(path)) units = 3;
   else if (/^\/groups\/[^/]+\/transitivemembers/.test(path)) units = 5;
+  else if (/^\/applications\/?$/.test(path)) units = 2;
   const q = decodeURIComponent(query).toLowerCase();
   if (q.includes('$select=')) units -= 1;
   if (q.includes('$expand=')) units += 1;

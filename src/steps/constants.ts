@@ -2,6 +2,7 @@
  * The one table of step, entity and relationship metadata. Steps declare their
  * types from it, `j1-integration document` builds jupiterone.md from those
  * declarations, and the tests compare what a collection produced against it.
+ * One file because it is that one table: every module's rows live together.
  */
 import {
   generateRelationshipType,
@@ -17,6 +18,7 @@ export const IngestionSources = {
   INTUNE_DEVICES: 'intune-devices',
   INTUNE_APPS: 'intune-apps',
   COMPLIANCE: 'compliance',
+  APPLICATIONS: 'applications',
 } as const;
 
 export const Steps = {
@@ -49,7 +51,39 @@ export const Steps = {
     id: 'fetch-device-configurations',
     name: 'Fetch Intune Device Configurations and Findings',
   },
+  // issue 17: app registrations and service principals
+  SERVICE_PRINCIPALS: {
+    id: 'fetch-service-principals',
+    name: 'Fetch Service Principals',
+  },
+  APPLICATIONS: {
+    id: 'fetch-applications',
+    name: 'Fetch App Registrations',
+  },
+  APPLICATION_PERMISSIONS: {
+    id: 'fetch-application-permissions',
+    name: 'Fetch Application Permissions',
+  },
+  DELEGATED_PERMISSIONS: {
+    id: 'fetch-delegated-permission-grants',
+    name: 'Fetch Delegated Permission Grants',
+  },
+  APPLICATION_OWNERS: {
+    id: 'build-application-owner-relationships',
+    name: 'Build App Registration and Service Principal Owner Relationships',
+  },
+  GROUP_SERVICE_PRINCIPALS: {
+    id: 'build-group-service-principal-relationships',
+    name: 'Build Group and Service Principal Member Relationships',
+  },
 } as const;
+
+/**
+ * The object ids of the service principals fetch-service-principals
+ * collected (a Set<string>), for steps of the relationship graph that relate
+ * to them: direct when collected, mapped otherwise.
+ */
+export const SERVICE_PRINCIPAL_IDS_DATA_KEY = 'service-principal-ids';
 
 /**
  * Steps that relate objects of two step modules run in a second dependency
@@ -111,6 +145,18 @@ export const Entities = {
     'intune_noncompliance_finding',
     ['Finding'],
   ),
+  // issue 17: the _type and class of JupiterOne's Azure integration
+  SERVICE_PRINCIPAL: entity(
+    '[AD] Service Principal',
+    'azure_service_principal',
+    ['Service'],
+  ),
+  APP_REGISTRATION: entity('[AD] App Registration', 'azure_app_registration', [
+    'Application',
+  ]),
+  APP_CREDENTIAL: entity('[AD] App Credential', 'azure_app_credential', [
+    'AccessKey',
+  ]),
 };
 
 /** One entity metadata row per device kind, all "Managed Device" [Device, Host]. */
@@ -169,6 +215,8 @@ function perDeviceKind<T>(
 
 const { HAS, MANAGES, ASSIGNED, INSTALLED, IDENTIFIED, USES } =
   RelationshipClass;
+// issue 17
+const { ALLOWS, OWNS } = RelationshipClass;
 
 export const Relationships = {
   ACCOUNT_HAS_USER: relationship(Entities.ACCOUNT, HAS, Entities.USER),
@@ -221,6 +269,59 @@ export const Relationships = {
   DEVICE_HAS_FINDING: perDeviceKind((device) =>
     relationship(device, HAS, Entities.NONCOMPLIANCE_FINDING),
   ),
+  // issue 17: app registrations and service principals
+  APP_REGISTRATION_HAS_SERVICE_PRINCIPAL: relationship(
+    Entities.APP_REGISTRATION,
+    HAS,
+    Entities.SERVICE_PRINCIPAL,
+  ),
+  APP_REGISTRATION_HAS_CREDENTIAL: relationship(
+    Entities.APP_REGISTRATION,
+    HAS,
+    Entities.APP_CREDENTIAL,
+  ),
+  SERVICE_PRINCIPAL_HAS_CREDENTIAL: relationship(
+    Entities.SERVICE_PRINCIPAL,
+    HAS,
+    Entities.APP_CREDENTIAL,
+  ),
+  /** Application permissions: the resource ASSIGNED its app roles to the client. */
+  SERVICE_PRINCIPAL_ASSIGNED_SERVICE_PRINCIPAL: relationship(
+    Entities.SERVICE_PRINCIPAL,
+    ASSIGNED,
+    Entities.SERVICE_PRINCIPAL,
+  ),
+  /** Delegated permission grants: the resource ALLOWS the client to act for users. */
+  SERVICE_PRINCIPAL_ALLOWS_SERVICE_PRINCIPAL: relationship(
+    Entities.SERVICE_PRINCIPAL,
+    ALLOWS,
+    Entities.SERVICE_PRINCIPAL,
+  ),
+  USER_OWNS_APP_REGISTRATION: relationship(
+    Entities.USER,
+    OWNS,
+    Entities.APP_REGISTRATION,
+  ),
+  USER_OWNS_SERVICE_PRINCIPAL: relationship(
+    Entities.USER,
+    OWNS,
+    Entities.SERVICE_PRINCIPAL,
+  ),
+  SERVICE_PRINCIPAL_OWNS_APP_REGISTRATION: relationship(
+    Entities.SERVICE_PRINCIPAL,
+    OWNS,
+    Entities.APP_REGISTRATION,
+  ),
+  SERVICE_PRINCIPAL_OWNS_SERVICE_PRINCIPAL: relationship(
+    Entities.SERVICE_PRINCIPAL,
+    OWNS,
+    Entities.SERVICE_PRINCIPAL,
+  ),
+  GROUP_HAS_SERVICE_PRINCIPAL: relationship(
+    Entities.GROUP,
+    HAS,
+    Entities.SERVICE_PRINCIPAL,
+  ),
 };
 
 export const MappedRelationships = {
@@ -256,6 +357,49 @@ export const MappedRelationships = {
       RelationshipDirection.REVERSE,
     ),
   ),
+  // issue 17: a service principal or user this collection did not produce
+  SERVICE_PRINCIPAL_ASSIGNED_SERVICE_PRINCIPAL: mappedRelationship(
+    Entities.SERVICE_PRINCIPAL,
+    ASSIGNED,
+    Entities.SERVICE_PRINCIPAL,
+    RelationshipDirection.FORWARD,
+  ),
+  SERVICE_PRINCIPAL_ALLOWS_SERVICE_PRINCIPAL: mappedRelationship(
+    Entities.SERVICE_PRINCIPAL,
+    ALLOWS,
+    Entities.SERVICE_PRINCIPAL,
+    RelationshipDirection.FORWARD,
+  ),
+  USER_OWNS_APP_REGISTRATION: mappedRelationship(
+    Entities.APP_REGISTRATION,
+    OWNS,
+    Entities.USER,
+    RelationshipDirection.REVERSE,
+  ),
+  USER_OWNS_SERVICE_PRINCIPAL: mappedRelationship(
+    Entities.SERVICE_PRINCIPAL,
+    OWNS,
+    Entities.USER,
+    RelationshipDirection.REVERSE,
+  ),
+  SERVICE_PRINCIPAL_OWNS_APP_REGISTRATION: mappedRelationship(
+    Entities.APP_REGISTRATION,
+    OWNS,
+    Entities.SERVICE_PRINCIPAL,
+    RelationshipDirection.REVERSE,
+  ),
+  SERVICE_PRINCIPAL_OWNS_SERVICE_PRINCIPAL: mappedRelationship(
+    Entities.SERVICE_PRINCIPAL,
+    OWNS,
+    Entities.SERVICE_PRINCIPAL,
+    RelationshipDirection.REVERSE,
+  ),
+  GROUP_HAS_SERVICE_PRINCIPAL: mappedRelationship(
+    Entities.GROUP,
+    HAS,
+    Entities.SERVICE_PRINCIPAL,
+    RelationshipDirection.FORWARD,
+  ),
 };
 
 /** Flattens a table entry that may be keyed per device kind. */
@@ -290,5 +434,25 @@ export const DATA_MODEL_NOTES: { about: string; note: string }[] = [
   {
     about: 'Mapped relationships',
     note: 'A group member, enrolled user or logged-on user that this collection did not produce as an entity (deleted between two Graph calls, or its step not run) is kept as a mapped relationship to the `azure_user` / `azure_user_group` with that `_key` (the directory object id), never dropped.',
+  },
+  // issue 17: app registrations and service principals
+  {
+    about:
+      '`azure_service_principal`, `azure_app_registration`, `azure_app_credential`',
+    note: "Beyond the specification table (docs/applications-and-service-principals.md). `azure_service_principal` is the `_type` and `Service` class of JupiterOne's Azure integration, keyed by the object id; `appOwnership` is tenant, microsoft, third-party or none. App registrations are `azure_app_registration` (`azure_application` means two other things there: an RBAC principal and an access-package resource), keyed by object id. Every password, key and federated identity credential is one `azure_app_credential` (`AccessKey`), key `azure_app_credential:{ownerObjectId}:{password|key|federated}:{keyId}`, with `expiresOn`, `signInEnabled` (the service principal in this tenant can sign in) and `autoRotated` (managed identities); never a secret, hint or certificate body.",
+  },
+  {
+    about:
+      '`azure_service_principal` ASSIGNED / ALLOWS `azure_service_principal`',
+    note: "Beyond the specification table. Application permissions: resource ASSIGNED client, one per app role assignment, with `permission` (the app role's value), `appRoleId`, `highPrivilege` and `privilegeTier`, read from each resource's appRoleAssignedTo (only resources defining app roles for applications). Delegated grants: resource ALLOWS client, one per oauth2PermissionGrant, with `scope`, `consentType`, `tenantWide`, `principalId` and `highPrivilegeScopes`. A client this collection did not produce is mapped by `_key`.",
+  },
+  {
+    about:
+      '`azure_user` / `azure_service_principal` OWNS `azure_app_registration` / `azure_service_principal`; `azure_app_registration` HAS `azure_service_principal`',
+    note: 'Beyond the specification table. Owners come from the lists (`$expand=owners`), read in full where the expansion may be cut short (20 items); an owner this collection did not produce is mapped. An app registration HAS the service principal with its appId in this tenant.',
+  },
+  {
+    about: '`azure_user_group` HAS `azure_service_principal` (migration)',
+    note: "Group members that are service principals are related to their `azure_service_principal` (mapped when fetch-service-principals did not collect it), no longer made `azure_group_member` entities. On the first run after the upgrade those `azure_group_member` entities (`memberType` servicePrincipal, same `_key`) and their group HAS member relationships disappear and the service principal entities take their place; queries on `azure_group_member WITH memberType = 'servicePrincipal'` must move to `azure_service_principal`.",
   },
 ];

@@ -1,6 +1,7 @@
 import { IntegrationStep } from '@jupiterone/integration-sdk-core';
 import { IntegrationConfig } from '../config';
 import { accountSteps } from './account';
+import { applicationsSteps } from './applications';
 import { complianceSteps } from './compliance';
 import { intuneAppsSteps } from './intune-apps';
 import { intuneDevicesSteps } from './intune-devices';
@@ -12,4 +13,5 @@ export const integrationSteps: IntegrationStep<IntegrationConfig>[] = [
   ...intuneDevicesSteps,
   ...intuneAppsSteps,
   ...complianceSteps,
+  ...applicationsSteps,
 ];

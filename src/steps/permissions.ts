@@ -22,6 +22,13 @@ export const REQUIRED_STEP_PERMISSIONS: Record<StepId, PermissionRequirement[]> 
   [Steps.APPLICATION_MANAGES.id]: [],
   [Steps.COMPLIANCE_POLICIES.id]: [Permissions.CONFIGURATION],
   [Steps.DEVICE_CONFIGURATIONS.id]: [Permissions.CONFIGURATION],
+  // issue 17
+  [Steps.SERVICE_PRINCIPALS.id]: [Permissions.APPLICATIONS],
+  [Steps.APPLICATIONS.id]: [Permissions.APPLICATIONS],
+  [Steps.APPLICATION_PERMISSIONS.id]: [Permissions.APPLICATIONS],
+  [Steps.DELEGATED_PERMISSIONS.id]: [Permissions.DELEGATED_GRANTS],
+  [Steps.APPLICATION_OWNERS.id]: [],
+  [Steps.GROUP_SERVICE_PRINCIPALS.id]: [],
 };
 
 /**

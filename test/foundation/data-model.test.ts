@@ -28,10 +28,28 @@ const DEVICE_KINDS = [
 const ADDITIONS = [
   ...DEVICE_KINDS.map((kind) => `azure_user|USES|${kind}`),
   'intune_managed_application|MANAGES|intune_detected_application',
+  // issue 17: app registrations and service principals
+  'azure_app_registration|HAS|azure_app_credential',
+  'azure_app_registration|HAS|azure_service_principal',
+  'azure_service_principal|ALLOWS|azure_service_principal',
+  'azure_service_principal|ASSIGNED|azure_service_principal',
+  'azure_service_principal|HAS|azure_app_credential',
+  'azure_service_principal|OWNS|azure_app_registration',
+  'azure_service_principal|OWNS|azure_service_principal',
+  'azure_user_group|HAS|azure_service_principal',
+  'azure_user|OWNS|azure_app_registration',
+  'azure_user|OWNS|azure_service_principal',
+];
+/** The entity additions of jupiterone.md "Additions to the data model". */
+const ENTITY_ADDITIONS = [
+  // issue 17: app registrations and service principals
+  '[AD] Service Principal|azure_service_principal|Service',
+  '[AD] App Registration|azure_app_registration|Application',
+  '[AD] App Credential|azure_app_credential|AccessKey',
 ];
 
 describe('data model', () => {
-  test('entities: exactly the specification rows (resource name, _type, _class)', () => {
+  test('entities: exactly the specification rows plus the documented additions (resource name, _type, _class)', () => {
     const rows = (e: {
       resourceName: string;
       _type: string;
@@ -41,7 +59,9 @@ describe('data model', () => {
         .concat(e._class)
         .join(',')}`;
     const unique = Array.from(new Set(declaredEntities.map(rows))).sort();
-    expect(unique).toEqual(spec.entities.map(rows).sort());
+    expect(unique).toEqual(
+      [...spec.entities.map(rows), ...ENTITY_ADDITIONS].sort(),
+    );
   });
 
   test('relationships: exactly the specification rows plus the documented additions', () => {

@@ -373,9 +373,18 @@ export function makeFakeTenant(options: FakeTenantOptions = {}): TenantData {
       installRowsForUnknownDevices: 0,
       appRowsForUnknownDevices: 0,
       appRowsRepeated: 0,
+      resourcesDeletedBeforeAssignmentListing: 0,
+      userAndGroupAppRoleAssignments: 0,
+      grantsOfUnknownResources: 0,
     },
     deviceKinds: {},
     values: {},
+  };
+  const none = {
+    count: 0,
+    get: (index: number): GraphObject => {
+      throw new RangeError(`index ${index} out of range`);
+    },
   };
 
   return {
@@ -413,6 +422,13 @@ export function makeFakeTenant(options: FakeTenantOptions = {}): TenantData {
     },
     users,
     groups,
+    // No app registrations or service principals beyond the member ones.
+    servicePrincipalList: none,
+    applications: none,
+    ownerIds: () => undefined,
+    appRoleAssignedTo: () => undefined,
+    federatedIdentityCredentials: () => undefined,
+    oauth2PermissionGrants: none,
     groupMemberIds: (groupId) => members.get(groupId),
     directoryObject: (id) => {
       const type = objectType(id);

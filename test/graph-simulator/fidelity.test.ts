@@ -87,10 +87,15 @@ function loadRecordedCalls(): {
 } {
   const graph: RecordedCall[] = [];
   const tokens: RecordedCall[] = [];
-  for (const file of fs
-    .readdirSync(RECORDINGS)
-    .filter((name) => name.endsWith('.har'))
-    .sort()) {
+  // The JupiterOne/graph-microsoft-365 captures, and those of
+  // JupiterOne/graph-azure under entra/.
+  const files = [
+    ...fs.readdirSync(RECORDINGS),
+    ...fs
+      .readdirSync(path.join(RECORDINGS, 'entra'))
+      .map((name) => path.join('entra', name)),
+  ];
+  for (const file of files.filter((name) => name.endsWith('.har')).sort()) {
     const har = JSON.parse(
       fs.readFileSync(path.join(RECORDINGS, file), 'utf8'),
     );
@@ -204,6 +209,7 @@ describe('fidelity against the recorded Graph traffic', () => {
     replaceAfter('managedDevices', tenant.managedDevices.get(0).id as string);
     replaceAfter('deviceCompliancePolicies', policyWithStatuses('compliance'));
     replaceAfter('deviceConfigurations', policyWithStatuses('configuration'));
+    replaceAfter('servicePrincipals', resourceWithAssignments());
     return `${segments.join('/')}${query}`;
   }
 
@@ -214,6 +220,15 @@ describe('fidelity against the recorded Graph traffic', () => {
       if (first && tenant.directoryObjectType(first) === 'user') return id;
     }
     throw new Error('no group with a user member');
+  }
+
+  /** A service principal whose appRoleAssignedTo is not empty (Microsoft Graph's). */
+  function resourceWithAssignments(): string {
+    for (let index = 0; index < tenant.servicePrincipalList.count; index++) {
+      const id = tenant.servicePrincipalList.get(index).id as string;
+      if (tenant.appRoleAssignedTo(id)?.length) return id;
+    }
+    throw new Error('no service principal with app role assignments');
   }
 
   function policyWithStatuses(source: 'compliance' | 'configuration'): string {

@@ -2,6 +2,7 @@
  * The Graph route table and path matching. Handlers live in
  * directory-routes.ts, intune-routes.ts and reports.ts.
  */
+import { applicationRoutes } from './application-routes';
 import { directoryRoutes } from './directory-routes';
 import { GraphHttpError, GraphMessages, resourceNotFound } from './errors';
 import { GraphRoute } from './graph-call';
@@ -25,6 +26,7 @@ const ROUTES: CompiledRoute[] = [
   ...intuneRoutes,
   ...reportRoutes,
   ...exportJobRoutes,
+  ...applicationRoutes,
 ].map((route) => ({
   route,
   segments: route.path

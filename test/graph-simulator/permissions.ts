@@ -21,6 +21,13 @@ export const Permissions = {
   intuneDevices: ['DeviceManagementManagedDevices.Read.All'],
   intuneApps: ['DeviceManagementApps.Read.All'],
   intuneConfiguration: ['DeviceManagementConfiguration.Read.All'],
+  // issue 17: learn.microsoft.com/graph/api/serviceprincipal-list,
+  // application-list, oauth2permissiongrant-list (Permissions sections)
+  applications: ['Application.Read.All', 'Directory.Read.All'],
+  delegatedGrants: [
+    'Directory.Read.All',
+    'DelegatedPermissionGrant.ReadWrite.All',
+  ],
 } as const;
 
 /**

@@ -333,9 +333,38 @@ export type EntityTypeName =
   | 'deviceCompliancePolicy'
   | 'deviceConfiguration'
   | 'deviceComplianceDeviceStatus'
-  | 'deviceConfigurationDeviceStatus';
+  | 'deviceConfigurationDeviceStatus'
+  | 'application'
+  | 'appRoleAssignment'
+  | 'federatedIdentityCredential'
+  | 'oAuth2PermissionGrant';
 
 const STATIC_PROPERTIES: Partial<Record<EntityTypeName, string[]>> = {
+  // issue 17: the generated objects add the rest of each type's properties
+  application: ['id', 'appId', 'displayName', 'owners'],
+  appRoleAssignment: [
+    'id',
+    'appRoleId',
+    'principalId',
+    'principalType',
+    'resourceId',
+  ],
+  federatedIdentityCredential: [
+    'id',
+    'name',
+    'issuer',
+    'subject',
+    'audiences',
+    'description',
+  ],
+  oAuth2PermissionGrant: [
+    'id',
+    'clientId',
+    'consentType',
+    'principalId',
+    'resourceId',
+    'scope',
+  ],
   user: USER_PROPERTIES,
   group: GROUP_PROPERTIES,
   device: DEVICE_PROPERTIES,

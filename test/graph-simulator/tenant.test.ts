@@ -352,10 +352,17 @@ function bruteForceTruth(t: TenantData): GroundTruth {
     installRowsForUnknownDevices: 0,
     appRowsForUnknownDevices: 0,
     appRowsRepeated: 0,
+    resourcesDeletedBeforeAssignmentListing: 0,
+    userAndGroupAppRoleAssignments: 0,
+    grantsOfUnknownResources: 0,
   };
   const deviceKinds: Record<string, string> = {};
   const add = (record: Record<string, number>, key: string, n = 1) =>
     (record[key] = (record[key] ?? 0) + n);
+  const servicePrincipals = all(t.servicePrincipalList);
+  const servicePrincipalIds = new Set(
+    servicePrincipals.map((sp) => sp.id as string),
+  );
 
   const users = all(t.users);
   const groups = all(t.groups);
@@ -380,6 +387,11 @@ function bruteForceTruth(t: TenantData): GroundTruth {
           groupIds.has(id) ? relationships : mapped,
           'azure_user_group|HAS|azure_user_group',
         );
+      else if (type === '#microsoft.graph.servicePrincipal')
+        add(
+          servicePrincipalIds.has(id) ? relationships : mapped,
+          'azure_user_group|HAS|azure_service_principal',
+        );
       else {
         otherMembers.add(id);
         add(relationships, 'azure_user_group|HAS|azure_group_member');
@@ -387,6 +399,12 @@ function bruteForceTruth(t: TenantData): GroundTruth {
     }
   }
   entities.azure_group_member = otherMembers.size;
+  bruteForceApplications(t, servicePrincipals, userIds, {
+    entities,
+    relationships,
+    mapped,
+    skipped,
+  });
 
   const devices = all(t.managedDevices);
   const kindOf = new Map<string, string>();
@@ -536,6 +554,96 @@ function bruteForceTruth(t: TenantData): GroundTruth {
   };
 }
 
+/** The applications module's counts, from the wire objects only (GET lists, owners, appRoleAssignedTo). */
+function bruteForceApplications(
+  t: TenantData,
+  servicePrincipals: GraphObject[],
+  userIds: Set<string>,
+  out: Pick<GroundTruth, 'entities' | 'relationships' | 'skipped'> & {
+    mapped: Record<string, number>;
+  },
+): void {
+  const add = (record: Record<string, number>, key: string, n = 1) =>
+    (record[key] = (record[key] ?? 0) + n);
+  const { entities, relationships, mapped, skipped } = out;
+  const listed = new Set(servicePrincipals.map((sp) => sp.id as string));
+  const appIds = new Set(servicePrincipals.map((sp) => sp.appId as string));
+  const applications = all(t.applications);
+  const credentials = (o: GraphObject) =>
+    (o.keyCredentials as unknown[]).length +
+    (o.passwordCredentials as unknown[]).length;
+  entities.azure_service_principal = servicePrincipals.length;
+  entities.azure_app_registration = applications.length;
+  entities.azure_app_credential = 0;
+  const owned = (id: string, type: string) => {
+    for (const owner of new Set(t.ownerIds(id))) {
+      const kind = t.directoryObject(owner)?.['@odata.type'];
+      if (kind === '#microsoft.graph.user')
+        add(
+          userIds.has(owner) ? relationships : mapped,
+          `azure_user|OWNS|${type}`,
+        );
+      else
+        add(
+          listed.has(owner) ? relationships : mapped,
+          `azure_service_principal|OWNS|${type}`,
+        );
+    }
+  };
+  for (const sp of servicePrincipals) {
+    add(entities, 'azure_app_credential', credentials(sp));
+    add(
+      relationships,
+      'azure_service_principal|HAS|azure_app_credential',
+      credentials(sp),
+    );
+    owned(sp.id as string, 'azure_service_principal');
+    const isResource = (sp.appRoles as GraphObject[]).some((role) =>
+      (role.allowedMemberTypes as string[]).includes('Application'),
+    );
+    if (!isResource) continue;
+    const rows = t.appRoleAssignedTo(sp.id as string);
+    if (!rows) {
+      skipped.resourcesDeletedBeforeAssignmentListing++;
+      continue;
+    }
+    const assignments = new Map<string, string>();
+    for (const row of rows) {
+      if (row.principalType !== 'ServicePrincipal')
+        skipped.userAndGroupAppRoleAssignments++;
+      else
+        assignments.set(
+          `${row.principalId}|${row.appRoleId}`,
+          row.principalId as string,
+        );
+    }
+    for (const client of assignments.values())
+      add(
+        listed.has(client) ? relationships : mapped,
+        'azure_service_principal|ASSIGNED|azure_service_principal',
+      );
+  }
+  for (const app of applications) {
+    const n =
+      credentials(app) +
+      (t.federatedIdentityCredentials(app.id as string) ?? []).length;
+    add(entities, 'azure_app_credential', n);
+    add(relationships, 'azure_app_registration|HAS|azure_app_credential', n);
+    if (appIds.has(app.appId as string))
+      add(relationships, 'azure_app_registration|HAS|azure_service_principal');
+    owned(app.id as string, 'azure_app_registration');
+  }
+  for (const grant of all(t.oauth2PermissionGrants)) {
+    if (!listed.has(grant.resourceId as string))
+      skipped.grantsOfUnknownResources++;
+    else
+      add(
+        listed.has(grant.clientId as string) ? relationships : mapped,
+        'azure_service_principal|ALLOWS|azure_service_principal',
+      );
+  }
+}
+
 const nonZero = (record: Record<string, number>) =>
   Object.fromEntries(Object.entries(record).filter(([, n]) => n !== 0));
 
@@ -600,6 +708,9 @@ describe('tenant generator', () => {
       expect(truth.skipped.installRowsForUnknownDevices).toBeGreaterThan(0);
       expect(truth.skipped.appRowsForUnknownDevices).toBeGreaterThan(0);
       expect(truth.skipped.appRowsRepeated).toBeGreaterThan(0);
+      expect(truth.skipped.resourcesDeletedBeforeAssignmentListing).toBe(1);
+      expect(truth.skipped.userAndGroupAppRoleAssignments).toBeGreaterThan(0);
+      expect(truth.skipped.grantsOfUnknownResources).toBe(1);
     });
 
     test('the truth names every key the rules produce', () => {
@@ -617,6 +728,9 @@ describe('tenant generator', () => {
           'azure_user',
           'azure_user_group',
           'azure_group_member',
+          'azure_service_principal',
+          'azure_app_registration',
+          'azure_app_credential',
           ...DEVICE_KINDS,
           'intune_host_agent',
           'intune_managed_application',
@@ -633,6 +747,16 @@ describe('tenant generator', () => {
           'azure_user_group|HAS|azure_user',
           'azure_user_group|HAS|azure_user_group',
           'azure_user_group|HAS|azure_group_member',
+          'azure_user_group|HAS|azure_service_principal',
+          'azure_app_registration|HAS|azure_service_principal',
+          'azure_app_registration|HAS|azure_app_credential',
+          'azure_service_principal|HAS|azure_app_credential',
+          'azure_service_principal|ASSIGNED|azure_service_principal',
+          'azure_service_principal|ALLOWS|azure_service_principal',
+          'azure_user|OWNS|azure_app_registration',
+          'azure_user|OWNS|azure_service_principal',
+          'azure_service_principal|OWNS|azure_app_registration',
+          'azure_service_principal|OWNS|azure_service_principal',
           ...DEVICE_KINDS.flatMap(perKind),
           'intune_managed_application|MANAGES|intune_detected_application',
           'intune_host_agent|ASSIGNED|intune_compliance_policy',
@@ -645,6 +769,13 @@ describe('tenant generator', () => {
         [
           'azure_user_group|HAS|azure_user',
           'azure_user_group|HAS|azure_user_group',
+          'azure_user_group|HAS|azure_service_principal',
+          'azure_service_principal|ASSIGNED|azure_service_principal',
+          'azure_service_principal|ALLOWS|azure_service_principal',
+          'azure_user|OWNS|azure_app_registration',
+          'azure_user|OWNS|azure_service_principal',
+          'azure_service_principal|OWNS|azure_app_registration',
+          'azure_service_principal|OWNS|azure_service_principal',
           ...DEVICE_KINDS.flatMap((k) => [
             `azure_user|HAS|${k}`,
             `azure_user|USES|${k}`,
@@ -1062,6 +1193,137 @@ describe('tenant generator', () => {
           'AppInstallStateDetails',
           'AppInstallStateDetails_loc',
         ]);
+      }
+    });
+  });
+
+  describe('app registrations and service principals', () => {
+    const recorded = harItems(
+      'entra/ad-service-principals.har',
+      '/servicePrincipals',
+    );
+    const servicePrincipals = all(tiny.servicePrincipalList);
+    const kinds = (sp: GraphObject) =>
+      sp.servicePrincipalType !== 'Application'
+        ? String(sp.servicePrincipalType)
+        : sp.appOwnerOrganizationId === tiny.tenantId
+        ? 'tenant'
+        : sp.appOwnerOrganizationId === 'f8cdef31-a31e-4b4a-93e4-5f571e91255a'
+        ? 'microsoft'
+        : 'thirdParty';
+
+    test('service principals of every kind have the recorded shape', () => {
+      const byKind = new Map<string, GraphObject>();
+      for (const sp of servicePrincipals) byKind.set(kinds(sp), sp);
+      expect(Array.from(byKind.keys()).sort()).toEqual([
+        'Legacy',
+        'ManagedIdentity',
+        'SocialIdp',
+        'microsoft',
+        'tenant',
+        'thirdParty',
+      ]);
+      const credentialSamples = recorded.flatMap(
+        (sp) => sp.keyCredentials as GraphObject[],
+      );
+      expect(credentialSamples.length).toBeGreaterThan(0);
+      for (const sp of servicePrincipals) {
+        expect(
+          shapeProblems(String(sp.displayName), sp, recorded, {
+            nullable: ['info', 'appOwnerOrganizationId', 'signInAudience'],
+          }),
+        ).toEqual([]);
+      }
+      // The member pool lists the same objects in group member lists.
+      const pool = PROFILES.tiny.directory.memberServicePrincipals;
+      for (const sp of servicePrincipals.slice(0, pool)) {
+        expect(tiny.directoryObject(sp.id as string)).toEqual({
+          '@odata.type': '#microsoft.graph.servicePrincipal',
+          ...sp,
+        });
+      }
+      // Microsoft Graph comes with its real app roles and ids.
+      const graph = servicePrincipals.find(
+        (sp) => sp.appId === '00000003-0000-0000-c000-000000000000',
+      )!;
+      expect(
+        (graph.appRoles as GraphObject[]).find(
+          (role) => role.value === 'Directory.ReadWrite.All',
+        )?.id,
+      ).toBe('19dbc75e-c2e2-444c-a770-ec69d8559fc7');
+    });
+
+    test('appRoleAssignedTo rows have the recorded shape', () => {
+      const rows = harItems(
+        'entra/ad-service-principal-app-role-assigned-to.har',
+        '/appRoleAssignedTo',
+      );
+      const simulated = servicePrincipals.flatMap(
+        (sp) => tiny.appRoleAssignedTo(sp.id as string) ?? [],
+      );
+      expect(new Set(simulated.map((r) => r.principalType))).toEqual(
+        new Set(['ServicePrincipal', 'User', 'Group']),
+      );
+      for (const row of simulated) {
+        expect(shapeProblems('assignment', row, rows)).toEqual([]);
+        expect(row.id).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      }
+    });
+
+    test('credentials: secrets and certificates that expired, expire soon, later and never; federated ones', () => {
+      const now = Date.UTC(2024, 5, 1, 12);
+      const credentials = [
+        ...servicePrincipals,
+        ...all(tiny.applications),
+      ].flatMap((o) => [
+        ...(o.passwordCredentials as GraphObject[]),
+        ...(o.keyCredentials as GraphObject[]),
+      ]);
+      const ends = credentials.map((c) => Date.parse(c.endDateTime as string));
+      expect(ends.some((end) => end < now)).toBe(true);
+      expect(ends.some((end) => end > now && end < now + 30 * 864e5)).toBe(
+        true,
+      );
+      expect(ends.some((end) => end > now + 30 * 864e5)).toBe(true);
+      expect(
+        credentials.some((c) => c.endDateTime === '2299-12-31T00:00:00Z'),
+      ).toBe(true);
+      for (const c of credentials) {
+        expect(c.key ?? c.secretText ?? null).toBeNull();
+        if ('hint' in c) expect(c.hint).toMatch(/^.{3}$/);
+      }
+      const usages = new Set(credentials.map((c) => c.usage ?? 'password'));
+      expect(usages).toEqual(new Set(['Verify', 'Sign', 'password']));
+      const federated = all(tiny.applications).flatMap(
+        (app) => tiny.federatedIdentityCredentials(app.id as string) ?? [],
+      );
+      expect(federated.length).toBeGreaterThan(0);
+      expect(federated.some((f) => String(f.issuer).includes('github'))).toBe(
+        true,
+      );
+    });
+
+    test('owners: one app with more than 20, one service principal with exactly 20, deleted owners', () => {
+      const counts = [...servicePrincipals, ...all(tiny.applications)].map(
+        (o) => tiny.ownerIds(o.id as string)!.length,
+      );
+      expect(Math.max(...counts)).toBeGreaterThan(20);
+      expect(counts).toContain(20);
+      expect(tiny.ownerIds('00000000-0000-4000-8000-000000000000')).toBe(
+        undefined,
+      );
+    });
+
+    test('grants: tenant-wide and per-user consents, scopes as space-separated text', () => {
+      const grants = all(tiny.oauth2PermissionGrants);
+      expect(new Set(grants.map((g) => g.consentType))).toEqual(
+        new Set(['AllPrincipals', 'Principal']),
+      );
+      for (const grant of grants) {
+        expect(grant.principalId === null).toBe(
+          grant.consentType === 'AllPrincipals',
+        );
+        expect(grant.id).toMatch(/^[A-Za-z0-9_-]{43}([A-Za-z0-9_-]{21})?$/);
       }
     });
   });

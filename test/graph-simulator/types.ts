@@ -140,6 +140,16 @@ export interface SimulatorBehaviour {
   random?: RandomFaults;
   /** Export job timing and file format (export-jobs.ts); merged per field. */
   exportJobs?: Partial<ExportJobBehaviour>;
+  /** Largest page of a directory list with $expand, whatever $top says (Graph known issue 13635). */
+  expandPageSize: number;
+  /** Expanded items per object, with no nextLink to the rest (known issue 13635; "Use query parameters"). */
+  expandedItemsLimit: number;
+  /**
+   * Harsher than Graph: lists carry each secret's value (`secretText`) and
+   * each certificate's body (`key`), which Graph returns only at creation or
+   * for a single object. For tests that prove neither is ever kept.
+   */
+  exposeCredentialSecrets: boolean;
 }
 
 export const DEFAULT_BEHAVIOUR: SimulatorBehaviour = {
@@ -156,6 +166,9 @@ export const DEFAULT_BEHAVIOUR: SimulatorBehaviour = {
   reportShortPages: false,
   reportMixedCaseDeviceIds: false,
   deviceManagementWithoutAccountId: false,
+  expandPageSize: 100,
+  expandedItemsLimit: 20,
+  exposeCredentialSecrets: false,
 };
 
 // ---- fault rules --------------------------------------------------------------

@@ -16,6 +16,7 @@ import { runCollection } from '../support/collect';
 import {
   expectOutcome,
   ExpectedOutcome,
+  GROUP_SERVICE_PRINCIPALS_INCOMPLETE,
   MANAGES_WITHOUT,
   requestLines,
   STEP_IDS,
@@ -40,7 +41,7 @@ const GRANTS = {
   ),
   directory: grant(
     'Directory.Read.All',
-    'group members that are devices, service principals or contacts',
+    'group members that are devices or contacts',
   ),
   signIns: grant('AuditLog.Read.All', "users' sign-in activity"),
   serviceConfig: grant(
@@ -59,6 +60,14 @@ const GRANTS = {
     'DeviceManagementConfiguration.Read.All',
     'Intune compliance policies, device configurations and their device statuses',
   ),
+  applications: grant(
+    'Application.Read.All (or Directory.Read.All)',
+    'app registrations, service principals, their credentials, owners and application permissions',
+  ),
+  delegatedGrants: grant(
+    'Directory.Read.All',
+    'delegated permission grants (OAuth2 consents)',
+  ),
 };
 
 /** validateInvocation's warning for a missing required permission. */
@@ -71,7 +80,27 @@ const missing = (grantText: string, ...steps: { name: string }[]) =>
 const cannotRun = (step: { name: string }, grantText: string) =>
   `${step.name} cannot run: ${grantText}. The previous data of this step is kept until then.`;
 
-const MEMBER_DETAILS = `Group members that are devices, service principals or organizational contacts may be ingested with their id and type only: ${GRANTS.directory}.`;
+/** cannotRun of each step, by step id. */
+const cannotRunEach = (
+  grantText: string,
+  ...steps: { id: string; name: string }[]
+) => Object.fromEntries(steps.map((s) => [s.id, cannotRun(s, grantText)]));
+
+/** The application steps that need Application.Read.All (or Directory.Read.All). */
+const APPLICATION_STEPS = [
+  Steps.SERVICE_PRINCIPALS,
+  Steps.APPLICATIONS,
+  Steps.APPLICATION_PERMISSIONS,
+];
+
+const MEMBER_DETAILS = `Group members that are devices or organizational contacts may be ingested with their id and type only: ${GRANTS.directory}.`;
+/** Delegated permission grants need Directory.Read.All: every case that removes it. */
+const NO_GRANTS = {
+  warning: missing(GRANTS.delegatedGrants, Steps.DELEGATED_PERMISSIONS),
+  failed: cannotRunEach(GRANTS.delegatedGrants, Steps.DELEGATED_PERMISSIONS),
+};
+const OWNERS_INCOMPLETE =
+  'Build App Registration and Service Principal Owner Relationships is incomplete: Fetch Service Principals and Fetch App Registrations did not complete, so not every owner is known. The previous owner relationships are kept.';
 const SIGN_INS = `Users are ingested without signInActivity (last sign-in times): ${GRANTS.signIns}.`;
 const NOT_ENRICHED = `The account is not enriched with Intune details: ${GRANTS.serviceConfig}.`;
 const DEVICES_INCOMPLETE =
@@ -91,26 +120,60 @@ interface PermissionCase extends ExpectedOutcome {
 const CASES: PermissionCase[] = [
   {
     removed: ['Directory.Read.All'],
-    warnings: [MEMBER_DETAILS],
-    // Nothing needs it alone: members other than users and groups come back
-    // with their id and type only, and are still all there.
-    guarded: /^$/,
+    warnings: [MEMBER_DETAILS, NO_GRANTS.warning],
+    // Members other than users and groups come back with their id and type
+    // only, and are still all there; only the delegated grants need it.
+    failed: NO_GRANTS.failed,
+    guarded: /^\/oauth2PermissionGrants/,
   },
   {
     removed: ['User.Read.All', 'Directory.Read.All'],
-    warnings: [missing(GRANTS.users, Steps.USERS), MEMBER_DETAILS],
-    failed: { [Steps.USERS.id]: cannotRun(Steps.USERS, GRANTS.users) },
+    warnings: [
+      missing(GRANTS.users, Steps.USERS),
+      MEMBER_DETAILS,
+      NO_GRANTS.warning,
+    ],
+    failed: {
+      [Steps.USERS.id]: cannotRun(Steps.USERS, GRANTS.users),
+      ...NO_GRANTS.failed,
+    },
     dependencyFailed: [Steps.GROUP_MEMBERS.id],
-    guarded: /^\/users/,
+    guarded: /^\/(users|oauth2PermissionGrants)/,
   },
   {
     removed: ['GroupMember.Read.All', 'Directory.Read.All'],
-    warnings: [missing(GRANTS.groups, Steps.GROUPS, Steps.GROUP_MEMBERS)],
+    warnings: [
+      missing(GRANTS.groups, Steps.GROUPS, Steps.GROUP_MEMBERS),
+      NO_GRANTS.warning,
+    ],
     failed: {
       [Steps.GROUPS.id]: cannotRun(Steps.GROUPS, GRANTS.groups),
       [Steps.GROUP_MEMBERS.id]: cannotRun(Steps.GROUP_MEMBERS, GRANTS.groups),
+      [Steps.GROUP_SERVICE_PRINCIPALS.id]: GROUP_SERVICE_PRINCIPALS_INCOMPLETE,
+      ...NO_GRANTS.failed,
     },
-    guarded: /^\/groups/,
+    guarded: /^\/(groups|oauth2PermissionGrants)/,
+  },
+  {
+    // Still granted by Directory.Read.All: nothing is missing.
+    removed: ['Application.Read.All'],
+    warnings: [],
+    guarded: /^$/,
+  },
+  {
+    removed: ['Application.Read.All', 'Directory.Read.All'],
+    warnings: [
+      missing(GRANTS.applications, ...APPLICATION_STEPS),
+      MEMBER_DETAILS,
+      NO_GRANTS.warning,
+    ],
+    // Group members that are service principals are still related: mapped.
+    failed: {
+      ...cannotRunEach(GRANTS.applications, ...APPLICATION_STEPS),
+      [Steps.APPLICATION_OWNERS.id]: OWNERS_INCOMPLETE,
+      ...NO_GRANTS.failed,
+    },
+    guarded: /^\/(servicePrincipals|applications|oauth2PermissionGrants)/,
   },
   {
     removed: ['AuditLog.Read.All'],
@@ -290,6 +353,10 @@ test('with no application permission at all (validateInvocation bypassed), every
       ),
       [Steps.USER_DEVICES.id]: DEVICES_INCOMPLETE,
       [Steps.APPLICATION_MANAGES.id]: MANAGES_WITHOUT(Steps.DEVICES),
+      ...cannotRunEach(GRANTS.applications, ...APPLICATION_STEPS),
+      [Steps.APPLICATION_OWNERS.id]: OWNERS_INCOMPLETE,
+      [Steps.GROUP_SERVICE_PRINCIPALS.id]: GROUP_SERVICE_PRINCIPALS_INCOMPLETE,
+      ...NO_GRANTS.failed,
     },
   });
   expect(Object.keys(result.summary.integrationStepResults).length).toBe(

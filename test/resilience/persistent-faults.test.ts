@@ -18,7 +18,12 @@ import { managedDevicesRequest } from '../../src/graph/intune-devices';
 import { Steps } from '../../src/steps/constants';
 import { FaultRule } from '../graph-simulator';
 import { runCollection } from '../support/collect';
-import { expectOutcome, literal, MANAGES_WITHOUT } from '../support/outcome';
+import {
+  expectOutcome,
+  GROUP_SERVICE_PRINCIPALS_INCOMPLETE,
+  literal,
+  MANAGES_WITHOUT,
+} from '../support/outcome';
 import { startTestTenant, TestTenant } from '../support/tenant';
 
 jest.setTimeout(120_000);
@@ -138,6 +143,7 @@ test('groups: /groups keeps answering 500; Fetch Groups fails after its retries'
         code: 'UnknownError',
         hint: KEPT_FAILING,
       }),
+      [Steps.GROUP_SERVICE_PRINCIPALS.id]: GROUP_SERVICE_PRINCIPALS_INCOMPLETE,
     },
     dependencyFailed: [Steps.GROUP_MEMBERS.id],
   });
@@ -165,6 +171,7 @@ test('members: one group member list ($batch item) keeps answering 500; Fetch Gr
         1,
         t.tenant.groups.count,
       ),
+      [Steps.GROUP_SERVICE_PRINCIPALS.id]: GROUP_SERVICE_PRINCIPALS_INCOMPLETE,
     },
   });
   expect(

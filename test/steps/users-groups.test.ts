@@ -20,7 +20,7 @@ import {
 import { TenantData } from '../graph-simulator/tenant/model';
 import { CollectionResult, runCollection } from '../support/collect';
 import { countGraph, expectedCounts } from '../support/graph-counts';
-import { ALL_ROLES, startTestTenant, TestTenant } from '../support/tenant';
+import { ALL_ROLES, closingTestTenants, TestTenant } from '../support/tenant';
 import { relationshipKey } from '../../src/steps/graph-objects';
 
 jest.setTimeout(180_000);
@@ -30,6 +30,7 @@ const DIRECTORY_STEPS: string[] = [
   Steps.USERS.id,
   Steps.GROUPS.id,
   Steps.GROUP_MEMBERS.id,
+  Steps.GROUP_SERVICE_PRINCIPALS.id,
 ];
 
 /** Runs the integration; `directoryOnly` disables every step but the account and this module. */
@@ -52,14 +53,8 @@ function collect(
   });
 }
 
-const tenants: TestTenant[] = [];
-async function tenantFor(...args: Parameters<typeof startTestTenant>) {
-  const tenant = await startTestTenant(...args);
-  tenants.push(tenant);
-  return tenant;
-}
-afterEach(async () => {
-  await Promise.all(tenants.splice(0).map((t) => t.close()));
+const tenantFor = closingTestTenants();
+afterEach(() => {
   jest.restoreAllMocks();
 });
 
@@ -77,6 +72,8 @@ interface DirectoryModel {
   /** relationship key -> ground-truth key of its kind */
   direct: Map<string, string>;
   mapped: Map<string, string>;
+  /** group HAS service principal relationship key -> the service principal's id */
+  servicePrincipalMembers: Map<string, string>;
 }
 
 /**
@@ -99,6 +96,7 @@ function directoryModel(
     memberTypes: new Map(),
     direct: new Map(),
     mapped: new Map(),
+    servicePrincipalMembers: new Map(),
   };
   for (const groupId of groupKeys) {
     if (options.withoutGroups?.includes(groupId)) continue;
@@ -114,6 +112,11 @@ function directoryModel(
         (groups.has(memberId) ? model.direct : model.mapped).set(
           key,
           GROUP_HAS_GROUP,
+        );
+      } else if (type === 'servicePrincipal') {
+        model.servicePrincipalMembers.set(
+          relationshipKey(`${groupId}|has|${memberId}|servicePrincipal`),
+          memberId,
         );
       } else {
         model.memberTypes.set(memberId, type);
@@ -214,6 +217,27 @@ function expectExactDirectory(
   expect(keysOf(groupRelationships(result, true))).toEqual(
     Array.from(model.mapped.keys()).sort(),
   );
+  // Service principal members: direct to the service principals this run
+  // collected (none when their step did not run), mapped otherwise.
+  const collected = new Set(
+    keysOf(ofType(result, Entities.SERVICE_PRINCIPAL._type)),
+  );
+  const servicePrincipalRelationships = (mapped: boolean) =>
+    keysOf(
+      result.relationships.filter(
+        (r) =>
+          r._type === Relationships.GROUP_HAS_SERVICE_PRINCIPAL._type &&
+          Boolean(r._mapping) === mapped,
+      ),
+    );
+  const expectedKeys = (mapped: boolean) =>
+    Array.from(model.servicePrincipalMembers)
+      .filter(([, id]) => collected.has(id) !== mapped)
+      .map(([key]) => key)
+      .sort();
+  expect(model.servicePrincipalMembers.size).toBeGreaterThan(0);
+  expect(servicePrincipalRelationships(false)).toEqual(expectedKeys(false));
+  expect(servicePrincipalRelationships(true)).toEqual(expectedKeys(true));
 }
 
 function memberTypeCounts(model: DirectoryModel): Record<string, number> {
@@ -265,7 +289,7 @@ const SIGN_IN_PERMISSION_WARNING =
 const SIGN_IN_LICENCE_WARNING =
   'Users are ingested without signInActivity (last sign-in times): Microsoft Graph answered Authentication_RequestFromNonPremiumTenantOrB2CTenant, the tenant has no Microsoft Entra ID P1 or P2 licence. Sign-in activity is collected once it has one.';
 const MEMBER_DETAILS_WARNING =
-  'Group members that are devices, service principals or organizational contacts may be ingested with their id and type only: grant the Microsoft Graph application permission Directory.Read.All to read group members that are devices, service principals or contacts, then grant admin consent.';
+  'Group members that are devices or organizational contacts may be ingested with their id and type only: grant the Microsoft Graph application permission Directory.Read.All to read group members that are devices or contacts, then grant admin consent.';
 const GROUPS_GRANT =
   'grant the Microsoft Graph application permission GroupMember.Read.All (or Group.Read.All, Directory.Read.All) to read groups and their members, then grant admin consent';
 
@@ -276,6 +300,7 @@ const MODULE_TYPES = [
   Relationships.ACCOUNT_HAS_USER._type,
   Relationships.ACCOUNT_HAS_GROUP._type,
   ...GROUP_RELATIONSHIP_TYPES,
+  Relationships.GROUP_HAS_SERVICE_PRINCIPAL._type,
 ];
 
 function usersRequests(tenant: TestTenant) {
@@ -298,12 +323,12 @@ describe.each(['tiny', 'S'] as const)('the %s tenant', (profile) => {
     for (const step of DIRECTORY_STEPS)
       expect([step, result.stepStatus(step)]).toEqual([step, 'success']);
     expectExactDirectory(result, tenant, model);
-    // Every member kind and both mapped kinds occur (group 0 holds one of each).
+    // Every member kind and both mapped kinds occur (group 0 holds one of
+    // each); service principals are not azure_group_members.
     expect(Object.keys(memberTypeCounts(model)).sort()).toEqual([
       'device',
       'directoryObject',
       'orgContact',
-      'servicePrincipal',
     ]);
     expect(model.mapped.size).toBeGreaterThan(0);
     expect(
@@ -571,8 +596,15 @@ describe('permissions and failures', () => {
     expect(result.stepStatus(Steps.GROUP_MEMBERS.id)).toBe(
       'partial_success_due_to_dependency_failure',
     );
+    // Not every group was listed: which service principals are members is unknown.
+    expect(result.stepStatus(Steps.GROUP_SERVICE_PRINCIPALS.id)).toBe(
+      'failure',
+    );
     const others = result.summary.integrationStepResults.filter(
-      (r) => r.id !== Steps.GROUPS.id && r.id !== Steps.GROUP_MEMBERS.id,
+      (r) =>
+        r.id !== Steps.GROUPS.id &&
+        r.id !== Steps.GROUP_MEMBERS.id &&
+        r.id !== Steps.GROUP_SERVICE_PRINCIPALS.id,
     );
     expect(others.length).toBeGreaterThan(3);
     for (const step of others)
@@ -623,6 +655,9 @@ describe('permissions and failures', () => {
     expect(stepError(result, Steps.GROUP_MEMBERS.name)).toBe(
       `Fetch Group Members cannot run: ${GROUPS_GRANT}. The previous data of this step is kept until then.`,
     );
+    expect(result.stepStatus(Steps.GROUP_SERVICE_PRINCIPALS.id)).toBe(
+      'failure',
+    );
     expect(
       tenant.simulator.requests.filter((r) => r.path.includes('/groups')),
     ).toEqual([]);
@@ -633,8 +668,14 @@ describe('permissions and failures', () => {
     ]) {
       expect(result.summary.metadata.partialDatasets.types).toContain(type);
     }
+    // Delegated permission grants need Directory.Read.All, removed here too.
+    expect(result.stepStatus(Steps.DELEGATED_PERMISSIONS.id)).toBe('failure');
     const others = result.summary.integrationStepResults.filter(
-      (r) => r.id !== Steps.GROUPS.id && r.id !== Steps.GROUP_MEMBERS.id,
+      (r) =>
+        r.id !== Steps.GROUPS.id &&
+        r.id !== Steps.GROUP_MEMBERS.id &&
+        r.id !== Steps.GROUP_SERVICE_PRINCIPALS.id &&
+        r.id !== Steps.DELEGATED_PERMISSIONS.id,
     );
     for (const step of others)
       expect([step.id, step.status]).toEqual([step.id, 'success']);
@@ -798,14 +839,17 @@ test('the declared types are exactly what the module produces', () => {
   const steps = integrationSteps.filter((s) =>
     DIRECTORY_STEPS.slice(1).includes(s.id),
   );
-  const declared = steps.flatMap((s) => [
-    ...s.entities.map((e) => e._type),
-    ...s.relationships.map((r) => r._type),
-  ]);
-  expect(declared.sort()).toEqual([...MODULE_TYPES].sort());
+  const declared = new Set(
+    steps.flatMap((s) => [
+      ...s.entities.map((e) => e._type),
+      ...s.relationships.map((r) => r._type),
+    ]),
+  );
+  expect(Array.from(declared).sort()).toEqual([...MODULE_TYPES].sort());
   expect(steps.map((s) => [s.id, s.dependsOn, s.ingestionSourceId])).toEqual([
     [Steps.USERS.id, [Steps.ACCOUNT.id], 'users-groups'],
     [Steps.GROUPS.id, [Steps.ACCOUNT.id], 'users-groups'],
     [Steps.GROUP_MEMBERS.id, [Steps.USERS.id, Steps.GROUPS.id], 'users-groups'],
+    [Steps.GROUP_SERVICE_PRINCIPALS.id, undefined, 'users-groups'],
   ]);
 });

@@ -152,6 +152,10 @@ export function ofType<T extends { _type: string }>(
 export const MANAGES_WITHOUT = (step: { name: string }): string =>
   `Build Managed and Detected Application Relationships cannot run: ${step.name} did not complete, so which detected applications Intune manages is unknown. The previous relationships are kept.`;
 
+/** Why the group-service principal step fails when the groups or their members were not all read. */
+export const GROUP_SERVICE_PRINCIPALS_INCOMPLETE =
+  'Build Group and Service Principal Member Relationships did not run: Fetch Groups and Fetch Group Members did not read every group and member list in this execution. The previous group and service principal relationships are kept.';
+
 /** Warning messages, in order, without the step-failure records (asserted separately). */
 export function warnings(logs: LogRecord[]): string[] {
   return logs

@@ -29,6 +29,7 @@ export const ALL_ROLES = [
   'DeviceManagementManagedDevices.Read.All',
   'DeviceManagementApps.Read.All',
   'DeviceManagementConfiguration.Read.All',
+  'Application.Read.All',
 ];
 
 export interface TestTenant {
@@ -89,5 +90,21 @@ export async function startTestTenant(
     },
     truth: () => tenant.groundTruth(),
     close: () => simulator.close(),
+  };
+}
+
+/**
+ * startTestTenant for the tests of one file: each tenant it starts is closed
+ * after the test that started it. Call it at the top level of the file.
+ */
+export function closingTestTenants(): typeof startTestTenant {
+  const tenants: TestTenant[] = [];
+  afterEach(async () => {
+    await Promise.all(tenants.splice(0).map((t) => t.close()));
+  });
+  return async (...args) => {
+    const tenant = await startTestTenant(...args);
+    tenants.push(tenant);
+    return tenant;
   };
 }

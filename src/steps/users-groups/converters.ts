@@ -179,18 +179,22 @@ export function memberTypeOf(member: GraphDirectoryObject): string {
 }
 
 /**
- * How a member enters the graph: users and groups are related to their own
- * entities; everything else becomes an azure_group_member.
+ * How a member enters the graph: users, groups and service principals are
+ * related to their own entities (service principals by
+ * build-group-service-principal-relationships, once fetch-service-principals
+ * has run); everything else becomes an azure_group_member.
  */
 export function memberKind(
   member: GraphDirectoryObject,
-): 'user' | 'group' | 'other' {
+): 'user' | 'group' | 'servicePrincipal' | 'other' {
   const type = memberTypeOf(member);
-  return type === 'user' || type === 'group' ? type : 'other';
+  return type === 'user' || type === 'group' || type === 'servicePrincipal'
+    ? type
+    : 'other';
 }
 
 /**
- * A member that is neither a user nor a group: device, service principal,
+ * A member that is not a user, group or service principal: device,
  * organizational contact, or an object Graph shows only as `id` +
  * `@odata.type`. Keyed by its directory object id, so one entity serves
  * every group it is in.
@@ -238,13 +242,6 @@ export function toGroupMemberEntity(member: GraphDirectoryObject): Entity {
         approximateLastSignInOn: toEpochMs(
           member.approximateLastSignInDateTime,
         ),
-        appId: value(member.appId),
-        appDisplayName: value(member.appDisplayName),
-        servicePrincipalType: value(member.servicePrincipalType),
-        appOwnerOrganizationId: value(member.appOwnerOrganizationId),
-        servicePrincipalNames: strings(member.servicePrincipalNames),
-        signInAudience: value(member.signInAudience),
-        appRoleAssignmentRequired: value(member.appRoleAssignmentRequired),
         onPremisesSyncEnabled: value(member.onPremisesSyncEnabled),
       },
     },

@@ -38,6 +38,7 @@ import {
   IngestionSources,
   MappedRelationships,
   Relationships,
+  RELATIONSHIP_GRAPH_ID,
   Steps,
 } from '../constants';
 import { hasKeyNow, writingGraphObjects } from '../graph-objects';
@@ -46,13 +47,20 @@ import { assertComplete, COUNT_CHECKS, startCount } from '../completeness';
 import { requireStepPermissions } from '../require-permissions';
 import { StepProgress } from '../progress';
 import {
+  buildGroupServicePrincipalRelationships,
+  DeferredMember,
+  GROUPS_COMPLETE,
+  NOT_SERVICE_PRINCIPAL_TYPES,
+  publishServicePrincipalMembers,
+  writeOtherMember,
+} from './group-service-principals';
+import {
   memberKind,
   memberTypeOf,
   toAccountHasRelationship,
   toGroupEntity,
   toGroupHasMappedMemberRelationship,
   toGroupHasMemberRelationship,
-  toGroupMemberEntity,
   toUserEntity,
 } from './converters';
 
@@ -69,7 +77,7 @@ export function signInActivityWarning(gap: SignInActivityGap): string {
 }
 
 /** The warning logged and published when members may arrive as `id` + `@odata.type` only. */
-export const MEMBER_DETAILS_WARNING = `Group members that are devices, service principals or organizational contacts may be ingested with their id and type only: ${describeMissing(
+export const MEMBER_DETAILS_WARNING = `Group members that are devices or organizational contacts may be ingested with their id and type only: ${describeMissing(
   Permissions.DIRECTORY,
 )}.`;
 
@@ -190,6 +198,7 @@ export async function fetchGroups(
     );
     progress.add(Entities.GROUP._type, entities.length);
   }
+  await jobState.setData(GROUPS_COMPLETE, true);
   progress.done();
   assertComplete(
     logger,
@@ -220,6 +229,9 @@ export async function fetchGroupMembers(
   });
   // One azure_group_member per member id, however many groups it is in.
   const memberEntityKeys = new Set<string>();
+  // Service principal members and members of unknown types, related after
+  // fetch-service-principals (group-service-principals.ts).
+  const deferredMembers = new Map<string, DeferredMember>();
 
   await writingGraphObjects(jobState, async (writer) => {
     const onPage = async (groupId: string, members: GraphDirectoryObject[]) => {
@@ -229,22 +241,26 @@ export async function fetchGroupMembers(
           continue;
         }
         const kind = memberKind(member);
-        if (kind === 'other') {
-          if (!memberEntityKeys.has(member.id)) {
-            memberEntityKeys.add(member.id);
-            writer.addEntity(toGroupMemberEntity(member));
-            progress.add(
-              `${Entities.GROUP_MEMBER._type}:${memberTypeOf(member)}`,
-            );
-          }
-          writer.addRelationship(
-            toGroupHasMemberRelationship(
+        const unknownType =
+          kind === 'other' &&
+          !NOT_SERVICE_PRINCIPAL_TYPES.has(memberTypeOf(member));
+        if (kind === 'servicePrincipal' || unknownType) {
+          const pair = `${groupId}|${member.id}`;
+          if (!deferredMembers.has(pair)) {
+            deferredMembers.set(pair, [
               groupId,
               member.id,
-              Entities.GROUP_MEMBER._type,
-            ),
-          );
-          progress.add(Relationships.GROUP_HAS_MEMBER._type);
+              member.displayName || undefined,
+              unknownType ? member : undefined,
+            ]);
+            progress.add(
+              unknownType ? 'membersOfUnknownTypes' : 'servicePrincipalMembers',
+            );
+          }
+          continue;
+        }
+        if (kind === 'other') {
+          writeOtherMember(writer, progress, memberEntityKeys, groupId, member);
           continue;
         }
         const target = kind === 'user' ? Entities.USER : Entities.GROUP;
@@ -273,6 +289,10 @@ export async function fetchGroupMembers(
       },
     });
   });
+  // Every group's members, only when every group was listed.
+  if (await jobState.getData<boolean>(GROUPS_COMPLETE)) {
+    await publishServicePrincipalMembers(jobState, deferredMembers);
+  }
   progress.done({ groups: groupIds.length });
 }
 
@@ -308,5 +328,17 @@ export const usersGroupsSteps: IntegrationStep<IntegrationConfig>[] = [
     ],
     dependsOn: [Steps.USERS.id, Steps.GROUPS.id],
     executionHandler: fetchGroupMembers,
+  },
+  {
+    ...Steps.GROUP_SERVICE_PRINCIPALS,
+    ingestionSourceId: IngestionSources.USERS_GROUPS,
+    dependencyGraphId: RELATIONSHIP_GRAPH_ID,
+    entities: [Entities.GROUP_MEMBER],
+    relationships: [
+      Relationships.GROUP_HAS_SERVICE_PRINCIPAL,
+      Relationships.GROUP_HAS_MEMBER,
+    ],
+    mappedRelationships: [MappedRelationships.GROUP_HAS_SERVICE_PRINCIPAL],
+    executionHandler: buildGroupServicePrincipalRelationships,
   },
 ];

@@ -10,12 +10,12 @@ import {
   FIRST_NAMES,
   JOB_TITLES,
   LAST_NAMES,
-  SERVICE_PRINCIPAL_NAMES,
 } from './names';
 import { IdKind, guid, isoSeconds, pastMs, rngFor } from './random';
-
-// Local alias: a global `Math` lookup is slow inside jest's vm sandbox (see random.ts).
-const { floor } = Math;
+import {
+  buildServicePrincipal,
+  poolServicePrincipalSpec,
+} from './service-principals';
 
 export function memberDeviceObject(
   seed: number,
@@ -90,54 +90,20 @@ export function memberDeviceObject(
   };
 }
 
+/**
+ * A service principal of the member pool, exactly as GET /servicePrincipals
+ * lists it (with '@odata.type' first, as member lists show it): the pool is
+ * the first stretch of the tenant's service principals (applications.ts).
+ */
 export function servicePrincipalObject(
   seed: number,
   id: string,
   index: number,
   tenantId: string,
 ): GraphObject {
-  const rng = rngFor(seed, IdKind.servicePrincipal, index, 1);
-  const base = SERVICE_PRINCIPAL_NAMES[index % SERVICE_PRINCIPAL_NAMES.length];
-  const lap = floor(index / SERVICE_PRINCIPAL_NAMES.length);
-  const name = lap ? `${base} ${lap + 1}` : base;
-  const appId = guid(seed, IdKind.appId, index);
-  const managedIdentity = rng.chance(0.15);
-  return {
-    '@odata.type': '#microsoft.graph.servicePrincipal',
-    id: id,
-    deletedDateTime: null,
-    accountEnabled: true,
-    alternativeNames: [],
-    appDisplayName: managedIdentity ? null : name,
-    appDescription: null,
-    appId,
-    applicationTemplateId: rng.chance(0.4)
-      ? guid(seed, IdKind.appId, 100_000 + index)
-      : null,
-    appOwnerOrganizationId: rng.chance(0.5)
-      ? tenantId
-      : guid(seed, IdKind.appId, 200_000 + index),
-    appRoleAssignmentRequired: rng.chance(0.6),
-    createdDateTime: isoSeconds(pastMs(rng, 10, 1500)),
-    description: null,
-    disabledByMicrosoftStatus: null,
-    displayName: name,
-    homepage: managedIdentity
-      ? null
-      : `https://${name.toLowerCase().replace(/[^a-z0-9]/g, '')}.example.com/`,
-    loginUrl: null,
-    logoutUrl: null,
-    notes: null,
-    notificationEmailAddresses: [],
-    preferredSingleSignOnMode: rng.chance(0.4) ? 'saml' : null,
-    preferredTokenSigningKeyThumbprint: null,
-    replyUrls: [],
-    servicePrincipalNames: [appId],
-    servicePrincipalType: managedIdentity ? 'ManagedIdentity' : 'Application',
-    signInAudience: managedIdentity ? null : 'AzureADMultipleOrgs',
-    tags: managedIdentity ? [] : ['WindowsAzureActiveDirectoryIntegratedApp'],
-    tokenEncryptionKeyId: null,
-  };
+  return buildServicePrincipal(
+    poolServicePrincipalSpec(seed, id, index, tenantId),
+  );
 }
 
 export function orgContactObject(

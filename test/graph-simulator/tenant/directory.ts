@@ -47,6 +47,8 @@ export const MemberType = {
   servicePrincipal: 5,
   orgContact: 6,
   unknown: 7,
+  /** A service principal that GET /servicePrincipals did not list (deleted or created between the calls). */
+  ghostServicePrincipal: 8,
 } as const;
 export type MemberTypeValue = (typeof MemberType)[keyof typeof MemberType];
 
@@ -59,6 +61,7 @@ const MEMBER_ID_KIND: Record<MemberTypeValue, number> = {
   5: IdKind.servicePrincipal,
   6: IdKind.orgContact,
   7: IdKind.unknownMember,
+  8: IdKind.ghostServicePrincipal,
 };
 
 const MEMBER_DIRECTORY_TYPE: Record<MemberTypeValue, DirectoryObjectType> = {
@@ -70,6 +73,7 @@ const MEMBER_DIRECTORY_TYPE: Record<MemberTypeValue, DirectoryObjectType> = {
   5: 'servicePrincipal',
   6: 'orgContact',
   7: 'directoryObject',
+  8: 'servicePrincipal',
 };
 
 /** A member reference packed in one number: type * 2^24 + index. */
@@ -146,6 +150,10 @@ export class Directory {
       5: d.memberServicePrincipals,
       6: d.memberOrgContacts,
       7: d.memberUnknownObjects,
+      8:
+        d.memberServicePrincipals > 0
+          ? profile.applications.deletedServicePrincipals
+          : 0,
     };
     this.primaryDomain = profile.extraDomains[0] ?? profile.initialDomain;
     const r = rngFor(this.seed, IdKind.securityIdentifier, 0);
@@ -181,7 +189,7 @@ export class Directory {
   resolve(id: string): { type: MemberTypeValue; index: number } | undefined {
     for (
       let type = 0 as MemberTypeValue;
-      type <= 7;
+      type <= 8;
       type = (type + 1) as MemberTypeValue
     ) {
       const index = guidIndex(
@@ -227,6 +235,14 @@ export class Directory {
         );
       case MemberType.orgContact:
         return orgContactObject(this.seed, this.memberId(type, index), index);
+      case MemberType.ghostServicePrincipal:
+        // Its own stretch of generator indexes, so it looks like no pool member.
+        return servicePrincipalObject(
+          this.seed,
+          this.memberId(type, index),
+          5_000_000 + index,
+          this.profile.tenantId,
+        );
       default:
         return {
           '@odata.type': '#microsoft.graph.directoryObject',
@@ -617,6 +633,7 @@ export class Directory {
       add(MemberType.unknown, 0);
       add(MemberType.ghostUser, 0);
       add(MemberType.ghostGroup, 0);
+      add(MemberType.ghostServicePrincipal, 0);
       if (a.duplicateMemberShare > 0 && pool[MemberType.user] > 0)
         add(MemberType.user, 0);
     }

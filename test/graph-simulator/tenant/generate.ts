@@ -5,8 +5,9 @@
  * use, and the ground truth is computed on first call and kept.
  */
 import { AppInventoryReport } from './app-inventory';
+import { AppCatalogue } from './applications';
 import { DetectedApps } from './detected-apps';
-import { Directory } from './directory';
+import { Directory, MemberType } from './directory';
 import { computeGroundTruth } from './ground-truth';
 import { ManagedDevices } from './managed-devices';
 import { MobileApps } from './mobile-apps';
@@ -17,6 +18,18 @@ import { IdKind, guid, isoSeconds, NOW_MS, DAY_MS } from './random';
 
 export function generateTenant(profile: TenantProfile): TenantData {
   const directory = new Directory(profile);
+  const apps = new AppCatalogue(
+    profile,
+    {
+      count: directory.userCount,
+      id: (index) => directory.userId(index),
+      ghostIds: Array.from({ length: directory.ghostUserCount }, (_, index) =>
+        directory.memberId(MemberType.ghostUser, index),
+      ),
+    },
+    (index) => directory.groupId(index),
+    directory.groupCount,
+  );
   const devices = new ManagedDevices(profile, directory);
   const detected = new DetectedApps(profile, devices);
   const mobileApps = new MobileApps(profile, devices, detected);
@@ -70,8 +83,18 @@ export function generateTenant(profile: TenantProfile): TenantData {
     users: directory.users,
     groups: directory.groups,
     groupMemberIds: (groupId) => directory.groupMemberIds(groupId),
-    directoryObject: (id) => directory.directoryObject(id),
-    directoryObjectType: (id) => directory.directoryObjectType(id),
+    directoryObject: (id) =>
+      directory.directoryObject(id) ?? apps.directoryObject(id),
+    directoryObjectType: (id) =>
+      directory.directoryObjectType(id) ??
+      (apps.servicePrincipalIndex(id) >= 0 ? 'servicePrincipal' : undefined),
+
+    servicePrincipalList: apps.servicePrincipals,
+    applications: apps.applications,
+    ownerIds: (objectId) => apps.ownerIds(objectId),
+    appRoleAssignedTo: (id) => apps.appRoleAssignedTo(id),
+    federatedIdentityCredentials: (id) => apps.federatedIdentityCredentials(id),
+    oauth2PermissionGrants: apps.oauth2PermissionGrants,
 
     managedDevices: devices.collection,
     managedDevice: (id) => {
@@ -106,6 +129,7 @@ export function generateTenant(profile: TenantProfile): TenantData {
         compliance,
         configurations,
         appInventory,
+        apps,
       })),
   };
 }

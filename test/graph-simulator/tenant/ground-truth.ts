@@ -6,6 +6,8 @@
  * one to three seconds (most of it drawing the detected-app incidence).
  */
 import { AppInventoryReport } from './app-inventory';
+import { AppCatalogue } from './applications';
+import { countApplications } from './applications-truth';
 import { DetectedApps } from './detected-apps';
 import { DEVICE_KINDS, DEVICE_TEMPLATES, DeviceKind } from './devices';
 import {
@@ -27,6 +29,7 @@ export interface TenantParts {
   mobileApps: MobileApps;
   compliance: Policies;
   configurations: Policies;
+  apps: AppCatalogue;
   appInventory: AppInventoryReport;
 }
 
@@ -74,6 +77,9 @@ export function computeGroundTruth(parts: TenantParts): GroundTruth {
     installRowsForUnknownDevices: 0,
     appRowsForUnknownDevices: inventoryRows.unknownDeviceRows,
     appRowsRepeated: inventoryRows.repeatedRows,
+    resourcesDeletedBeforeAssignmentListing: 0,
+    userAndGroupAppRoleAssignments: 0,
+    grantsOfUnknownResources: 0,
   };
   const deviceKinds: Record<string, string> = {};
   const values: Record<string, number> = {};
@@ -82,6 +88,12 @@ export function computeGroundTruth(parts: TenantParts): GroundTruth {
   };
 
   countDirectory(parts.directory, entities, relationships, mapped, inc);
+  countApplications(parts.apps, parts.directory, {
+    entities,
+    relationships,
+    mapped,
+    skipped,
+  });
 
   // ---- devices ------------------------------------------------------------------
   const { devices, detected, mobileApps } = parts;
@@ -258,14 +270,16 @@ function countDirectory(
   relationships['azure_user_group|HAS|azure_user'] = 0;
   relationships['azure_user_group|HAS|azure_user_group'] = 0;
   relationships['azure_user_group|HAS|azure_group_member'] = 0;
+  relationships['azure_user_group|HAS|azure_service_principal'] = 0;
   mapped['azure_user_group|HAS|azure_user'] = 0;
   mapped['azure_user_group|HAS|azure_user_group'] = 0;
+  mapped['azure_user_group|HAS|azure_service_principal'] = 0;
 
-  // one azure_group_member per distinct member id, however many groups list it
+  // one azure_group_member per distinct member id, however many groups list
+  // it; service principals are related to their azure_service_principal
   const otherMembers: Record<number, Uint8Array> = {};
   for (const type of [
     MemberType.device,
-    MemberType.servicePrincipal,
     MemberType.orgContact,
     MemberType.unknown,
   ]) {
@@ -286,6 +300,12 @@ function countDirectory(
           break;
         case MemberType.ghostGroup:
           inc(mapped, 'azure_user_group|HAS|azure_user_group');
+          break;
+        case MemberType.servicePrincipal:
+          inc(relationships, 'azure_user_group|HAS|azure_service_principal');
+          break;
+        case MemberType.ghostServicePrincipal:
+          inc(mapped, 'azure_user_group|HAS|azure_service_principal');
           break;
         default:
           inc(relationships, 'azure_user_group|HAS|azure_group_member');

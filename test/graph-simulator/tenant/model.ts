@@ -83,6 +83,22 @@ export interface TenantData {
   directoryObject(id: string): GraphObject | undefined;
   directoryObjectType(id: string): DirectoryObjectType | undefined;
 
+  // ---- app registrations and service principals (issue 17) ----------------
+  /** GET /servicePrincipals, in order (no '@odata.type'), the member pool first. */
+  servicePrincipalList: Collection;
+  /** GET /applications, in order (no '@odata.type'). */
+  applications: Collection;
+  /** Owner ids (users and service principals) of an app registration or service principal; undefined = no such object (404). */
+  ownerIds(objectId: string): string[] | undefined;
+  /** appRoleAssignedTo of a service principal; undefined = 404 (unknown, or deleted after /servicePrincipals listed it). */
+  appRoleAssignedTo(servicePrincipalId: string): GraphObject[] | undefined;
+  /** Federated identity credentials of an app registration; undefined = no such app. */
+  federatedIdentityCredentials(
+    applicationId: string,
+  ): GraphObject[] | undefined;
+  /** GET /oauth2PermissionGrants. */
+  oauth2PermissionGrants: Collection;
+
   // ---- Intune (all empty when intune is null) -----------------------------
   /** GET /deviceManagement/managedDevices, beta shape (the server removes beta-only properties for v1.0). */
   managedDevices: Collection;
@@ -150,6 +166,12 @@ export interface GroundTruth {
     appRowsForUnknownDevices: number;
     /** AppInvRawData export rows that repeat an earlier row. */
     appRowsRepeated: number;
+    /** Resources listed by /servicePrincipals whose appRoleAssignedTo answers 404. */
+    resourcesDeletedBeforeAssignmentListing: number;
+    /** appRoleAssignedTo rows of users and groups (only service principals are related). */
+    userAndGroupAppRoleAssignments: number;
+    /** oauth2PermissionGrants whose resource /servicePrincipals did not list. */
+    grantsOfUnknownResources: number;
   };
   /** Expected `_type` of every managed device, by device id. */
   deviceKinds: Record<string, string>;

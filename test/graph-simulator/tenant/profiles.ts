@@ -98,6 +98,33 @@ export interface AnomalyProfile {
   unknownDeviceAppRowShare: number;
 }
 
+/** App registrations and service principals (issue 17). */
+export interface ApplicationsProfile {
+  /** Microsoft's service principals, from the captured catalogue in order (Microsoft Graph first); beyond its 187 it repeats under new app ids. */
+  firstPartyServicePrincipals: number;
+  /** App registrations of this tenant with their service principal, besides the integration's and the member pool's tenant-owned ones. */
+  tenantApplications: number;
+  /** App registrations with no service principal in this tenant. */
+  applicationsWithoutServicePrincipal: number;
+  /** Service principals of applications published by other organisations. */
+  thirdPartyServicePrincipals: number;
+  managedIdentities: number;
+  /** Share of tenant apps, third-party apps and managed identities holding application permissions. */
+  applicationPermissionShare: number;
+  /** Share of tenant and third-party apps with tenant-wide (AllPrincipals) delegated consent on Microsoft Graph. */
+  tenantWideConsentShare: number;
+  /** Per-user (Principal) delegated consents drawn; repeats of a (client, user) pair are dropped. */
+  userConsents: number;
+  /** Resources deleted after /servicePrincipals listed them: appRoleAssignedTo answers 404 (cartography #2624). */
+  deletedResources: number;
+  /**
+   * Service principals deleted (or created) between /servicePrincipals and
+   * the lists that name them: an application permission, a consent, an owner
+   * and a group member point at them.
+   */
+  deletedServicePrincipals: number;
+}
+
 export interface ServicePrincipalGrant {
   clientId: string;
   roles: string[];
@@ -115,6 +142,7 @@ export interface TenantProfile {
   premium: boolean;
   servicePrincipals: ServicePrincipalGrant[];
   directory: DirectoryProfile;
+  applications: ApplicationsProfile;
   /** null: tenant without Intune. */
   intune: IntuneProfile | null;
   anomalies: AnomalyProfile;
@@ -136,6 +164,7 @@ export const ALL_ROLES = [
   'DeviceManagementApps.Read.All',
   'DeviceManagementConfiguration.Read.All',
   'DeviceManagementServiceConfig.Read.All',
+  'Application.Read.All',
 ];
 
 const TEMPLATE_COUNT = DEVICE_TEMPLATES.length;
@@ -256,6 +285,18 @@ const tiny: TenantProfile = {
     memberOrgContacts: 2,
     memberUnknownObjects: 1,
   },
+  applications: {
+    firstPartyServicePrincipals: 12,
+    tenantApplications: 6,
+    applicationsWithoutServicePrincipal: 2,
+    thirdPartyServicePrincipals: 4,
+    managedIdentities: 2,
+    applicationPermissionShare: 0.5,
+    tenantWideConsentShare: 0.4,
+    userConsents: 6,
+    deletedResources: 1,
+    deletedServicePrincipals: 1,
+  },
   intune: {
     ...INTUNE_ACTIVE,
     devices: COVERAGE_DEVICES + 3,
@@ -292,6 +333,18 @@ const demo: TenantProfile = {
     memberServicePrincipals: 3,
     memberOrgContacts: 4,
     memberUnknownObjects: 2,
+  },
+  applications: {
+    firstPartyServicePrincipals: 25,
+    tenantApplications: 10,
+    applicationsWithoutServicePrincipal: 2,
+    thirdPartyServicePrincipals: 8,
+    managedIdentities: 4,
+    applicationPermissionShare: 0.5,
+    tenantWideConsentShare: 0.3,
+    userConsents: 20,
+    deletedResources: 1,
+    deletedServicePrincipals: 1,
   },
   intune: {
     ...INTUNE_ACTIVE,
@@ -331,6 +384,18 @@ const noIntune: TenantProfile = {
     memberOrgContacts: 2,
     memberUnknownObjects: 1,
   },
+  applications: {
+    firstPartyServicePrincipals: 8,
+    tenantApplications: 3,
+    applicationsWithoutServicePrincipal: 1,
+    thirdPartyServicePrincipals: 2,
+    managedIdentities: 1,
+    applicationPermissionShare: 0.5,
+    tenantWideConsentShare: 0.3,
+    userConsents: 4,
+    deletedResources: 0,
+    deletedServicePrincipals: 0,
+  },
   intune: null,
   anomalies: SMALL_TENANT_ANOMALIES,
 };
@@ -353,6 +418,18 @@ const S: TenantProfile = {
     memberServicePrincipals: 5,
     memberOrgContacts: 8,
     memberUnknownObjects: 3,
+  },
+  applications: {
+    firstPartyServicePrincipals: 60,
+    tenantApplications: 15,
+    applicationsWithoutServicePrincipal: 3,
+    thirdPartyServicePrincipals: 12,
+    managedIdentities: 8,
+    applicationPermissionShare: 0.4,
+    tenantWideConsentShare: 0.25,
+    userConsents: 40,
+    deletedResources: 1,
+    deletedServicePrincipals: 1,
   },
   intune: {
     ...INTUNE_ACTIVE,
@@ -391,6 +468,18 @@ const M: TenantProfile = {
     memberOrgContacts: 200,
     memberUnknownObjects: 50,
   },
+  applications: {
+    firstPartyServicePrincipals: 350,
+    tenantApplications: 300,
+    applicationsWithoutServicePrincipal: 40,
+    thirdPartyServicePrincipals: 250,
+    managedIdentities: 200,
+    applicationPermissionShare: 0.35,
+    tenantWideConsentShare: 0.2,
+    userConsents: 1500,
+    deletedResources: 1,
+    deletedServicePrincipals: 2,
+  },
   intune: {
     ...INTUNE_ACTIVE,
     devices: 2000,
@@ -427,6 +516,18 @@ const L: TenantProfile = {
     memberServicePrincipals: 400,
     memberOrgContacts: 1500,
     memberUnknownObjects: 300,
+  },
+  applications: {
+    firstPartyServicePrincipals: 800,
+    tenantApplications: 2000,
+    applicationsWithoutServicePrincipal: 300,
+    thirdPartyServicePrincipals: 1500,
+    managedIdentities: 1500,
+    applicationPermissionShare: 0.3,
+    tenantWideConsentShare: 0.15,
+    userConsents: 6000,
+    deletedResources: 2,
+    deletedServicePrincipals: 3,
   },
   intune: {
     ...INTUNE_ACTIVE,
@@ -469,6 +570,20 @@ const XL: TenantProfile = {
     memberOrgContacts: 6000,
     memberUnknownObjects: 1200,
   },
+  // L's ratios, four times as many (a large enterprise: 59,557 service
+  // principals were reported in one tenant, identity-security.md §4.10).
+  applications: {
+    firstPartyServicePrincipals: 800,
+    tenantApplications: 8000,
+    applicationsWithoutServicePrincipal: 1200,
+    thirdPartyServicePrincipals: 6000,
+    managedIdentities: 6000,
+    applicationPermissionShare: 0.3,
+    tenantWideConsentShare: 0.15,
+    userConsents: 24000,
+    deletedResources: 2,
+    deletedServicePrincipals: 3,
+  },
   intune: {
     ...INTUNE_ACTIVE,
     devices: 100000,
@@ -492,8 +607,11 @@ export type ProfileName = keyof typeof PROFILES;
 
 /** A profile with some knobs changed; nested objects merge, `intune: null` removes Intune. */
 export interface ProfileOverrides
-  extends Partial<Omit<TenantProfile, 'directory' | 'intune' | 'anomalies'>> {
+  extends Partial<
+    Omit<TenantProfile, 'directory' | 'applications' | 'intune' | 'anomalies'>
+  > {
   directory?: Partial<DirectoryProfile>;
+  applications?: Partial<ApplicationsProfile>;
   intune?: Partial<IntuneProfile> | null;
   anomalies?: Partial<AnomalyProfile>;
 }
@@ -502,7 +620,7 @@ export function makeProfile(
   overrides: ProfileOverrides = {},
   base: TenantProfile = tiny,
 ): TenantProfile {
-  const { directory, intune, anomalies, ...top } = overrides;
+  const { directory, applications, intune, anomalies, ...top } = overrides;
   let mergedIntune: IntuneProfile | null;
   if (intune === null) mergedIntune = null;
   else if (intune === undefined) mergedIntune = base.intune;
@@ -511,6 +629,7 @@ export function makeProfile(
     ...base,
     ...top,
     directory: { ...base.directory, ...directory },
+    applications: { ...base.applications, ...applications },
     intune: mergedIntune,
     anomalies: { ...base.anomalies, ...anomalies },
   };

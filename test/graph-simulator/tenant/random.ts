@@ -37,6 +37,13 @@ export const IdKind = {
   immutableId: 20,
   securityIdentifier: 21,
   appId: 22,
+  // issue 17 (applications and service principals); numbered apart so that
+  // id kinds added on other branches cannot collide with them
+  ghostServicePrincipal: 171,
+  application: 172,
+  credential: 173,
+  foreignTenant: 174,
+  appRole: 175,
 } as const;
 export type IdKindValue = (typeof IdKind)[keyof typeof IdKind];
 
