@@ -14,7 +14,7 @@ export interface OpenedPage {
   requests: Request[];
   /** Uncaught exceptions and console errors. */
   errors: string[];
-  /** From navigation to the type view drawn, and to the instance index parsed. */
+  /** In the page, ms since navigation: the type view drawn, the instance index parsed. */
   typeViewMs: number;
   instancesMs: number;
 }
@@ -31,23 +31,25 @@ export async function openReviewPage(
     if (message.type() === 'error') errors.push(message.text());
   });
   const url = pathToFileURL(path).href;
-  const started = Date.now();
-  await page.goto(url, { timeout: 120_000 });
+  await page.goto(url, { timeout: 120_000, waitUntil: 'commit' });
   await page
-    .waitForSelector('body[data-type-view="ready"]', { timeout: 120_000 })
+    .waitForSelector('body[data-instances="ready"]', { timeout: 120_000 })
     .catch(() => {
       throw new Error(
-        `The type view of ${path} did not draw: ${
+        `The review page ${path} did not finish loading: ${
           errors.join('; ') || 'no error reported'
         }`,
       );
     });
-  const typeViewMs = Date.now() - started;
-  await page.waitForSelector('body[data-instances="ready"]', {
-    timeout: 120_000,
-  });
-  const instancesMs = Date.now() - started;
-  return { page, url, requests, errors, typeViewMs, instancesMs };
+  const timings = await page.evaluate(() => window.review.timings);
+  return {
+    page,
+    url,
+    requests,
+    errors,
+    typeViewMs: Math.round(timings.typeViewDrawnAt),
+    instancesMs: Math.round(timings.instancesReadyAt),
+  };
 }
 
 export interface Shown {

@@ -30,6 +30,12 @@ async function main() {
     console.log(
       `type view drawn ${opened.typeViewMs} ms after navigation; instance index ready at ${opened.instancesMs} ms`,
     );
+    const timings = await opened.page.evaluate(() => window.review.timings);
+    console.log(
+      `in the page (ms): ${Object.entries(timings)
+        .map(([k, v]) => `${k} ${Math.round(v)}`)
+        .join(', ')}`,
+    );
     if (screenshots) {
       await fs.mkdir(screenshots, { recursive: true });
       await opened.page

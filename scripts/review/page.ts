@@ -6,6 +6,7 @@
  */
 import { promises as fs } from 'fs';
 import { join } from 'path';
+import { gzipSync } from 'zlib';
 import ts from 'typescript';
 import { ReviewData } from './build';
 
@@ -30,11 +31,20 @@ function inlineScript(source: string): string {
     .replace(/<\/(script)/gi, '<\\/$1');
 }
 
+/** The instance index: gzipped JSON in base64 (the page inflates it with DecompressionStream). */
+function gzipBase64(value: unknown): string {
+  return gzipSync(JSON.stringify(value), { level: 6 }).toString('base64');
+}
+
 /** JSON for a `<script type="application/json">` block: `<` escaped so no tag can close it early. */
 function inlineJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c');
 }
 
+/**
+ * app.ts as a classic script (it imports types only), in a function scope
+ * so that none of its names become globals beside cytoscape's.
+ */
 async function pageScript(): Promise<string> {
   const source = await fs.readFile(join(__dirname, 'page', 'app.ts'), 'utf8');
   const { outputText } = ts.transpileModule(source, {
@@ -43,7 +53,13 @@ async function pageScript(): Promise<string> {
       module: ts.ModuleKind.ESNext,
     },
   });
-  return outputText;
+  const body = outputText.replace(/^export \{\};\s*$/m, '');
+  if (/^\s*(import|export)\b/m.test(body)) {
+    throw new Error(
+      'scripts/review/page/app.ts must import types only: the page has no module loader',
+    );
+  }
+  return `(() => {\n${body}\n})();`;
 }
 
 export async function renderReviewPage(data: ReviewData): Promise<string> {
@@ -105,11 +121,11 @@ ${libraries.map((l) => `<script>\n${inlineScript(l)}\n</script>`).join('\n')}
 <script type="application/json" id="type-data">${inlineJson(
     data.typeView,
   )}</script>
-<script type="application/json" id="instance-data">${inlineJson(
-    data.instances,
-  )}</script>
-<script type="module">
+<script>
 ${inlineScript(script)}
+</script>
+<script type="application/octet-stream" id="instance-data">
+${gzipBase64(data.instances)}
 </script>
 </body>
 </html>
