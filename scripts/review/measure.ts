@@ -44,8 +44,17 @@ async function main() {
     }
     for (let run = 1; run <= 3; run++) {
       const { shown, ms } = await searchAndOpen(opened.page, query);
+      const { searchMs, openMs } = await opened.page.evaluate(
+        () => window.review.timings,
+      );
       console.log(
-        `search "${query}" #${run}: ${ms} ms to draw ${shown.name} (${shown.type}) with ${shown.neighbours.length} neighbours and ${shown.hop2.length} at two hops`,
+        `search "${query}" #${run}: ${ms} ms from typing to ${shown.name} (${
+          shown.type
+        }) drawn with ${shown.neighbours.length} neighbours and ${
+          shown.hop2.length
+        } at two hops (in the page: search ${Math.round(
+          searchMs,
+        )} ms, neighbourhood ${Math.round(openMs)} ms)`,
       );
     }
     if (screenshots) {
