@@ -9,6 +9,9 @@
  *
  * Timings (performance.now(), ms since navigation) go to
  * `window.review.timings` for the browser test and `npm run review:measure`.
+ *
+ * One file because the page has no module loader: the builder transpiles
+ * this file on its own (it imports types only) and inlines it.
  */
 import type Cytoscape from 'cytoscape';
 import type {
