@@ -134,7 +134,8 @@ function parseArguments(argv: string[]): ReviewRequest {
 }
 
 if (require.main === module) {
-  writeReviewPage(parseArguments(process.argv.slice(2)))
+  Promise.resolve()
+    .then(() => writeReviewPage(parseArguments(process.argv.slice(2))))
     .then((result) => console.log(`Review page ${describeReview(result)}`))
     .catch((err) => {
       console.error(err instanceof Error ? err.message : err);
