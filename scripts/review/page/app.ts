@@ -311,6 +311,11 @@ function renderHeader(): void {
       `${data.relationshipTypes.length} types. From ${data.source}.`,
   );
   const notes: string[] = [];
+  if (!t.entities) {
+    notes.push(
+      'The graph holds no entity: a collection whose steps failed is not an empty tenant.',
+    );
+  }
   if (!data.summaryFound)
     notes.push('No summary.json beside the graph: step statuses are unknown.');
   const failed = data.steps.filter((s) => s.status !== 'success');
