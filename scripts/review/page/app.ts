@@ -659,10 +659,10 @@ function open(index: number): void {
   };
   addNode(index, 0);
   const hop1 = neighboursOf(inst, index);
-  let left = 0;
+  const left = new Set<number>();
   for (const { neighbour, group } of hop1) {
     if (addNode(neighbour, 1)) addEdge(index, group, neighbour);
-    else left++;
+    else left.add(neighbour);
   }
   // Neighbours the builder's cap left out, one marker per relationship type and direction.
   for (const [group, n] of inst.hiddenOf.get(index) ?? []) {
@@ -694,7 +694,7 @@ function open(index: number): void {
         if (next.neighbour === index) continue;
         if (addNode(next.neighbour, 2))
           addEdge(neighbour, next.group, next.neighbour);
-        else left++;
+        else left.add(next.neighbour);
       }
     }
   }
@@ -796,7 +796,7 @@ function open(index: number): void {
       .filter((n) => n.data.hop === 2)
       .map((n) => nameOf(n.data.index as number)),
   };
-  renderProperties(inst, index, left);
+  renderProperties(inst, index, left.size);
   review.timings.openMs = performance.now() - t0;
 }
 
