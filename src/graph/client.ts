@@ -15,6 +15,7 @@ import { IntegrationLogger } from '@jupiterone/integration-sdk-core';
 import { batchGet, GraphAnswer } from './batch';
 import { tokenError } from './errors';
 import {
+  CollectionWalkOptions,
   FanOutOptions,
   FanOutRun,
   forEachCollection,
@@ -25,6 +26,7 @@ import { decodeGrantedRoles } from './permissions';
 import {
   forEachReportPage,
   postReport,
+  ReportPageOptions,
   ReportRow,
   ReportWalk,
 } from './reports';
@@ -35,7 +37,11 @@ import { GraphClientOptions, GraphRequest, GraphTransport } from './transport';
 export type { ApiVersion, GraphClientOptions, GraphRequest } from './transport';
 export { splitGraphUrl } from './transport';
 export type { GraphCollectionPage, IterateOptions } from './paging';
-export type { FanOutOptions, FanOutRun } from './fan-out';
+export type {
+  CollectionWalkOptions,
+  FanOutOptions,
+  FanOutRun,
+} from './fan-out';
 export type { GraphAnswer } from './batch';
 
 export interface ClientStats {
@@ -97,7 +103,7 @@ export class GraphClient {
     request: GraphRequest,
     body: Record<string, unknown>,
     onRows: (rows: ReportRow[]) => Promise<void> | void,
-    options: { top?: number; subject: string },
+    options: ReportPageOptions,
   ): Promise<ReportWalk> {
     return forEachReportPage(this.transport, request, body, onRows, options);
   }
@@ -123,7 +129,7 @@ export class GraphClient {
   forEachCollection<T extends { id?: string }>(
     collections: Iterable<{ key: string; request: GraphRequest }>,
     onPage: (key: string, page: T[]) => Promise<void> | void,
-    options: FanOutOptions & { onNotFound?: (key: string) => void } = {},
+    options: CollectionWalkOptions = {},
   ): Promise<void> {
     return forEachCollection<T>(this.transport, collections, onPage, options);
   }
@@ -172,4 +178,4 @@ export class GraphClient {
   }
 }
 
-export type { ReportRow, ReportWalk } from './reports';
+export type { ReportPageOptions, ReportRow, ReportWalk } from './reports';

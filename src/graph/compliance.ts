@@ -138,21 +138,40 @@ export const POLICY_ENDPOINTS: Record<
 
 export interface DeviceStatusWalkOptions extends FanOutOptions {
   /** The policy was deleted between the list call and its statuses (404). */
-  onPolicyGone?: (policyId: string) => void;
+  onPolicyGone?: (policyId: string) => Promise<void> | void;
+  /** Every status of the policy has been handed over. */
+  onPolicyDone?: (policyId: string) => Promise<void> | void;
+}
+
+/**
+ * A status row is one device and one principal: Intune lists a device's
+ * status once for its user and once for "System account", under the same
+ * `id` (MicrosoftDocs/IntuneDocs #2657). Only a row repeated whole is one row.
+ */
+function statusRowIdentity(item: { id?: string }): string | undefined {
+  const status = item as PolicyDeviceStatus;
+  if (typeof status?.id !== 'string') return undefined;
+  return `${status.id}|${status.userPrincipalName ?? ''}|${
+    status.userName ?? ''
+  }|${status.status ?? ''}`;
 }
 
 /**
  * Walks the `deviceStatuses` of many policies of one source concurrently,
- * handing each page to `onPage` as it arrives. A status repeated within one
- * policy's walk (same `id`) is handed over once. 401/403 and any failure
- * after retries reject: never an empty collection.
+ * handing each page to `onPage` as it arrives. A row repeated whole within
+ * one policy's walk is handed over once; rows of one device for different
+ * principals are all handed over. 401/403 and any failure after retries
+ * reject: never an empty collection.
  * Needs DeviceManagementConfiguration.Read.All.
  */
 export function forEachDeviceStatusPage(
   client: GraphClient,
   source: PolicySource,
   policyIds: Iterable<string>,
-  onPage: (policyId: string, statuses: PolicyDeviceStatus[]) => Promise<void>,
+  onPage: (
+    policyId: string,
+    statuses: PolicyDeviceStatus[],
+  ) => Promise<void> | void,
   options: DeviceStatusWalkOptions = {},
 ): Promise<void> {
   const request = POLICY_ENDPOINTS[source].deviceStatusesRequest;
@@ -166,6 +185,8 @@ export function forEachDeviceStatusPage(
       batch: options.batch,
       concurrency: options.concurrency,
       onNotFound: options.onPolicyGone,
+      onComplete: options.onPolicyDone,
+      identityOf: statusRowIdentity,
     },
   );
 }

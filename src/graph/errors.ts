@@ -95,6 +95,33 @@ export type GraphError =
   | GraphAuthenticationError
   | GraphApiError;
 
+/**
+ * Some items of a fan-out (a device, a policy, a detected app...) kept
+ * failing while the others were read: the step fails with its types
+ * partial, and this one error says how many and names the first few.
+ */
+export class GraphFanOutError extends IntegrationError {
+  constructor(
+    readonly failures: GraphError[],
+    /** Items handled, failed ones included. */
+    readonly items: number,
+    /** Set when the fan-out gave up after this many failures in a row. */
+    readonly stoppedAfterFailuresInARow?: number,
+  ) {
+    const shown = failures.slice(0, 3).map((failure) => failure.message);
+    const which =
+      shown.length === 1
+        ? `: ${shown[0]}`
+        : `. The first ${shown.length}: ${shown.join(' | ')}`;
+    const what = stoppedAfterFailuresInARow
+      ? `${failures.length} of the ${items} Microsoft Graph requests of this step kept failing after retries, the last ${stoppedAfterFailuresInARow} in a row, so the step stopped before its other requests; its data is partial`
+      : `${failures.length} of ${items} Microsoft Graph requests of this step kept failing after retries; the other ${
+          items - failures.length
+        } were read, and this step's data is partial`;
+    super({ code: 'GRAPH_FAN_OUT_INCOMPLETE', message: `${what}${which}` });
+  }
+}
+
 export function isGraphError(
   err: unknown,
   match: { status?: number; code?: string | string[] } = {},
@@ -165,7 +192,7 @@ export function graphResponseError(
   if (failure.status >= 500 || failure.status === 429) {
     return new GraphApiError(
       failure,
-      'Microsoft Graph kept failing after retries; the step stopped so that no partial data replaces the previous collection.',
+      'Microsoft Graph kept failing after retries; the step fails so that its partial data does not replace the previous collection.',
     );
   }
   return new GraphApiError(failure);

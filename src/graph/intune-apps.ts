@@ -112,7 +112,12 @@ export function forEachInstallStatusPage(
       select: INSTALL_STATUS_COLUMNS,
     },
     onRows,
-    { top: options.top, subject: 'the install status of this app' },
+    {
+      top: options.top,
+      // A row per device and user: these two columns order them completely.
+      orderBy: ['DeviceId', 'UserId'],
+      subject: 'the install status of this app',
+    },
   );
 }
 

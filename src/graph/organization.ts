@@ -91,7 +91,14 @@ async function requestIntuneAvailability(
       path: '/deviceManagement',
       query: { $select: 'intuneAccountId,subscriptionState' },
     });
-    if (!deviceManagement?.intuneAccountId) return { status: 'absent' };
+    if (!deviceManagement?.intuneAccountId) {
+      // Only Graph's explicit 400 says "no Intune"; a missing value says nothing.
+      return {
+        status: 'unknown',
+        reason:
+          'Microsoft Graph answered /deviceManagement without an intuneAccountId.',
+      };
+    }
     return {
       status: 'present',
       account: {

@@ -21,6 +21,12 @@ export interface IterateOptions {
    * are not yielded again: within one walk, items are yielded once per `id`.
    */
   maxRestarts?: number;
+  /**
+   * What makes two items the same item, for the repeats Graph sends across
+   * pages; `id` by default. Collections whose rows share an `id` (a device
+   * status per user and per System account) name more of the row.
+   */
+  identityOf?: (item: { id?: string }) => string | undefined;
 }
 
 const DEFAULT_MAX_RESTARTS = 3;
@@ -76,7 +82,10 @@ export async function* iteratePages<T extends { id?: string }>(
     }
     transport.counters.pages++;
     // Graph has been seen to repeat an item on two pages; yield it once.
-    const fresh = page.value.filter((item) => isNew(item, yielded));
+    const identityOf = options.identityOf ?? idOf;
+    const fresh = page.value.filter((item) =>
+      isNew(identityOf(item), yielded),
+    );
     if (fresh.length) yield fresh;
     const next: string | undefined = page['@odata.nextLink'];
     if (next) {
@@ -92,9 +101,13 @@ export async function* iteratePages<T extends { id?: string }>(
   }
 }
 
-function isNew(item: { id?: string }, yielded: Set<string>): boolean {
-  if (typeof item?.id !== 'string') return true;
-  if (yielded.has(item.id)) return false;
-  yielded.add(item.id);
+function idOf(item: { id?: string }): string | undefined {
+  return typeof item?.id === 'string' ? item.id : undefined;
+}
+
+function isNew(identity: string | undefined, yielded: Set<string>): boolean {
+  if (identity === undefined) return true;
+  if (yielded.has(identity)) return false;
+  yielded.add(identity);
   return true;
 }

@@ -68,19 +68,31 @@ export async function postReport<T>(
   }
 }
 
+export interface ReportPageOptions {
+  top?: number;
+  /**
+   * Columns that order the rows completely. Sent on every page: without an
+   * order the rows may shift between requests and `skip` would repeat some
+   * and lose others.
+   */
+  orderBy: string[];
+  /** What the rows are, for errors ("the install status of this app"). */
+  subject: string;
+}
+
 /**
  * Every row of a report, page by page: `top`/`skip` in the body, until `skip`
  * reaches `TotalRowCount`. `skip` advances by the rows actually received, so
- * a server that caps `top` below what was asked still yields every row.
- * `subject` names what the rows are, for errors ("the install status of this
- * app").
+ * a server that caps `top` below what was asked still yields every row. An
+ * empty page before `TotalRowCount` rows is an error: the report was not read
+ * to the end, and must not pass for complete.
  */
 export async function forEachReportPage(
   transport: GraphTransport,
   request: GraphRequest,
   body: Record<string, unknown>,
   onRows: (rows: ReportRow[]) => Promise<void> | void,
-  options: { top?: number; subject: string },
+  options: ReportPageOptions,
 ): Promise<ReportWalk> {
   const top = options.top ?? DEFAULT_REPORT_TOP;
   const url = transport.urlOf(request);
@@ -88,6 +100,7 @@ export async function forEachReportPage(
   for (;;) {
     const page = await postReport<ReportPage>(transport, request, {
       ...body,
+      orderBy: options.orderBy,
       top,
       skip: walk.rowsRead,
     });
@@ -96,10 +109,52 @@ export async function forEachReportPage(
     walk.totalRowCount = rows.totalRowCount;
     if (rows.rows.length) await onRows(rows.rows);
     walk.rowsRead += rows.rows.length;
-    // An empty page ends the walk even if TotalRowCount promised more (rows
-    // removed while paging): never ask for the same page again.
-    if (!rows.rows.length || walk.rowsRead >= rows.totalRowCount) return walk;
+    if (walk.rowsRead >= rows.totalRowCount) return walk;
+    if (!rows.rows.length) {
+      throw new GraphApiError(
+        { method: 'POST', url, status: 200, code: 'IncompleteReport' },
+        `The report answered an empty page after ${walk.rowsRead} of the ${rows.totalRowCount} rows its TotalRowCount announced; ${options.subject} was not read to the end.`,
+      );
+    }
   }
+}
+
+const NUMERIC_TYPES = new Set([
+  'byte',
+  'int16',
+  'int32',
+  'int64',
+  'double',
+  'decimal',
+  'single',
+]);
+
+/**
+ * A cell as its column's `PropertyType` says: numbers for numeric columns
+ * (also when sent as text), booleans for Boolean, and the value as sent
+ * otherwise. Graph answers some enum columns as names and others as integer
+ * codes; the Schema says which.
+ */
+function typedCell(value: unknown, propertyType: unknown): unknown {
+  const type =
+    typeof propertyType === 'string' ? propertyType.toLowerCase() : '';
+  if (NUMERIC_TYPES.has(type)) {
+    if (typeof value === 'number') return value;
+    if (
+      typeof value === 'string' &&
+      value.trim() !== '' &&
+      Number.isFinite(Number(value))
+    )
+      return Number(value);
+    return null;
+  }
+  if (type === 'boolean') {
+    if (typeof value === 'boolean') return value;
+    if (value === 'true' || value === 'True') return true;
+    if (value === 'false' || value === 'False') return false;
+    return null;
+  }
+  return value;
 }
 
 /** Schema/Values -> rows; anything else is an error, never "no rows". */
@@ -123,6 +178,7 @@ export function readReportPage(
     throw malformed('had no Schema or no Values');
   }
   const columns = schema.map((column) => column?.Column);
+  const types = schema.map((column) => column?.PropertyType);
   if (columns.some((column) => typeof column !== 'string')) {
     throw malformed('Schema had a column without a name');
   }
@@ -132,7 +188,7 @@ export function readReportPage(
     }
     const row: ReportRow = {};
     columns.forEach((column, i) => {
-      row[column as string] = value[i];
+      row[column as string] = typedCell(value[i], types[i]);
     });
     return row;
   });

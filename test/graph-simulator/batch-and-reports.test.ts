@@ -245,6 +245,7 @@ describe('getDeviceInstallStatusReport', () => {
     const response = await report({
       filter: `(ApplicationId eq '${FAKE_IDS.lobApp}')`,
       select: ['DeviceName', 'DeviceId', 'ErrorCode'],
+      orderBy: ['DeviceName'],
     });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe(

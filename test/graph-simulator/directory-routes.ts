@@ -75,6 +75,15 @@ export const directoryRoutes: GraphRoute[] = [
   },
   {
     method: 'GET',
+    path: '/users/$count',
+    service: 'directory',
+    resourceUnits: 1,
+    permissions: Permissions.users,
+    requiresIntune: false,
+    handle: (call) => countOf(call, call.tenant.users.count),
+  },
+  {
+    method: 'GET',
     path: '/users/{id}',
     service: 'directory',
     resourceUnits: 1,
@@ -83,6 +92,15 @@ export const directoryRoutes: GraphRoute[] = [
     authorize: authorizeSignInActivity,
     handle: (call) =>
       getDirectoryEntity(call, 'user', 'users', USER_DEFAULT_PROPERTIES),
+  },
+  {
+    method: 'GET',
+    path: '/groups/$count',
+    service: 'directory',
+    resourceUnits: 1,
+    permissions: Permissions.groups,
+    requiresIntune: false,
+    handle: (call) => countOf(call, call.tenant.groups.count),
   },
   {
     method: 'GET',
@@ -381,4 +399,26 @@ function projectMember(
     }
   }
   return result;
+}
+
+/**
+ * `GET /users/$count` (or /groups): the number as text/plain, and only with
+ * `ConsistencyLevel: eventual`; without it Graph answers 400
+ * Request_BadRequest "$count is not currently supported."
+ * (learn.microsoft.com/graph/api/user-list example 3; microsoftgraph/
+ * microsoft-graph-docs #13226).
+ */
+function countOf(call: GraphCall, count: number): GraphPayload {
+  if ((call.headers['consistencylevel'] ?? '').toLowerCase() !== 'eventual') {
+    throw new GraphHttpError(
+      400,
+      'Request_BadRequest',
+      '$count is not currently supported.',
+    );
+  }
+  return {
+    body: String(count),
+    itemsServed: 0,
+    contentType: 'text/plain',
+  };
 }

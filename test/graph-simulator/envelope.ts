@@ -68,7 +68,11 @@ export function wwwAuthenticate(origin: string): string {
 }
 
 /** What a page-shape fault does to the page being served (faults.ts). */
-export type PageFault = 'missingValue' | 'loopNextLink' | 'duplicatePage';
+export type PageFault =
+  | 'missingValue'
+  | 'loopNextLink'
+  | 'duplicatePage'
+  | 'endWalkEarly';
 
 /** Everything needed to write one page of a collection. */
 export interface PageRequest {
@@ -136,7 +140,7 @@ export function serializePage<T>(
         page: token.page + 1,
       },
     );
-  } else if (end < total) {
+  } else if (end < total && request.pageFault !== 'endWalkEarly') {
     nextLink = buildNextLink(
       request.origin,
       request.pathWithVersion,

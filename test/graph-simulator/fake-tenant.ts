@@ -370,6 +370,7 @@ export function makeFakeTenant(options: FakeTenantOptions = {}): TenantData {
     mappedRelationships: {},
     skipped: { statusesForUnknownDevices: 0, installRowsForUnknownDevices: 0 },
     deviceKinds: {},
+    values: {},
   };
 
   return {

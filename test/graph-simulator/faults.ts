@@ -244,6 +244,7 @@ const KINDS: FaultKind[] = [
   'missingValue',
   'loopNextLink',
   'duplicatePage',
+  'endWalkEarly',
   'expiredPageToken',
   'resetConnection',
 ];

@@ -25,6 +25,8 @@ export interface GraphCall {
   behaviour: SimulatorBehaviour;
   catalog: PropertyCatalog;
   requestId: string;
+  /** Request headers, lower-cased names ($batch items: the item's own). */
+  headers: Record<string, string | undefined>;
 }
 
 export interface GraphPayload {
@@ -65,6 +67,8 @@ export function directoryPageSize(
     if (!(parsed >= 1 && parsed <= 999)) throw invalidPageSize(top);
     size = parsed;
   }
+  if (call.behaviour.directoryPageSizeCap !== undefined)
+    size = Math.min(size, call.behaviour.directoryPageSizeCap);
   return withSignInActivity
     ? Math.min(size, call.behaviour.signInActivityPageSize)
     : size;

@@ -185,6 +185,7 @@ export class GraphService {
       behaviour: this.state.behaviour,
       catalog: this.state.catalogFor(caller.tenant),
       requestId,
+      headers: request.headers,
     };
     requirePermission(route, call);
     route.authorize?.(call);

@@ -49,6 +49,14 @@ export const intuneRoutes: GraphRoute[] = [
   },
   {
     method: 'GET',
+    path: '/deviceManagement/managedDeviceOverview',
+    service: 'intuneDevices',
+    permissions: Permissions.intuneDevices,
+    requiresIntune: true,
+    handle: getManagedDeviceOverview,
+  },
+  {
+    method: 'GET',
     path: '/deviceManagement/subscriptionState',
     service: 'intuneConfiguration',
     permissions: Permissions.intuneServiceConfig,
@@ -161,9 +169,12 @@ function intuneNotFound(call: GraphCall): GraphHttpError {
 
 function deviceManagementObject(call: GraphCall): GraphObject {
   const intune = call.tenant.intune!;
+  const accountId = call.behaviour.deviceManagementWithoutAccountId
+    ? null
+    : intune.intuneAccountId;
   return {
     id: intune.intuneAccountId,
-    intuneAccountId: intune.intuneAccountId,
+    intuneAccountId: accountId,
     subscriptionState: intune.subscriptionState,
     settings: null,
     intuneBrand: null,
@@ -181,6 +192,38 @@ function getDeviceManagement(call: GraphCall): GraphPayload {
       call.origin,
       call.version,
       withSelect('deviceManagement', select),
+      entity,
+    ),
+    itemsServed: 1,
+  };
+}
+
+/**
+ * The managed-device summary (learn.microsoft.com/graph/api/resources/
+ * intune-devices-manageddeviceoverview): `enrolledDeviceCount` is every
+ * managed device the list serves.
+ */
+function getManagedDeviceOverview(call: GraphCall): GraphPayload {
+  const count = call.tenant.managedDevices.count;
+  const object: GraphObject = {
+    id: 'managedDeviceOverview',
+    enrolledDeviceCount: count,
+    mdmEnrolledCount: count,
+    dualEnrolledDeviceCount: 0,
+  };
+  const select = call.query.select;
+  const entity = select
+    ? Object.fromEntries(
+        Object.entries(object).filter(([key]) => select.includes(key)),
+      )
+    : object;
+  return {
+    body: serializeEntity(
+      call.origin,
+      call.version,
+      select
+        ? `deviceManagement/managedDeviceOverview(${select.join(',')})`
+        : 'deviceManagement/managedDeviceOverview',
       entity,
     ),
     itemsServed: 1,

@@ -9,6 +9,12 @@ import { STREAM_CONTENT_TYPE } from './envelope';
 import { GraphHttpError } from './errors';
 import { GraphCall, GraphPayload, GraphRoute } from './graph-call';
 import { Permissions } from './permissions';
+import { hash } from './tenant/random';
+import {
+  APP_INSTALL_LABEL_CODES,
+  RESULTANT_APP_STATE_CODES,
+  RESULTANT_APP_STATE_DETAIL_CODES,
+} from './tenant/install-report';
 
 /** The columns, in the order returned when `select` is absent (anchor types.ts, model.ts). */
 export const INSTALL_STATUS_COLUMNS = [
@@ -73,15 +79,27 @@ function getDeviceInstallStatusReport(call: GraphCall): GraphPayload {
       "Filter must contain 'ApplicationId eq' clause.",
     );
   }
-  const columns = resolveColumns(request.select);
+  const behaviour = call.behaviour;
+  const codes = behaviour.reportValues === 'codes';
+  const columns = withLocColumns(resolveColumns(request.select), codes);
   let rows: Row[] = call.tenant.installStatusRows(appId);
+  if (behaviour.reportMixedCaseDeviceIds) rows = mixCase(rows);
+  if (codes) rows = rows.map(toCodes);
   if (request.search) rows = searchRows(rows, request.search);
-  if (request.orderBy?.length) rows = orderRows(rows, request.orderBy);
-
   const skip = request.skip ?? 0;
+  if (request.orderBy?.length) rows = orderRows(rows, request.orderBy);
+  else if (behaviour.reportUnorderedWithoutOrderBy)
+    rows = shuffled(rows, hash(rows.length, skip, appId.length, skip >>> 8));
+
   // UNCONFIRMED maximum: larger tops are clamped, so callers must page by rows received.
-  const top = Math.min(request.top ?? DEFAULT_TOP, call.behaviour.reportMaxTop);
-  const page = rows.slice(skip, skip + top);
+  let top = Math.min(request.top ?? DEFAULT_TOP, behaviour.reportMaxTop);
+  if (behaviour.reportShortPages && top > 1) {
+    top = Math.ceil(top / 2) + (hash(skip, rows.length) % Math.ceil(top / 2));
+  }
+  const empty =
+    behaviour.reportEmptyPageFromSkip !== undefined &&
+    skip >= behaviour.reportEmptyPageFromSkip;
+  const page = empty ? [] : rows.slice(skip, skip + top);
   const body = JSON.stringify({
     TotalRowCount: rows.length,
     Schema: columns.map((column) => ({
@@ -161,6 +179,65 @@ function resolveColumns(select: string[] | undefined): string[] {
       );
     return column;
   });
+}
+
+/** Enum columns that come as integers in the 'codes' variant, and their tables. */
+const CODED_COLUMNS: Record<string, Record<string, number>> = {
+  InstallState: RESULTANT_APP_STATE_CODES,
+  InstallStateDetail: RESULTANT_APP_STATE_DETAIL_CODES,
+  AppInstallState: APP_INSTALL_LABEL_CODES,
+  AppInstallStateDetails: APP_INSTALL_LABEL_CODES,
+};
+
+/** Columns whose display label travels in `<column>_loc` (intune-exports.md §2.3). */
+const LOCALIZED_COLUMNS = ['AppInstallState', 'AppInstallStateDetails'];
+
+/**
+ * In the 'codes' variant a selected App* enum column brings its `_loc` label
+ * column with it, as export jobs do for their localized columns
+ * (intune-exports.md §1.5); selecting a `_loc` column itself is refused by
+ * Graph (graph-api.md §2.3, SlimLib sample).
+ */
+function withLocColumns(columns: string[], codes: boolean): string[] {
+  if (!codes) return columns;
+  return columns.flatMap((column) =>
+    LOCALIZED_COLUMNS.includes(column) && !columns.includes(`${column}_loc`)
+      ? [column, `${column}_loc`]
+      : [column],
+  );
+}
+
+function toCodes(row: Row): Row {
+  const coded: Row = { ...row };
+  for (const [column, table] of Object.entries(CODED_COLUMNS)) {
+    const value = row[column];
+    if (typeof value !== 'string') continue;
+    if (!(value in table)) {
+      throw new Error(`simulator: no integer code for ${column} "${value}"`);
+    }
+    coded[column] = table[value];
+  }
+  return coded;
+}
+
+function mixCase(rows: Row[]): Row[] {
+  return rows.map((row, i) =>
+    i % 2 === 1 && typeof row.DeviceId === 'string'
+      ? { ...row, DeviceId: row.DeviceId.toUpperCase() }
+      : row,
+  );
+}
+
+/** A deterministic shuffle (Fisher-Yates with a seeded LCG). */
+function shuffled(rows: Row[], seed: number): Row[] {
+  const out = [...rows];
+  let state = seed >>> 0 || 1;
+  for (let i = out.length - 1; i > 0; i--) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    const j = state % (i + 1);
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
 }
 
 function columnType(column: string, rows: Row[]): string {

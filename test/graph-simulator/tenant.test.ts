@@ -9,6 +9,7 @@ import { join } from 'path';
 import { DEVICE_KINDS, DEVICE_TEMPLATES } from './tenant/devices';
 import { generateTenant } from './tenant/generate';
 import { GraphObject, GroundTruth, TenantData } from './tenant/model';
+import { INSTALL_SEVERITY, STATUS_SEVERITY } from './tenant/ground-truth';
 import { MOBILE_APP_TEMPLATES } from './tenant/mobile-app-templates';
 import { PROFILES, makeProfile } from './tenant/profiles';
 
@@ -334,7 +335,8 @@ function managedAppFamily(odataType: string): string | null {
     return 'android';
   return null;
 }
-const isManagedAppEntity = (app: GraphObject) =>
+/** Assigned or line-of-business: the apps that have install rows (every app is an entity). */
+const isDeployedApp = (app: GraphObject) =>
   app.isAssigned === true ||
   String(app['@odata.type']).endsWith('LobApp') ||
   app.appAvailability === 'lineOfBusiness';
@@ -344,6 +346,7 @@ function bruteForceTruth(t: TenantData): GroundTruth {
   const entities: Record<string, number> = {};
   const relationships: Record<string, number> = {};
   const mapped: Record<string, number> = {};
+  const values: Record<string, number> = {};
   const skipped = {
     statusesForUnknownDevices: 0,
     installRowsForUnknownDevices: 0,
@@ -431,7 +434,6 @@ function bruteForceTruth(t: TenantData): GroundTruth {
 
   entities.intune_managed_application = 0;
   for (const app of all(t.mobileApps)) {
-    if (!isManagedAppEntity(app)) continue;
     add(entities, 'intune_managed_application');
     const family = managedAppFamily(app['@odata.type'] as string);
     if (
@@ -442,14 +444,28 @@ function bruteForceTruth(t: TenantData): GroundTruth {
         relationships,
         'intune_managed_application|MANAGES|intune_detected_application',
       );
-    const seen = new Set<string>();
+    const stateOf = new Map<string, string>();
     for (const row of t.installStatusRows(app.id as string)) {
-      const kind = kindOf.get(row.DeviceId as string);
-      if (!kind) skipped.installRowsForUnknownDevices++;
-      else if (!seen.has(row.DeviceId as string)) {
-        seen.add(row.DeviceId as string);
-        add(relationships, `${kind}|ASSIGNED|intune_managed_application`);
+      const deviceId = row.DeviceId as string;
+      if (!kindOf.get(deviceId)) {
+        skipped.installRowsForUnknownDevices++;
+        continue;
       }
+      const state = row.InstallState as string;
+      const before = stateOf.get(deviceId);
+      if (
+        !before ||
+        INSTALL_SEVERITY.indexOf(state as never) <
+          INSTALL_SEVERITY.indexOf(before as never)
+      )
+        stateOf.set(deviceId, state);
+    }
+    for (const [deviceId, state] of stateOf) {
+      add(
+        relationships,
+        `${kindOf.get(deviceId)}|ASSIGNED|intune_managed_application`,
+      );
+      add(values, `ASSIGNED intune_managed_application installState=${state}`);
     }
   }
 
@@ -461,18 +477,29 @@ function bruteForceTruth(t: TenantData): GroundTruth {
   for (const [source, policies, type] of sources) {
     entities[type] = policies.count;
     for (const policy of all(policies)) {
-      const seen = new Set<string>();
-      for (const status of t.deviceStatuses(source, policy.id as string)!) {
-        const deviceId = (status.id as string).split('_').pop()!;
-        const kind = kindOf.get(deviceId);
-        if (!kind) {
+      const statusOf = new Map<string, string>();
+      for (const item of t.deviceStatuses(source, policy.id as string)!) {
+        const deviceId = (item.id as string).split('_').pop()!;
+        if (!kindOf.get(deviceId)) {
           skipped.statusesForUnknownDevices++;
           continue;
         }
-        if (seen.has(deviceId)) continue;
-        seen.add(deviceId);
-        if (status.status !== 'notAssigned')
+        const value = item.status as string;
+        const before = statusOf.get(deviceId);
+        if (
+          !before ||
+          STATUS_SEVERITY.indexOf(value as never) <
+            STATUS_SEVERITY.indexOf(before as never)
+        )
+          statusOf.set(deviceId, value);
+      }
+      for (const [deviceId, value] of statusOf) {
+        const kind = kindOf.get(deviceId);
+        const status = { status: value };
+        if (status.status !== 'notAssigned') {
           add(relationships, `intune_host_agent|ASSIGNED|${type}`);
+          add(values, `ASSIGNED ${type} status=${status.status}`);
+        }
         if (
           ['nonCompliant', 'error', 'conflict'].includes(
             status.status as string,
@@ -491,6 +518,7 @@ function bruteForceTruth(t: TenantData): GroundTruth {
     mappedRelationships: mapped,
     skipped,
     deviceKinds,
+    values,
   };
 }
 
@@ -733,10 +761,10 @@ describe('tenant generator', () => {
       }
       expect(tiny.mobileApps.count).toBe(MOBILE_APP_TEMPLATES.length);
       const apps = all(tiny.mobileApps);
-      expect(apps.some((a) => !isManagedAppEntity(a))).toBe(true); // unassigned store apps: not counted
+      expect(apps.some((a) => !isDeployedApp(a))).toBe(true); // unassigned store apps: no install rows
       expect(
         apps
-          .filter((a) => !isManagedAppEntity(a))
+          .filter((a) => !isDeployedApp(a))
           .every((a) => tiny.installStatusRows(a.id as string).length === 0),
       ).toBe(true);
     });

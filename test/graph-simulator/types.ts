@@ -75,10 +75,45 @@ export interface SimulatorBehaviour {
   signInActivityPageSize: number;
   /** Wording of Authentication_RequestFromNonPremiumTenantOrB2CTenant (graph-api.md §4). */
   licenceErrorWording: 'old' | 'new';
+  /**
+   * Directory pages shorter than `$top` asks: paging is server-driven and a
+   * client must follow nextLinks whatever the page size (learn.microsoft.com/
+   * graph/paging). Unset: `$top` is honoured up to 999.
+   */
+  directoryPageSizeCap?: number;
   /** Default and max page size of Intune collections. UNCONFIRMED: a blog reports 1000 (graph-api.md §2.2). */
   intunePageSize: number;
   /** Largest `top` of report actions; larger values are clamped. UNCONFIRMED (intune-exports.md §3.6). */
   reportMaxTop: number;
+  /**
+   * How report actions carry enum columns (InstallState, InstallStateDetail,
+   * AppInstallState, AppInstallStateDetails): 'names' as strings, or 'codes'
+   * as Int32 enum values (Schema PropertyType Int32) with the display label in
+   * an `<column>_loc` column beside each App* column. Public clients read these
+   * columns as integers (issue 14 §2); the values are the documented
+   * resultantAppState / resultantAppStateDetail members.
+   */
+  reportValues: 'names' | 'codes';
+  /**
+   * Without `orderBy`, a report's rows come in an order that changes from one
+   * request to the next, so `skip` paging repeats some rows and loses others.
+   * The order of an unsorted report is not documented (UNCONFIRMED); harsher
+   * than Graph by default.
+   */
+  reportUnorderedWithoutOrderBy: boolean;
+  /** Report pages shorter than `top` (half to all of it), though more rows remain. */
+  reportShortPages: boolean;
+  /** From this `skip` on, answer empty pages while TotalRowCount still counts every row. */
+  reportEmptyPageFromSkip?: number;
+  /**
+   * The Intune singleton of a tenant that has Intune answers
+   * `intuneAccountId: null`. A property Graph does not promise to fill
+   * (graph-api.md §2.3: the v1.0 singleton's properties are unreliable); a
+   * missing value is no evidence that the tenant has no Intune (issue 14 §6).
+   */
+  deviceManagementWithoutAccountId: boolean;
+  /** DeviceId of every other report row in upper case (Graph ids are not case-normalised across services). */
+  reportMixedCaseDeviceIds: boolean;
   random?: RandomFaults;
 }
 
@@ -90,6 +125,11 @@ export const DEFAULT_BEHAVIOUR: SimulatorBehaviour = {
   licenceErrorWording: 'new',
   intunePageSize: 1000,
   reportMaxTop: 1000,
+  reportValues: 'names',
+  reportUnorderedWithoutOrderBy: true,
+  reportShortPages: false,
+  reportMixedCaseDeviceIds: false,
+  deviceManagementWithoutAccountId: false,
 };
 
 // ---- fault rules --------------------------------------------------------------
@@ -133,6 +173,12 @@ export type FaultResponse =
   | { kind: 'loopNextLink' }
   /** The next page repeats this page's items (a different $skiptoken, same offset). */
   | { kind: 'duplicatePage' }
+  /**
+   * This page is served without its `@odata.nextLink`, though more items
+   * remain: the walk ends early and looks complete (identity-security.md §4.8:
+   * a page with neither nextLink nor deltaLink; cartography #2853).
+   */
+  | { kind: 'endWalkEarly' }
   /** 400 Directory_ExpiredPageToken on a nextLink request (only requests with $skiptoken). */
   | { kind: 'expiredPageToken' }
   /** Drop the TCP connection (RST) without answering. */

@@ -26,7 +26,7 @@ jest.setTimeout(120_000);
 const REQUEST_ID =
   '\\(request-id [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\)';
 const KEPT_FAILING =
-  'Microsoft Graph kept failing after retries; the step stopped so that no partial data replaces the previous collection.';
+  'Microsoft Graph kept failing after retries; the step fails so that its partial data does not replace the previous collection.';
 const SKIPTOKEN = '&\\$skiptoken=[A-Za-z0-9_-]+';
 const INSUFFICIENT = 'Insufficient privileges to complete the operation.';
 /** Intune's 403 (graph-api.md §5): a JSON text as the message, on several lines. */
@@ -70,6 +70,21 @@ function failure(options: {
     )}${options.path} failed with ${options.status} ${literal(
       options.code,
     )}${message} ${REQUEST_ID}\\. ${literal(options.hint)}$`,
+  );
+}
+
+/**
+ * The error of a fan-out some of whose requests kept failing
+ * (GraphFanOutError): how many of how many, then the first one or three.
+ */
+function fanOutFailure(each: RegExp, failed: number, items: number): RegExp {
+  const one = each.source.replace(/^\^|\$$/g, '');
+  const which =
+    failed === 1 ? `: ${one}` : `\\. The first 3: ${[one, one, one].join(' \\| ')}`;
+  return new RegExp(
+    `^${failed} of ${items} Microsoft Graph requests of this step kept failing after retries; the other ${
+      items - failed
+    } were read, and this step's data is partial${which}$`,
   );
 }
 
@@ -140,12 +155,16 @@ test('members: one group member list ($batch item) keeps answering 500; Fetch Gr
   });
   expectOutcome(result, t.truth(), {
     failed: {
-      [Steps.GROUP_MEMBERS.id]: failure({
-        path: pathOf(groupMembersRequest(groupId)),
-        status: 500,
-        code: 'UnknownError',
-        hint: KEPT_FAILING,
-      }),
+      [Steps.GROUP_MEMBERS.id]: fanOutFailure(
+        failure({
+          path: pathOf(groupMembersRequest(groupId)),
+          status: 500,
+          code: 'UnknownError',
+          hint: KEPT_FAILING,
+        }),
+        1,
+        t.tenant.groups.count,
+      ),
     },
   });
   expect(
@@ -223,16 +242,20 @@ test('install report: getDeviceInstallStatusReport keeps answering 500; the erro
   });
   expectOutcome(result, t.truth(), {
     failed: {
-      [Steps.MANAGED_APPS.id]: failure({
-        method: 'POST',
-        path: literal(
-          '/beta/deviceManagement/reports/getDeviceInstallStatusReport',
-        ),
-        status: 500,
-        code: 'InternalServerError',
-        message: 'An internal server error has occurred.',
-        hint: KEPT_FAILING,
-      }),
+      [Steps.MANAGED_APPS.id]: fanOutFailure(
+        failure({
+          method: 'POST',
+          path: literal(
+            '/beta/deviceManagement/reports/getDeviceInstallStatusReport',
+          ),
+          status: 500,
+          code: 'InternalServerError',
+          message: 'An internal server error has occurred.',
+          hint: KEPT_FAILING,
+        }),
+        t.tenant.mobileApps.count,
+        t.tenant.mobileApps.count,
+      ),
       [Steps.APPLICATION_MANAGES.id]: MANAGES_WITHOUT(Steps.MANAGED_APPS),
     },
   });
@@ -312,37 +335,46 @@ test('device configurations: the configuration list keeps answering 500; Fetch I
   });
 });
 
-const NO_ACCOUNT =
-  'Fetch Account did not produce the account, which this step relates its objects to; the previous data of this step is kept.';
-
-test('the Intune singleton (/deviceManagement) keeps answering 500: the account fails loudly, the Intune steps still run', async () => {
+test('the Intune singleton (/deviceManagement) keeps answering 500: the account is written without Intune details, every step succeeds', async () => {
+  // Issue 14 §5: an optional lookup must never take the directory down.
   const result = await collectWith({
     match: { pathRegex: '^/v1\\.0/deviceManagement\\?' },
     respond: ALWAYS_500,
   });
   // getStepStartStates cannot tell whether the tenant has Intune: it warns and
-  // leaves the Intune steps enabled; only the account, which the singleton
-  // enriches, fails (and is kept from the previous run).
-  expect(
-    result.logs.map((r) => r.msg),
-  ).toContain(
+  // leaves the Intune steps enabled; the account is written without the
+  // enrichment and says why.
+  const messages = result.logs.map((r) => r.msg);
+  expect(messages).toContain(
     'Could not tell whether the tenant has Intune; the Intune steps run and report their own errors.',
   );
-  expectOutcome(result, t.truth(), {
-    failed: {
-      [Steps.ACCOUNT.id]: failure({
+  expect(
+    messages.filter((m) =>
+      m.startsWith(
+        'The account is not enriched with Intune details: reading whether the tenant has Intune (/deviceManagement) failed: ',
+      ),
+    ),
+  ).toHaveLength(1);
+  expect(
+    messages.find((m) => m.startsWith('The account is not enriched')),
+  ).toMatch(
+    new RegExp(
+      failure({
         path: literal(
           '/v1.0/deviceManagement?$select=intuneAccountId,subscriptionState',
         ),
         status: 500,
         code: 'UnknownError',
         hint: KEPT_FAILING,
-      }),
-      [Steps.USERS.id]: NO_ACCOUNT,
-      [Steps.GROUPS.id]: NO_ACCOUNT,
-    },
-    dependencyFailed: [Steps.GROUP_MEMBERS.id],
-  });
+      }).source.replace('^', 'failed: '),
+    ),
+  );
+  expectOutcome(result, t.truth(), {});
+  const account = result.entities.find(
+    (e) => e._type === 'microsoft_365_account',
+  );
+  expect(account).toBeDefined();
+  expect(account).not.toHaveProperty('intuneAccountId');
 });
 
 test('/organization keeps answering 500: validateInvocation fails and nothing is collected', async () => {

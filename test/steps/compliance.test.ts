@@ -26,6 +26,7 @@ import {
   GraphObject,
   TenantData,
 } from '../graph-simulator/tenant/model';
+import { STATUS_SEVERITY } from '../graph-simulator/tenant/ground-truth';
 import { CollectionResult, runCollection } from '../support/collect';
 import { countGraph } from '../support/graph-counts';
 import { doneRecord, ofType, stepError } from '../support/outcome';
@@ -317,16 +318,25 @@ describe('status values Graph may add later', () => {
         ...complianceTruth(truth),
       });
 
-      const distinctKnown = (source: DeviceStatusSource) =>
-        new Set(
-          statusItems(renamed, source)
-            .filter(
-              (i) =>
-                i.status.status === 'quarantinedFutureValue' &&
-                base.tenant.managedDevice(deviceOf(i.status)),
-            )
-            .map((i) => i.status.id),
-        ).size;
+      // Devices whose deciding row (the worst, docs/compliance.md; an unknown
+      // value ranks with `unknown`) carries the new value.
+      const rank = (value: string) => {
+        const r = STATUS_SEVERITY.indexOf(value as never);
+        return r >= 0 ? r : STATUS_SEVERITY.indexOf('unknown');
+      };
+      const distinctKnown = (source: DeviceStatusSource) => {
+        const deciding = new Map<string, string>();
+        for (const { status } of statusItems(renamed, source)) {
+          if (!base.tenant.managedDevice(deviceOf(status))) continue;
+          const value = status.status as string;
+          const before = deciding.get(status.id as string);
+          if (before === undefined || rank(value) < rank(before))
+            deciding.set(status.id as string, value);
+        }
+        return [...deciding.values()].filter(
+          (v) => v === 'quarantinedFutureValue',
+        ).length;
+      };
       for (const [step, source] of [
         [COMPLIANCE_STEP, 'compliance'],
         [CONFIGURATION_STEP, 'configuration'],

@@ -1,9 +1,10 @@
 /**
  * The install status report walk (forEachInstallStatusPage) with the real
  * credential and Graph client against the simulator's
- * getDeviceInstallStatusReport: top/skip paging by rows received, the cost
- * of an app without rows, an empty page that ends the walk, and the app id
- * as an OData string literal. The tiny tenant is served through a wrapper
+ * getDeviceInstallStatusReport: top/skip paging by rows received in an
+ * explicit order, the cost of an app without rows, an empty page before
+ * TotalRowCount as an error, short and reordered pages, integer-coded
+ * columns, and the app id as an OData string literal. The tiny tenant is served through a wrapper
  * that gives two of its apps a chosen number of rows; request bodies are read
  * off the wire (wire-recorder.ts), since the simulator logs paths only.
  * The whole managed-apps step against the simulator is in intune-apps.test.ts.
@@ -72,8 +73,25 @@ afterAll(async () => {
   wire?.stop();
   await t?.close();
 });
+const ORDER_BY = ['DeviceId', 'UserId'];
+
+/** Rows as the report orders them when asked to: by DeviceId, then UserId. */
+function ordered(rows: Record<string, unknown>[]) {
+  return [...rows].sort((a, b) => {
+    const left = `${a.DeviceId}|${a.UserId}`;
+    const right = `${b.DeviceId}|${b.UserId}`;
+    return left < right ? -1 : left > right ? 1 : 0;
+  });
+}
+
 beforeEach(() => {
-  t.simulator.setBehaviour({ reportMaxTop: 1000 });
+  t.simulator.setBehaviour({
+    reportMaxTop: 1000,
+    reportValues: 'names',
+    reportUnorderedWithoutOrderBy: true,
+    reportShortPages: false,
+    reportEmptyPageFromSkip: undefined,
+  });
   t.simulator.resetStats();
   wire.clear();
 });
@@ -108,12 +126,15 @@ test('pages with top/skip until TotalRowCount, advancing by rows received', asyn
     },
     { top: 5 },
   );
-  expect(seen).toEqual(servedRows(SEVEN_ROWS).map((r) => r.DeviceId));
+  // Graph shuffles unsorted reports from page to page (the simulator's
+  // default): every row arrives exactly once because the walk orders them.
+  expect(seen).toEqual(ordered(servedRows(SEVEN_ROWS)).map((r) => r.DeviceId));
   expect(walk).toEqual({ totalRowCount: 7, rowsRead: 7, requests: 3 });
   expect(reportBodies()).toEqual(
     [0, 3, 6].map((skip) => ({
       filter: `(ApplicationId eq '${SEVEN_ROWS}')`,
       select: INSTALL_STATUS_COLUMNS,
+      orderBy: ORDER_BY,
       top: 5,
       skip,
     })),
@@ -136,6 +157,7 @@ test('an app without rows costs one request', async () => {
     {
       filter: `(ApplicationId eq '${NO_ROWS}')`,
       select: INSTALL_STATUS_COLUMNS,
+      orderBy: ORDER_BY,
       top: DEFAULT_REPORT_TOP,
       skip: 0,
     },
@@ -143,38 +165,67 @@ test('an app without rows costs one request', async () => {
   expect(reportRequests()).toEqual([`200 ${REPORT_PATH}`]);
 });
 
-test('an empty page ends the walk even when TotalRowCount promised more', async () => {
+test('an empty page before TotalRowCount rows is an error, never the end of the report', async () => {
+  const url = `${t.simulator.origin}/beta${REPORT_PATH}`;
+  const incomplete = (read: number) =>
+    `Microsoft Graph POST ${url} failed with 200 IncompleteReport. The report answered an empty page after ${read} of the 4 rows its TotalRowCount announced; the install status of this app was not read to the end.`;
   // A report that answers TotalRowCount 4 and no Values.
-  t.simulator.setBehaviour({ reportMaxTop: 0 });
+  t.simulator.setBehaviour({ reportEmptyPageFromSkip: 0 });
   const onRows = jest.fn();
-  expect(await forEachInstallStatusPage(client, FOUR_ROWS, onRows)).toEqual({
-    totalRowCount: 4,
-    rowsRead: 0,
-    requests: 1,
-  });
+  await expect(
+    forEachInstallStatusPage(client, FOUR_ROWS, onRows),
+  ).rejects.toThrow(incomplete(0));
   expect(onRows).not.toHaveBeenCalled();
   expect(reportRequests()).toEqual([`200 ${REPORT_PATH}`]);
 
   // The same after a first page: 2 of 4 rows, then an empty page (rows
-  // removed while paging) ends the walk; the page is never asked for again.
-  t.simulator.setBehaviour({ reportMaxTop: 2 });
+  // removed while paging); the page is never asked for again.
+  t.simulator.setBehaviour({ reportMaxTop: 2, reportEmptyPageFromSkip: 2 });
   t.simulator.resetStats();
   wire.clear();
   const seen: string[] = [];
-  expect(
-    await forEachInstallStatusPage(client, FOUR_ROWS, (rows) => {
+  await expect(
+    forEachInstallStatusPage(client, FOUR_ROWS, (rows) => {
       seen.push(...rows.map((r) => r.DeviceId as string));
-      t.simulator.setBehaviour({ reportMaxTop: 0 });
     }),
-  ).toEqual({ totalRowCount: 4, rowsRead: 2, requests: 2 });
+  ).rejects.toThrow(incomplete(2));
   expect(seen).toEqual(
-    servedRows(FOUR_ROWS)
+    ordered(servedRows(FOUR_ROWS))
       .slice(0, 2)
       .map((r) => r.DeviceId),
   );
   expect(reportBodies().map((b) => (b as { skip: number }).skip)).toEqual([
     0, 2,
   ]);
+});
+
+test('pages shorter than top are followed by rows received, to the end', async () => {
+  t.simulator.setBehaviour({ reportMaxTop: 4, reportShortPages: true });
+  const seen: string[] = [];
+  const walk = await forEachInstallStatusPage(client, SEVEN_ROWS, (rows) => {
+    seen.push(...rows.map((r) => r.DeviceId as string));
+  });
+  expect(seen).toEqual(ordered(servedRows(SEVEN_ROWS)).map((r) => r.DeviceId));
+  expect(walk.rowsRead).toBe(7);
+  expect(walk.requests).toBeGreaterThan(2);
+});
+
+test('integer-coded columns are read by their Schema PropertyType, with the _loc labels', async () => {
+  t.simulator.setBehaviour({ reportValues: 'codes' });
+  const rows: Record<string, unknown>[] = [];
+  await forEachInstallStatusPage(client, SEVEN_ROWS, (page) => {
+    rows.push(...page);
+  });
+  const names = ordered(servedRows(SEVEN_ROWS));
+  expect(rows).toHaveLength(7);
+  rows.forEach((row, i) => {
+    expect(typeof row.InstallState).toBe('number');
+    expect(typeof row.InstallStateDetail).toBe('number');
+    expect(typeof row.AppInstallState).toBe('number');
+    // the label of an App* column travels beside it
+    expect(row.AppInstallState_loc).toBe(names[i].AppInstallState_loc);
+    expect(row.DeviceId).toBe(names[i].DeviceId);
+  });
 });
 
 test('an app id is an OData string literal: quotes in it are doubled', async () => {

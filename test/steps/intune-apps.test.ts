@@ -21,10 +21,8 @@ import {
 } from '../../src/steps/intune-apps';
 import { GroundTruth } from '../graph-simulator';
 import { GraphObject, TenantData } from '../graph-simulator/tenant/model';
-import {
-  isManagedApplicationEntity,
-  mobileAppFamily,
-} from '../graph-simulator/tenant/mobile-app-templates';
+import { INSTALL_SEVERITY } from '../graph-simulator/tenant/ground-truth';
+import { mobileAppFamily } from '../graph-simulator/tenant/mobile-app-templates';
 import { CollectionResult, runCollection } from '../support/collect';
 import { countGraph } from '../support/graph-counts';
 import { doneRecord, ofType, stepError } from '../support/outcome';
@@ -159,11 +157,8 @@ function expectedFrom(tenant: TenantData, truth: GroundTruth): Expected {
     }
   }
   for (const app of each(tenant.mobileApps)) {
+    // Every mobile app is a managed application: the whole catalog (issue 14 §1).
     const type = String(app['@odata.type']).replace('#microsoft.graph.', '');
-    if (
-      !isManagedApplicationEntity({ ...(app as object), '@odata.type': type })
-    )
-      continue;
     const appId = app.id as string;
     e.managedIds.add(appId);
     const family = mobileAppFamily(type);
@@ -176,11 +171,27 @@ function expectedFrom(tenant: TenantData, truth: GroundTruth): Expected {
         e.unknownDeviceRows++;
         continue;
       }
+      // Several rows of one device (a user's, the System account's): the worst state decides.
       const key = relationshipKey(`${deviceId}|assigned|${appId}`);
-      if (!e.assigned.has(key)) e.assigned.set(key, row);
+      const before = e.assigned.get(key);
+      if (!before || worseInstallRow(row, before)) e.assigned.set(key, row);
     }
   }
   return e;
+}
+
+/** docs/applications.md: the more severe state wins, then the lower UserId, then the lower UPN. */
+function worseInstallRow(
+  a: Record<string, unknown>,
+  b: Record<string, unknown>,
+): boolean {
+  const rank = (row: Record<string, unknown>) =>
+    INSTALL_SEVERITY.indexOf(row.InstallState as never);
+  if (rank(a) !== rank(b)) return rank(a) < rank(b);
+  const userA = String(a.UserId ?? '');
+  const userB = String(b.UserId ?? '');
+  if (userA !== userB) return userA < userB;
+  return String(a.UserPrincipalName ?? '') < String(b.UserPrincipalName ?? '');
 }
 
 /** A few objects of each `_type` (schema matchers compile per call: checking thousands is slow). */

@@ -200,7 +200,7 @@ describe('fetch-devices and build-user-device-relationships against the simulato
         expected.push(
           users.has(owner)
             ? `direct ${relationshipKey(`${owner}|has|${id}`)}`
-            : `mapped ${relationshipKey(`${id}|has|${owner}`)}`,
+            : `mapped ${relationshipKey(`${owner}|has|${id}`)}`, // the direct key (issue 14 §9)
         );
       }
       const loggedOn = new Set(
@@ -210,7 +210,7 @@ describe('fetch-devices and build-user-device-relationships against the simulato
         expected.push(
           users.has(user)
             ? `direct ${relationshipKey(`${user}|uses|${id}`)}`
-            : `mapped ${relationshipKey(`${id}|uses|${user}`)}`,
+            : `mapped ${relationshipKey(`${user}|uses|${id}`)}`,
         );
       }
     }

@@ -6,7 +6,7 @@ import {
   JobState,
 } from '@jupiterone/integration-sdk-core';
 import { graphClientOf, IntegrationConfig, IntegrationStepContext } from '../../config';
-import { isGraphError, isIntuneNotApplicable } from '../../graph/errors';
+import { GraphAuthenticationError } from '../../graph/errors';
 import {
   describeMissing,
   isGranted,
@@ -27,8 +27,34 @@ export async function fetchAccount(context: IntegrationStepContext): Promise<voi
   await requireStepPermissions(context, Steps.ACCOUNT.id);
   const client = graphClientOf(context);
   const organization = await readOrganization(client);
-  const intune = await readIntuneAccount(context, organization.id);
+  // The account is written whatever the Intune enrichment does: users,
+  // groups and members hang off it, and an optional lookup must not take the
+  // directory down with it.
+  const intune = await readIntuneAccount(context, organization.id).catch(
+    (err: unknown) => {
+      if (err instanceof GraphAuthenticationError) throw err;
+      notEnriched(
+        context,
+        `reading whether the tenant has Intune (/deviceManagement) failed: ${errorText(err)}`,
+      );
+      return undefined;
+    },
+  );
   await context.jobState.addEntity(toAccountEntity(organization, intune));
+}
+
+/** A warning and a warn event: the account lacks (some of) its Intune details, and why. */
+function notEnriched(context: IntegrationStepContext, reason: string): void {
+  const description = `The account is not enriched with Intune details: ${reason}`;
+  context.logger.warn(description);
+  context.logger.publishWarnEvent({
+    name: IntegrationWarnEventName.MissingPermission,
+    description,
+  });
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 /**
@@ -41,18 +67,13 @@ async function readIntuneAccount(
   organizationId: string,
 ): Promise<IntuneAccount | undefined> {
   const client = graphClientOf(context);
-  const notEnriched = (reason: string) => {
-    const description = `The account is not enriched with Intune details: ${reason}`;
-    context.logger.warn(description);
-    context.logger.publishWarnEvent({
-      name: IntegrationWarnEventName.MissingPermission,
-      description,
-    });
-  };
   // The token says the permission is missing: no request that can only be refused.
   const roles = await client.grantedRoles();
   if (roles && !isGranted(Permissions.INTUNE_SERVICE_CONFIG, roles)) {
-    notEnriched(`${describeMissing(Permissions.INTUNE_SERVICE_CONFIG)}.`);
+    notEnriched(
+      context,
+      `${describeMissing(Permissions.INTUNE_SERVICE_CONFIG)}.`,
+    );
     return undefined;
   }
   const availability = await readIntuneAvailability(client);
@@ -61,32 +82,42 @@ async function readIntuneAccount(
     return undefined;
   }
   if (availability.status === 'unknown') {
-    notEnriched(availability.reason);
+    notEnriched(context, availability.reason);
     return undefined;
   }
   const account: IntuneAccount = { ...availability.account };
   account.subscriptionState =
-    (await optional(context, () => readIntuneSubscriptionState(client))) ??
-    account.subscriptionState;
-  account.mdmAuthority = await optional(context, () =>
-    readMdmAuthority(client, organizationId),
+    (await optional(
+      context,
+      'the Intune subscription state (beta /deviceManagement/subscriptionState)',
+      () => readIntuneSubscriptionState(client),
+    )) ?? account.subscriptionState;
+  account.mdmAuthority = await optional(
+    context,
+    'the MDM authority (organization mobileDeviceManagementAuthority)',
+    () => readMdmAuthority(client, organizationId),
   );
   return account;
 }
 
-/** Enrichment that may be refused without failing the account. */
+/**
+ * An enrichment that may fail in any way (refused, removed from beta, 5xx
+ * after retries) without failing the account: a warning names it.
+ */
 async function optional<T>(
   context: IntegrationStepContext,
+  what: string,
   read: () => Promise<T>,
 ): Promise<T | undefined> {
   try {
     return await read();
   } catch (err) {
-    if (isIntuneNotApplicable(err) || isGraphError(err, { status: 403 })) {
-      context.logger.warn({ err }, 'Could not read an Intune account detail');
-      return undefined;
-    }
-    throw err;
+    if (err instanceof GraphAuthenticationError) throw err;
+    context.logger.warn(
+      { err },
+      `Could not read ${what}; the account is written without it.`,
+    );
+    return undefined;
   }
 }
 

@@ -5,13 +5,11 @@ import type { ToMatchGraphObjectSchemaParams } from '@jupiterone/integration-sdk
 import { IntunePolicy, PolicyDeviceStatus } from '../../graph/compliance';
 import { Entities } from '../constants';
 import {
-  deviceIdOfStatus,
   findingKey,
   platformOfPolicyKind,
   policyKindOf,
   policyTierOf,
   severityOf,
-  statusOutcome,
   summarizePolicy,
   toAssignedRelationship,
   toDeviceHasFindingRelationship,
@@ -19,6 +17,10 @@ import {
   toIdentifiedRelationship,
   toPolicyEntity,
 } from './converters';
+import {
+  deviceIdOfStatus,
+  statusOutcome,
+} from './statuses';
 import { securitySettingsOf } from './security-settings';
 import { relationshipKey } from '../graph-objects';
 
@@ -216,6 +218,8 @@ describe('compliance policies (recorded)', () => {
       _toEntityKey: IOS_POLICY_ID,
       displayName: 'ASSIGNED',
       status: 'nonCompliant',
+      userName: '[REDACTED]',
+      userPrincipalName: '[REDACTED]',
       compliant: false,
       lastReportedOn: Date.parse('2021-03-08T16:23:55.363Z'),
     });
@@ -261,6 +265,8 @@ describe('compliance policies (recorded)', () => {
       _toEntityKey: WINDOWS_POLICY_ID,
       displayName: 'ASSIGNED',
       status: 'notApplicable',
+      userName: '[REDACTED]',
+      userPrincipalName: '[REDACTED]',
       compliant: false,
       lastReportedOn: Date.parse('2021-03-08T16:23:55.363Z'),
     });
@@ -410,6 +416,8 @@ describe('device configurations (recorded)', () => {
       _toEntityKey: IOS_CONFIGURATION_ID,
       displayName: 'ASSIGNED',
       status: 'error',
+      userName: '[REDACTED]',
+      userPrincipalName: '[REDACTED]',
       compliant: false,
       lastReportedOn: Date.parse('2021-03-02T16:23:45.820Z'),
     });
@@ -446,6 +454,8 @@ describe('device configurations (recorded)', () => {
       _toEntityKey: IOS_CONFIGURATION_ID,
       displayName: 'ASSIGNED',
       status: 'notApplicable',
+      userName: '[REDACTED]',
+      userPrincipalName: '[REDACTED]',
       compliant: false,
       lastReportedOn: Date.parse('2021-02-18T16:26:58.076Z'),
     });

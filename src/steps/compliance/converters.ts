@@ -17,63 +17,9 @@ import {
 } from '../../graph/compliance';
 import { deviceKey, hostAgentKey } from '../intune-devices/keys';
 import { DeviceKind, Entities } from '../constants';
-import { mapEnum, toEpochMs } from '../convert';
+import { presentString, toEpochMs, withoutUndefined } from '../convert';
 import { directRelationship } from '../graph-objects';
 import { securitySettingsOf } from './security-settings';
-
-// ---- statuses ------------------------------------------------------------------------
-
-/**
- * What each documented status value leads to. `assigned`: the host agent is
- * ASSIGNED the policy; `finding`: there is something to act on.
- */
-export const STATUS_OUTCOMES: Record<
-  string,
-  { assigned: boolean; finding: boolean }
-> = {
-  compliant: { assigned: true, finding: false },
-  notApplicable: { assigned: true, finding: false },
-  unknown: { assigned: true, finding: false },
-  /** Intune fixed the setting itself: nothing left to act on; the earlier finding (same key) disappears, which closes it. */
-  remediated: { assigned: true, finding: false },
-  nonCompliant: { assigned: true, finding: true },
-  error: { assigned: true, finding: true },
-  conflict: { assigned: true, finding: true },
-  /** Intune knows the device but the policy is not assigned to it. */
-  notAssigned: { assigned: false, finding: false },
-};
-
-/** A status value Graph may add later (`unknownFutureValue`...): assigned, no finding, counted and logged. */
-export const UNRECOGNIZED_STATUS_OUTCOME = { assigned: true, finding: false };
-
-export function isRecognizedStatus(status: string | null | undefined): boolean {
-  return (
-    typeof status === 'string' &&
-    Object.prototype.hasOwnProperty.call(STATUS_OUTCOMES, status)
-  );
-}
-
-export function statusOutcome(status: string | null | undefined): {
-  assigned: boolean;
-  finding: boolean;
-} {
-  return mapEnum(status, STATUS_OUTCOMES) ?? UNRECOGNIZED_STATUS_OUTCOME;
-}
-
-/**
- * The managed device id embedded in a status id
- * `{intuneAccountId}_{policyId}_{managedDeviceId}`: its last `_` segment
- * (graph-api.md §9). undefined when the id has no such segment.
- */
-export function deviceIdOfStatus(
-  statusId: string | null | undefined,
-): string | undefined {
-  if (typeof statusId !== 'string') return undefined;
-  const at = statusId.lastIndexOf('_');
-  if (at < 0) return undefined;
-  const deviceId = statusId.slice(at + 1);
-  return deviceId || undefined;
-}
 
 // ---- policies ------------------------------------------------------------------------
 
@@ -354,11 +300,14 @@ export function toAssignedRelationship(
     fromKey: hostAgentKey(managedDeviceId),
     toType: policy._type,
     toKey: policy.key,
-    properties: {
+    properties: withoutUndefined({
       status: status.status ?? undefined,
       compliant: status.status === 'compliant',
       lastReportedOn: toEpochMs(status.lastReportedDateTime),
-    },
+      // Whose row decided: the device's user, or "System account".
+      userPrincipalName: presentString(status.userPrincipalName),
+      userName: presentString(status.userName),
+    }),
   });
 }
 

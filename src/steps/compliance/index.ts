@@ -11,6 +11,7 @@
  * in one in-memory index, never findEntity.
  */
 import {
+  IntegrationError,
   IntegrationStep,
   StepRelationshipMetadata,
 } from '@jupiterone/integration-sdk-core';
@@ -34,19 +35,12 @@ import {
   Steps,
 } from '../constants';
 import { GraphObjectWriter, writingGraphObjects } from '../graph-objects';
-import {
-  DeviceIndex,
-  DeviceSet,
-  loadDeviceIndex,
-} from '../intune-devices/device-index';
+import { DeviceIndex, loadDeviceIndex } from '../intune-devices/device-index';
 import { requireStepPermissions } from '../require-permissions';
 import { brief, StepProgress } from '../progress';
 import {
-  deviceIdOfStatus,
-  isRecognizedStatus,
   PolicySummary,
   PolicyTally,
-  statusOutcome,
   summarizePolicy,
   toAssignedRelationship,
   toDeviceHasFindingRelationship,
@@ -54,6 +48,12 @@ import {
   toIdentifiedRelationship,
   toPolicyEntity,
 } from './converters';
+import {
+  deviceIdOfStatus,
+  isDecidingStatus,
+  isRecognizedStatus,
+  statusOutcome,
+} from './statuses';
 
 /**
  * Statuses are read without `$batch`. A batch saves round trips only for the
@@ -80,7 +80,7 @@ export const Counters = {
   NOT_ASSIGNED: 'notAssignedStatuses',
   UNKNOWN_DEVICES: 'statusesForUnknownDevices',
   UNRECOGNIZED_STATUSES: 'unrecognizedStatuses',
-  DUPLICATE_STATUSES: 'duplicateStatuses',
+  DUPLICATE_STATUSES: 'statusesForADeviceAlreadyRead',
   MALFORMED_STATUS_IDS: 'statusesWithoutDeviceId',
   POLICIES_GONE: 'policiesDeletedDuringCollection',
 } as const;
@@ -97,8 +97,12 @@ interface PolicyState {
   policy: IntunePolicy;
   summary: PolicySummary;
   tally: PolicyTally;
-  /** The devices this policy has an ASSIGNED for (one bit each). */
-  assigned?: DeviceSet;
+  /**
+   * The row that decides each device so far: every row of a policy is read
+   * before any of its relationships is written, since the deciding row may
+   * come last.
+   */
+  deciding?: Map<number, PolicyDeviceStatus>;
 }
 
 const EXAMPLES_LOGGED = 5;
@@ -129,24 +133,32 @@ export async function fetchPoliciesAndFindings(
   const unrecognized = new Map<string, number>();
   const gone: string[] = [];
   await writingGraphObjects(jobState, async (writer) => {
+    const writePolicyStatuses = async (policyId: string) => {
+      const state = policies.get(policyId);
+      if (!state) return;
+      writeDecidingStatuses(writer, state, devices, {
+        onUnrecognizedStatus: (value) => {
+          progress.add(Counters.UNRECOGNIZED_STATUSES);
+          const shown = brief(value);
+          unrecognized.set(shown, (unrecognized.get(shown) ?? 0) + 1);
+        },
+        count: (counter) => progress.add(counter),
+      });
+      await writer.drain();
+    };
     await forEachDeviceStatusPage(
       client,
       spec.source,
       Array.from(policies.keys()),
-      async (policyId, statuses) => {
+      (policyId, statuses) => {
         const state = policies.get(policyId);
         if (!state) return;
-        convertStatusPage(writer, state, statuses, devices, {
+        readStatusPage(state, statuses, devices, {
           onUnknownDevice: (deviceId) => {
             progress.add(Counters.UNKNOWN_DEVICES);
             if (unknownDeviceExamples.length < EXAMPLES_LOGGED) {
               unknownDeviceExamples.push(deviceId);
             }
-          },
-          onUnrecognizedStatus: (value) => {
-            progress.add(Counters.UNRECOGNIZED_STATUSES);
-            const shown = brief(value);
-            unrecognized.set(shown, (unrecognized.get(shown) ?? 0) + 1);
           },
           onMalformedId: (statusId) =>
             logger.debug(
@@ -155,14 +167,16 @@ export async function fetchPoliciesAndFindings(
             ),
           count: (counter) => progress.add(counter),
         });
-        await writer.drain();
       },
       {
         batch: options.batch ?? BATCH_DEVICE_STATUSES,
         concurrency: options.concurrency ?? STATUS_WALK_CONCURRENCY,
-        onPolicyGone: (policyId) => {
+        onPolicyDone: writePolicyStatuses,
+        onPolicyGone: async (policyId) => {
           progress.add(Counters.POLICIES_GONE);
           gone.push(policyId);
+          // What was read before it went still stands.
+          await writePolicyStatuses(policyId);
         },
       },
     );
@@ -215,6 +229,17 @@ export async function fetchPoliciesAndFindings(
     [Counters.UNKNOWN_DEVICES]: unknownDevices,
     devicesInIndex: devices.size,
   });
+  const rows =
+    progress.count(Counters.STATUSES) -
+    progress.count(Counters.MALFORMED_STATUS_IDS);
+  if (rows > 0 && unknownDevices === rows && devices.size > 0) {
+    // Every status named a device we do not have: a change in how Graph
+    // spells device ids, not a fleet without statuses. Never succeed with zero.
+    throw new IntegrationError({
+      code: 'UNMATCHED_STATUS_ROWS',
+      message: `${spec.step.name}: Graph returned ${rows} device statuses and none of them names a managed device of this collection (${devices.size} devices), so no status was recorded; the previous data of this step is kept.`,
+    });
+  }
 }
 
 /** Every policy of the source by id (a policy Graph lists twice is kept once). */
@@ -238,24 +263,18 @@ async function readPolicies(
 
 interface PageCallbacks {
   onUnknownDevice(deviceId: string): void;
-  onUnrecognizedStatus(value: string): void;
   onMalformedId(statusId: unknown): void;
   count(counter: string): void;
 }
 
-/**
- * One page of one policy's statuses -> findings and relationships. A device
- * that a policy lists twice (on one page or two) gets one ASSIGNED: the
- * policy's DeviceSet remembers the devices it has assigned.
- */
-function convertStatusPage(
-  writer: GraphObjectWriter,
+/** One page of one policy's statuses: each row competes to decide its device. */
+function readStatusPage(
   state: PolicyState,
   statuses: PolicyDeviceStatus[],
   devices: DeviceIndex,
   on: PageCallbacks,
 ): void {
-  const assignedDevices = (state.assigned ??= new DeviceSet(devices));
+  const deciding = (state.deciding ??= new Map());
   for (const status of statuses) {
     on.count(Counters.STATUSES);
     const deviceId = deviceIdOfStatus(status?.id);
@@ -269,14 +288,33 @@ function convertStatusPage(
       on.onUnknownDevice(deviceId);
       continue;
     }
+    const before = deciding.get(ordinal);
+    if (before) on.count(Counters.DUPLICATE_STATUSES);
+    if (!before || isDecidingStatus(status, before)) {
+      deciding.set(ordinal, status);
+    }
+  }
+}
+
+/** A policy's deciding rows -> ASSIGNED relationships, findings and their relationships. */
+function writeDecidingStatuses(
+  writer: GraphObjectWriter,
+  state: PolicyState,
+  devices: DeviceIndex,
+  on: {
+    onUnrecognizedStatus(value: string): void;
+    count(counter: string): void;
+  },
+): void {
+  const deciding = state.deciding;
+  state.deciding = undefined;
+  for (const [ordinal, status] of deciding ?? []) {
+    // The id the devices step read: a status may spell it in another case.
+    const deviceId = devices.idAt(ordinal);
     const value = status.status ?? '';
     const outcome = statusOutcome(value);
     if (!outcome.assigned) {
       on.count(Counters.NOT_ASSIGNED);
-      continue;
-    }
-    if (!assignedDevices.add(ordinal)) {
-      on.count(Counters.DUPLICATE_STATUSES);
       continue;
     }
     if (!isRecognizedStatus(value)) on.onUnrecognizedStatus(value || '(none)');

@@ -7,7 +7,8 @@ import {
   detectedApplicationKey,
   detectedAppIdentity,
   detectedAppPlatformFamily,
-  isManagedApplication,
+  isLineOfBusinessApp,
+  mergeDetectedApplicationFacts,
   managesTargetKey,
   mobileAppPlatformFamily,
   normaliseAppName,
@@ -17,10 +18,7 @@ import {
   toManagedApplicationEntity,
   toManagesRelationship,
 } from './converters';
-import {
-  asUri,
-  DROPPED_MOBILE_APP_PROPERTIES,
-} from './mobile-app-properties';
+import { asUri, DROPPED_MOBILE_APP_PROPERTIES } from './mobile-app-properties';
 import { relationshipKey } from '../graph-objects';
 
 const RECORDINGS = join(__dirname, '../../../test/fixtures/graph-recordings');
@@ -75,18 +73,16 @@ describe('managed applications from fetchManagedApplications.har', () => {
     ]);
   });
 
-  test('assigned and line-of-business apps are managed applications; unassigned store apps are not', () => {
+  test('every app of the catalog is a managed application, assigned or not', () => {
+    // Issue 14 §1: the three unassigned Managed Google Play apps were dropped before.
+    const entities = mobileApps.map(toManagedApplicationEntity);
+    expect(entities).toHaveLength(9);
     expect(
-      Object.fromEntries(
-        mobileApps.map((a) => [a.displayName, isManagedApplication(a)]),
-      ),
+      Object.fromEntries(entities.map((e) => [e.displayName, e.isAssigned])),
     ).toEqual({
-      // unassigned, but an androidLobApp
-      'com.android.vending.apk': true,
+      'com.android.vending.apk': false,
       'google.com': true,
       'Intune Company Portal': true,
-      // unassigned store apps: the anchor's server-side filter let them through
-      // (`microsoft.graph.managedApp/appAvailability eq null` matches every non-managedApp type)
       'Managed Home Screen': false,
       'Microsoft Authenticator': false,
       'Microsoft Intune': false,
@@ -420,7 +416,9 @@ describe('detected applications from fetchDetectedApplications.har', () => {
         if (!entities.has(identity.key)) {
           entities.set(
             identity.key,
-            toDetectedApplicationEntity(app, identity),
+            toDetectedApplicationEntity(
+              mergeDetectedApplicationFacts(undefined, app),
+            ),
           );
         }
         const r = toInstalledRelationship(
@@ -436,10 +434,50 @@ describe('detected applications from fetchDetectedApplications.har', () => {
     }
   });
 
+  test('name and publisher of an identity do not depend on the order of its items', () => {
+    const items = [
+      {
+        id: 'a',
+        displayName: 'Zoom  Workplace',
+        publisher: 'Zoom',
+        platform: 'windows',
+      },
+      {
+        id: 'b',
+        displayName: 'zoom workplace',
+        publisher: '',
+        platform: 'windows',
+      },
+      {
+        id: 'c',
+        displayName: 'Zoom Workplace',
+        publisher: 'Zoom Video Communications',
+        platform: 'windows',
+      },
+    ] as DetectedApp[];
+    const fold = (order: DetectedApp[]) =>
+      toDetectedApplicationEntity(
+        order.reduce<
+          ReturnType<typeof mergeDetectedApplicationFacts> | undefined
+        >(
+          (facts, app) => mergeDetectedApplicationFacts(facts, app),
+          undefined,
+        )!,
+      );
+    const forward = fold(items);
+    expect([forward.name, forward.publisher]).toEqual([
+      'Zoom  Workplace',
+      'Zoom',
+    ]);
+    expect(fold([...items].reverse())).toEqual(forward);
+    expect(fold([items[1], items[2], items[0]])).toEqual(forward);
+  });
+
   test('a detected application entity carries no version and no raw data', () => {
     const app = mac.detectedApps.find((a) => a.displayName === 'Python')!;
-    const identity = detectedAppIdentity(app);
-    const entity = toDetectedApplicationEntity(app, identity);
+    const entity = toDetectedApplicationEntity(
+      mergeDetectedApplicationFacts(undefined, app),
+    );
     expect(entity).toEqual({
       _key: 'intune_detected_application:1e86a3ef3cd944ccea644583fa099fc6',
       _type: 'intune_detected_application',
@@ -654,26 +692,23 @@ describe('identity rules', () => {
       isAssigned: false,
       ...extra,
     });
-    expect(isManagedApplication(app('macOSLobApp'))).toBe(true);
+    expect(isLineOfBusinessApp(app('macOSLobApp'))).toBe(true);
     expect(
-      isManagedApplication(
+      isLineOfBusinessApp(
         app('managedIOSLobApp', { appAvailability: 'lineOfBusiness' }),
       ),
     ).toBe(true);
     expect(
-      isManagedApplication(
+      isLineOfBusinessApp(
         app('managedAndroidStoreApp', { appAvailability: 'lineOfBusiness' }),
       ),
     ).toBe(true);
     expect(
-      isManagedApplication(
+      isLineOfBusinessApp(
         app('managedIOSStoreApp', { appAvailability: 'global' }),
       ),
     ).toBe(false);
-    expect(isManagedApplication(app('windowsMobileMSI'))).toBe(false);
-    expect(
-      isManagedApplication(app('windowsMobileMSI', { isAssigned: true })),
-    ).toBe(true);
+    expect(isLineOfBusinessApp(app('windowsMobileMSI'))).toBe(false);
   });
 });
 

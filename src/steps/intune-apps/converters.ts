@@ -26,6 +26,12 @@ import {
 } from '../convert';
 import { directRelationship } from '../graph-objects';
 import {
+  INSTALL_STATE_BY_CODE,
+  INSTALL_STATE_DETAIL_BY_CODE,
+  readEnumCell,
+  readLabelledCell,
+} from './install-states';
+import {
   asUri,
   mobileAppTypeProperties,
   mobileAppVersion,
@@ -89,11 +95,6 @@ export function isLineOfBusinessApp(app: MobileApp): boolean {
     (mobileAppType(app['@odata.type']) ?? '').endsWith('LobApp') ||
     app.appAvailability === 'lineOfBusiness'
   );
-}
-
-/** Assigned, or line-of-business: an `intune_managed_application`. */
-export function isManagedApplication(app: MobileApp): boolean {
-  return app.isAssigned === true || isLineOfBusinessApp(app);
 }
 
 /** The `_key` of the detected application (platform family, normalised name). */
@@ -208,23 +209,57 @@ export function toManagedApplicationEntity(app: MobileApp): Entity {
 // ---- detected applications ------------------------------------------------------------
 
 /** Call only for apps with a name (an empty normalised name is no application identity). */
-export function toDetectedApplicationEntity(
+/**
+ * What one detected-application entity says, gathered over all the items of
+ * its identity (its versions and spellings).
+ */
+export interface DetectedApplicationFacts {
+  identity: DetectedIdentity;
+  name: string;
+  publisher?: string;
+}
+
+/**
+ * Folds one more item of an identity in. Items of one identity come in any
+ * order (under concurrency, on either route), so each value is the least
+ * under a total order: the name that sorts first (spellings differ only in
+ * case and white space), and the first publisher that is not blank.
+ */
+export function mergeDetectedApplicationFacts(
+  facts: DetectedApplicationFacts | undefined,
   app: DetectedApp,
-  identity: DetectedIdentity,
+): DetectedApplicationFacts {
+  const name = presentText(app.displayName)?.trim() ?? '';
+  const publisher = presentText(app.publisher);
+  if (!facts) {
+    return { identity: detectedAppIdentity(app), name, publisher };
+  }
+  if (name && (!facts.name || name < facts.name)) facts.name = name;
+  if (
+    publisher !== undefined &&
+    (facts.publisher === undefined || publisher < facts.publisher)
+  )
+    facts.publisher = publisher;
+  return facts;
+}
+
+export function toDetectedApplicationEntity(
+  facts: DetectedApplicationFacts,
+  key: string = facts.identity.key,
 ): Entity {
-  const name = presentText(app.displayName)?.trim() as string;
+  const { identity, name, publisher } = facts;
   return createIntegrationEntity({
     entityData: {
       source: {},
       assign: withoutUndefined({
-        _key: identity.key,
+        _key: key,
         _type: Entities.DETECTED_APPLICATION._type,
         _class: Entities.DETECTED_APPLICATION._class,
         name,
         displayName: name,
         normalizedName: identity.normalisedName,
         platform: identity.family,
-        publisher: presentText(app.publisher),
+        publisher,
       }),
     },
   });
@@ -281,6 +316,11 @@ export function toAssignedRelationship(
   managedKey: string,
   row: InstallStatusRow,
 ): Relationship {
+  const state = readEnumCell(row.InstallState, INSTALL_STATE_BY_CODE);
+  const detail = readEnumCell(
+    row.InstallStateDetail,
+    INSTALL_STATE_DETAIL_BY_CODE,
+  );
   return directRelationship({
     _class: RelationshipClass.ASSIGNED,
     fromType: deviceKind,
@@ -288,12 +328,14 @@ export function toAssignedRelationship(
     toType: Entities.MANAGED_APPLICATION._type,
     toKey: managedKey,
     properties: withoutUndefined({
-      installState: presentText(row.InstallState),
-      installStateDetail: presentText(row.InstallStateDetail),
+      installState: state.name,
+      installStateCode: state.code,
+      installStateDetail: detail.name,
+      installStateDetailCode: detail.code,
       errorCode: integer(row.ErrorCode),
       hexErrorCode: presentText(row.HexErrorCode),
-      appInstallState: presentText(row.AppInstallState),
-      appInstallStateDetails: presentText(row.AppInstallStateDetails),
+      appInstallState: readLabelledCell(row, 'AppInstallState'),
+      appInstallStateDetails: readLabelledCell(row, 'AppInstallStateDetails'),
       appVersion: presentText(row.AppVersion),
       platform: presentText(row.Platform),
       userId: presentText(row.UserId),

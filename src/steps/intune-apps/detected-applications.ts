@@ -27,8 +27,10 @@ import { requireStepPermissions } from '../require-permissions';
 import { StepProgress } from '../progress';
 import { GraphObjectWriter, writingGraphObjects } from '../graph-objects';
 import {
+  DetectedApplicationFacts,
   DetectedIdentity,
   detectedAppIdentity,
+  mergeDetectedApplicationFacts,
   detectedVersion,
   toDetectedApplicationEntity,
   toInstalledRelationship,
@@ -61,10 +63,15 @@ interface DetectedItem {
   slotKey: string;
 }
 
-/** Turns (device, detectedApp) pairs into graph objects, each key once. */
+/**
+ * Turns (device, detectedApp) pairs into graph objects, each key once. The
+ * detected-application entities are written at the end (writeApplications):
+ * an identity's items (versions, spellings) come in any order under
+ * concurrency, and its name and publisher must not depend on which came first.
+ */
 class InventoryWriter {
   private readonly sharedSlots = new Map<string, DeviceSet>();
-  private readonly applications = new Set<string>();
+  private readonly applications = new Map<string, DetectedApplicationFacts>();
 
   constructor(
     private readonly writer: GraphObjectWriter,
@@ -142,6 +149,14 @@ class InventoryWriter {
     await this.writer.drain();
   }
 
+  /** The detected applications, once every item has been seen. */
+  writeApplications(): void {
+    for (const [key, facts] of this.applications) {
+      this.writer.addEntity(toDetectedApplicationEntity(facts, key));
+      this.progress.add(Entities.DETECTED_APPLICATION._type);
+    }
+  }
+
   private writePair(
     managedDeviceId: string,
     ordinal: number | undefined,
@@ -158,11 +173,10 @@ class InventoryWriter {
       this.progress.add(DetectedAppCounters.NAMELESS_ITEMS);
       return;
     }
-    if (!this.applications.has(identity.key)) {
-      this.applications.add(identity.key);
-      this.writer.addEntity(toDetectedApplicationEntity(app, identity));
-      this.progress.add(Entities.DETECTED_APPLICATION._type);
-    }
+    this.applications.set(
+      identity.key,
+      mergeDetectedApplicationFacts(this.applications.get(identity.key), app),
+    );
     const installed = toInstalledRelationship(
       this.devices.kindAt(ordinal),
       deviceKey(managedDeviceId),
@@ -187,6 +201,14 @@ export async function fetchDetectedApplications(
   let decision: Record<string, unknown> = {};
   await writingGraphObjects(jobState, async (writer) => {
     const inventory = new InventoryWriter(writer, devices, progress);
+    try {
+      await readInventory(inventory);
+    } finally {
+      // Also when part of the inventory failed: the relationships written point at them.
+      inventory.writeApplications();
+    }
+  });
+  async function readInventory(inventory: InventoryWriter): Promise<void> {
     const fanOut = {
       batch: options.batch,
       concurrency: options.concurrency,
@@ -260,7 +282,7 @@ export async function fetchDetectedApplications(
         await readPerDevice();
       }
     }
-  });
+  }
 
   const unknown = progress.count(DetectedAppCounters.UNKNOWN_DEVICE_ITEMS);
   if (unknown) {

@@ -1,9 +1,13 @@
 /**
- * fetch-managed-applications: the apps Intune manages (assigned or
- * line-of-business), and for each one the devices it is assigned to with
- * their install state, from the getDeviceInstallStatusReport action.
+ * fetch-managed-applications: every app of the tenant's Intune catalog
+ * (assigned or not: `isAssigned` says which), and for each one the devices
+ * it is assigned to with their install state, from the
+ * getDeviceInstallStatusReport action. A device may have several rows for
+ * one app (one per user, one for the device context): the most severe
+ * decides (install-states.ts), whatever order Graph sent them in.
  */
 import { graphClientOf, IntegrationStepContext } from '../../config';
+import { IntegrationError } from '@jupiterone/integration-sdk-core';
 import { isGraphError } from '../../graph/errors';
 import { forEachConcurrently } from '../../graph/fan-out';
 import {
@@ -12,15 +16,13 @@ import {
 } from '../../graph/intune-apps';
 import { Entities, Steps } from '../constants';
 import { writingGraphObjects } from '../graph-objects';
-import { DeviceSet, loadDeviceIndex } from '../intune-devices/device-index';
+import { loadDeviceIndex } from '../intune-devices/device-index';
 import { deviceKey } from '../intune-devices/keys';
 import { requireStepPermissions } from '../require-permissions';
 import { StepProgress } from '../progress';
-import {
-  isManagedApplication,
-  toAssignedRelationship,
-  toManagedApplicationEntity,
-} from './converters';
+import { toAssignedRelationship, toManagedApplicationEntity } from './converters';
+import { InstallStatusRow } from '../../graph/intune-apps';
+import { isDecidingInstallRow } from './install-states';
 import { IntuneAppsOptions } from './options';
 
 /** Set once every managed application of the tenant has been read. */
@@ -28,11 +30,12 @@ export const MANAGED_APPS_COMPLETE = 'intune-apps:managed-complete';
 
 export const ManagedAppCounters = {
   MOBILE_APPS: 'mobileApps',
-  NOT_MANAGED: 'mobileAppsNeitherAssignedNorLineOfBusiness',
+  UNASSIGNED: 'mobileAppsNotAssigned',
   WITHOUT_ID: 'mobileAppsWithoutId',
   INSTALL_ROWS: 'installStatusRows',
   UNKNOWN_DEVICE_ROWS: 'installRowsForUnknownDevices',
-  REPEATED_ROWS: 'installRowsRepeated',
+  REPEATED_ROWS: 'installRowsForADeviceAlreadyRead',
+  UNKNOWN_CODES: 'installRowsWithAnUndocumentedStateCode',
   REPORT_REQUESTS: 'installReportRequests',
   APPS_GONE: 'appsGoneBeforeTheirReport',
 } as const;
@@ -51,10 +54,7 @@ export async function fetchManagedApplications(
   for await (const page of iterateMobileApps(client)) {
     for (const app of page) {
       progress.add(ManagedAppCounters.MOBILE_APPS);
-      if (!isManagedApplication(app)) {
-        progress.add(ManagedAppCounters.NOT_MANAGED);
-        continue;
-      }
+      if (app.isAssigned !== true) progress.add(ManagedAppCounters.UNASSIGNED);
       if (typeof app.id !== 'string' || !app.id) {
         progress.add(ManagedAppCounters.WITHOUT_ID);
         continue;
@@ -71,8 +71,9 @@ export async function fetchManagedApplications(
       appIds,
       options.reportConcurrency,
       async (appId) => {
-        // A device with several users has a row per user: one ASSIGNED per device.
-        const assigned = new DeviceSet(devices);
+        // Every row of the app is read before any is written: the row that
+        // decides a device may come last.
+        const deciding = new Map<number, InstallStatusRow>();
         let walk;
         try {
           walk = await forEachInstallStatusPage(
@@ -92,20 +93,12 @@ export async function fetchManagedApplications(
                   );
                   continue;
                 }
-                if (!assigned.add(ordinal)) {
-                  progress.add(ManagedAppCounters.REPEATED_ROWS);
-                  continue;
+                const before = deciding.get(ordinal);
+                if (before) progress.add(ManagedAppCounters.REPEATED_ROWS);
+                if (!before || isDecidingInstallRow(row, before)) {
+                  deciding.set(ordinal, row);
                 }
-                const relationship = toAssignedRelationship(
-                  devices.kindAt(ordinal),
-                  deviceKey(deviceId),
-                  appId,
-                  row,
-                );
-                writer.addRelationship(relationship);
-                progress.add(relationship._type);
               }
-              return writer.drain();
             },
             { top: options.reportTop },
           );
@@ -121,6 +114,23 @@ export async function fetchManagedApplications(
           }
           throw err;
         }
+        for (const [ordinal, row] of deciding) {
+          const relationship = toAssignedRelationship(
+            devices.kindAt(ordinal),
+            deviceKey(devices.idAt(ordinal)),
+            appId,
+            row,
+          );
+          if (
+            typeof row.InstallState === 'number' &&
+            relationship.installState === undefined
+          ) {
+            progress.add(ManagedAppCounters.UNKNOWN_CODES);
+          }
+          writer.addRelationship(relationship);
+          progress.add(relationship._type);
+        }
+        await writer.drain();
         progress.add(ManagedAppCounters.REPORT_REQUESTS, walk.requests);
       },
     );
@@ -133,6 +143,22 @@ export async function fetchManagedApplications(
       `${unknown} install status rows name devices that are not managed devices of this collection (retired or deleted); no ASSIGNED relationship was made for them.`,
     );
   }
+  const undocumented = progress.count(ManagedAppCounters.UNKNOWN_CODES);
+  if (undocumented) {
+    logger.warn(
+      { [ManagedAppCounters.UNKNOWN_CODES]: undocumented },
+      `${undocumented} ASSIGNED relationships have an InstallState code that Graph's resultantAppState enum does not document; they carry installStateCode without installState.`,
+    );
+  }
   progress.done({ devicesInIndex: devices.size });
+  const rows = progress.count(ManagedAppCounters.INSTALL_ROWS);
+  if (rows > 0 && unknown === rows && devices.size > 0) {
+    // Every row named a device we do not have: a change in how Graph spells
+    // device ids, not a fleet without installs. Never succeed with zero.
+    throw new IntegrationError({
+      code: 'UNMATCHED_REPORT_ROWS',
+      message: `${Steps.MANAGED_APPS.name}: the install status report returned ${rows} rows and none of them names a managed device of this collection (${devices.size} devices), so no install state was recorded; the ASSIGNED relationships are kept from the previous collection.`,
+    });
+  }
   await jobState.setData(MANAGED_APPS_COMPLETE, true);
 }

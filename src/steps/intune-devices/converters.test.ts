@@ -437,7 +437,7 @@ describe('user and device relationships', () => {
     expect(
       userDeviceRelationship(RelationshipClass.HAS, user, laptop, false),
     ).toEqual({
-      _key: relationshipKey(`${laptop._key}|has|${user}`),
+      _key: relationshipKey(`${user}|has|${laptop._key}`),
       _type: 'azure_user_has_laptop',
       _class: 'HAS',
       displayName: 'HAS',
@@ -451,7 +451,7 @@ describe('user and device relationships', () => {
     expect(
       userDeviceRelationship(RelationshipClass.USES, user, laptop, false),
     ).toMatchObject({
-      _key: relationshipKey(`${laptop._key}|uses|${user}`),
+      _key: relationshipKey(`${user}|uses|${laptop._key}`),
       _type: 'azure_user_uses_laptop',
     });
   });
@@ -502,7 +502,7 @@ describe('build-user-device-relationships (mock job state)', () => {
     // Devices are read kind by kind, in DEVICE_KINDS order (server before smartphone).
     expect(summary).toEqual([
       [
-        relationshipKey(`${server._key}|has|${absent}`),
+        relationshipKey(`${absent}|has|${server._key}`),
         'azure_user_has_server',
         'mapped',
       ],
@@ -517,7 +517,7 @@ describe('build-user-device-relationships (mock job state)', () => {
         'direct',
       ],
       [
-        relationshipKey(`${phone._key}|uses|${absent}`),
+        relationshipKey(`${absent}|uses|${phone._key}`),
         'azure_user_uses_smartphone',
         'mapped',
       ],

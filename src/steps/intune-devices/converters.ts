@@ -375,7 +375,9 @@ export function userDeviceRelationship(
   return createMappedRelationship({
     _class,
     _type: mapped._type,
-    _key: relationshipKey(`${device._key}|${_class.toLowerCase()}|${userId}`),
+    // The key a direct relationship of the same user and device has: it must
+    // not change the day the user is (or is no longer) in the collection.
+    _key: relationshipKey(`${userId}|${_class.toLowerCase()}|${device._key}`),
     source: device,
     target: {
       _type: Entities.USER._type,

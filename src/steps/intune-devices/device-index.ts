@@ -12,8 +12,14 @@ import { JobState } from '@jupiterone/integration-sdk-core';
 import { DEVICE_KINDS, DeviceKind } from '../constants';
 
 export interface DeviceIndex {
-  /** 0..size-1, or undefined for a device not in this collection. */
+  /**
+   * 0..size-1, or undefined for a device not in this collection. Ids compare
+   * case-insensitively: reports and status ids do not always spell a GUID the
+   * way managedDevices does.
+   */
   ordinalOf(managedDeviceId: string): number | undefined;
+  /** The managed device id as the devices step read it: the one device keys are made of. */
+  idAt(ordinal: number): string;
   /** The kind of the device with that ordinal. */
   kindAt(ordinal: number): DeviceKind;
   /** Every managed device id of the index. */
@@ -27,25 +33,29 @@ export const DEVICE_INDEX_DATA = 'intune-devices:index';
 /** Builds the index as devices are read; the first of a repeated id wins. */
 export class DeviceIndexBuilder {
   private readonly ordinals = new Map<string, number>();
+  private readonly deviceIds: string[] = [];
   private readonly kindIndexes: number[] = [];
 
   has(deviceKey: string): boolean {
-    return this.ordinals.has(deviceKey);
+    return this.ordinals.has(deviceKey.toLowerCase());
   }
 
   add(deviceKey: string, kind: DeviceKind): void {
-    if (this.ordinals.has(deviceKey)) return;
-    this.ordinals.set(deviceKey, this.kindIndexes.length);
+    const folded = deviceKey.toLowerCase();
+    if (this.ordinals.has(folded)) return;
+    this.ordinals.set(folded, this.kindIndexes.length);
+    this.deviceIds.push(deviceKey);
     this.kindIndexes.push(DEVICE_KINDS.indexOf(kind));
   }
 
   build(): DeviceIndex {
-    const { ordinals } = this;
+    const { ordinals, deviceIds } = this;
     const kinds = Uint8Array.from(this.kindIndexes);
     return {
-      ordinalOf: (id) => ordinals.get(id),
+      ordinalOf: (id) => ordinals.get(id) ?? ordinals.get(id.toLowerCase()),
+      idAt: (ordinal) => deviceIds[ordinal],
       kindAt: (ordinal) => DEVICE_KINDS[kinds[ordinal]],
-      ids: () => ordinals.keys(),
+      ids: () => deviceIds.values(),
       size: ordinals.size,
     };
   }

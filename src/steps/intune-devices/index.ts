@@ -20,6 +20,7 @@ import {
   IntegrationConfig,
   IntegrationStepContext,
 } from '../../config';
+import { readEnrolledDeviceCount } from '../../graph/counts';
 import { iterateManagedDevicePages } from '../../graph/intune-devices';
 import {
   allOf,
@@ -40,6 +41,7 @@ import {
   deviceUsersOf,
   userDeviceRelationship,
 } from './converters';
+import { assertComplete, COUNT_CHECKS, startCount } from '../completeness';
 import { presentString } from '../convert';
 import { undocumentedValues } from './enums';
 import { DEVICE_INDEX_DATA, DeviceIndexBuilder } from './device-index';
@@ -65,6 +67,9 @@ export async function fetchDevices(
   const undocumented = new Map<string, number>();
   const unsignalled: string[] = [];
   const index = new DeviceIndexBuilder();
+  const expected = startCount(logger, COUNT_CHECKS.MANAGED_DEVICES, () =>
+    readEnrolledDeviceCount(client),
+  );
   await writingGraphObjects(jobState, async (writer) => {
     for await (const page of iterateManagedDevicePages(client)) {
       for (const managed of page) {
@@ -98,6 +103,15 @@ export async function fetchDevices(
     }
   });
   await jobState.setData(DEVICE_INDEX_DATA, index.build());
+  // Short of Intune's own count: the step fails, and without DEVICES_COMPLETE
+  // the user-device relationships keep their previous data too.
+  assertComplete(
+    logger,
+    Steps.DEVICES.name,
+    COUNT_CHECKS.MANAGED_DEVICES,
+    devices,
+    await expected,
+  );
   await jobState.setData(DEVICES_COMPLETE, true);
   if (undocumented.size) {
     logger.warn(
@@ -120,7 +134,7 @@ export async function fetchDevices(
       },
       `${Steps.DEVICES.name}: ${progress.count(
         NO_KIND_SIGNAL,
-      )} managed devices had no value to tell their kind by (deviceType, chassisType, operatingSystem, skuFamily, model) and were typed user_endpoint (rule 11 of docs/data-model-rules.md).`,
+      )} managed devices had no value to tell their kind by (deviceType, chassisType, operatingSystem, skuFamily, model) and were typed user_endpoint (rule 11 of docs/data-model-rules.md). Their _type changes when Intune fills these values in later (docs/device-classification.md).`,
     );
   }
   const seconds = (Date.now() - started) / 1000;

@@ -41,6 +41,8 @@ import {
   Steps,
 } from '../constants';
 import { hasKeyNow, writingGraphObjects } from '../graph-objects';
+import { countDirectoryObjects } from '../../graph/counts';
+import { assertComplete, COUNT_CHECKS, startCount } from '../completeness';
 import { requireStepPermissions } from '../require-permissions';
 import { StepProgress } from '../progress';
 import {
@@ -93,6 +95,9 @@ export async function fetchUsers(
   const client = graphClientOf(context);
   const account = await getAccountEntity(jobState);
   const progress = new StepProgress(logger, client, Steps.USERS.name);
+  const expected = startCount(logger, COUNT_CHECKS.USERS, () =>
+    countDirectoryObjects(client, 'users'),
+  );
 
   const withSignInActivity = await writingGraphObjects(jobState, (writer) =>
     walkUsers(context, client, async (users) => {
@@ -106,6 +111,13 @@ export async function fetchUsers(
     }),
   );
   progress.done({ signInActivity: withSignInActivity });
+  assertComplete(
+    logger,
+    Steps.USERS.name,
+    COUNT_CHECKS.USERS,
+    progress.count(Entities.USER._type),
+    await expected,
+  );
 }
 
 /**
@@ -166,6 +178,9 @@ export async function fetchGroups(
   const client = graphClientOf(context);
   const account = await getAccountEntity(jobState);
   const progress = new StepProgress(logger, client, Steps.GROUPS.name);
+  const expected = startCount(logger, COUNT_CHECKS.GROUPS, () =>
+    countDirectoryObjects(client, 'groups'),
+  );
 
   for await (const groups of iterateGroupPages(client)) {
     const entities = groups.map(toGroupEntity);
@@ -176,6 +191,13 @@ export async function fetchGroups(
     progress.add(Entities.GROUP._type, entities.length);
   }
   progress.done();
+  assertComplete(
+    logger,
+    Steps.GROUPS.name,
+    COUNT_CHECKS.GROUPS,
+    progress.count(Entities.GROUP._type),
+    await expected,
+  );
 }
 
 // ---- group members ---------------------------------------------------------------

@@ -15,6 +15,7 @@ import {
 } from './directory';
 import { ManagedDevices, NO_USER, isAbsentUserRef } from './managed-devices';
 import { MobileApps } from './mobile-apps';
+import { InstallState } from './install-report';
 import { GroundTruth } from './model';
 import { Policies, StatusValue } from './policies';
 
@@ -25,6 +26,34 @@ export interface TenantParts {
   mobileApps: MobileApps;
   compliance: Policies;
   configurations: Policies;
+}
+
+/**
+ * Which row of a device decides, when a policy or an app has several for it:
+ * the first of these orders (docs/compliance.md, docs/applications.md).
+ */
+export const STATUS_SEVERITY: readonly StatusValue[] = [
+  'nonCompliant',
+  'error',
+  'conflict',
+  'unknown',
+  'remediated',
+  'compliant',
+  'notApplicable',
+  'notAssigned',
+];
+export const INSTALL_SEVERITY: readonly InstallState[] = [
+  'failed',
+  'uninstallFailed',
+  'pendingInstall',
+  'notInstalled',
+  'unknown',
+  'installed',
+  'notApplicable',
+];
+
+function worst<T>(order: readonly T[], values: T[]): T {
+  return values.reduce((a, b) => (order.indexOf(b) < order.indexOf(a) ? b : a));
 }
 
 const FINDING_STATUSES = new Set<StatusValue>([
@@ -42,6 +71,7 @@ export function computeGroundTruth(parts: TenantParts): GroundTruth {
     installRowsForUnknownDevices: 0,
   };
   const deviceKinds: Record<string, string> = {};
+  const values: Record<string, number> = {};
   const inc = (record: Record<string, number>, key: string, by = 1) => {
     record[key] = (record[key] ?? 0) + by;
   };
@@ -114,7 +144,6 @@ export function computeGroundTruth(parts: TenantParts): GroundTruth {
   ] = 0;
   for (let app = 0; app < mobileApps.count; app++) {
     const facts = mobileApps.facts(app);
-    if (!facts.entity) continue;
     inc(entities, 'intune_managed_application');
     if (facts.family) {
       const identity = detected.identityOf(facts.family, facts.displayName);
@@ -125,17 +154,24 @@ export function computeGroundTruth(parts: TenantParts): GroundTruth {
         );
       }
     }
-    const seen = new Set<number>();
+    const stateOf = new Map<number, InstallState>();
     for (const row of mobileApps.installFacts(app)) {
       if (row.device < 0) {
         skipped.installRowsForUnknownDevices += row.repeated ? 2 : 1;
-      } else if (!seen.has(row.device)) {
-        seen.add(row.device);
-        inc(
-          relationships,
-          `${kindOf[row.device]}|ASSIGNED|intune_managed_application`,
-        );
+        continue;
       }
+      const states = [row.state];
+      if (row.systemAccount) states.push(row.systemAccount);
+      const before = stateOf.get(row.device);
+      if (before) states.push(before);
+      stateOf.set(row.device, worst(INSTALL_SEVERITY, states));
+    }
+    for (const [device, state] of stateOf) {
+      inc(
+        relationships,
+        `${kindOf[device]}|ASSIGNED|intune_managed_application`,
+      );
+      inc(values, `ASSIGNED intune_managed_application installState=${state}`);
     }
   }
 
@@ -150,16 +186,24 @@ export function computeGroundTruth(parts: TenantParts): GroundTruth {
     relationships[`intune_host_agent|ASSIGNED|${type}`] = 0;
     relationships[`${type}|IDENTIFIED|intune_noncompliance_finding`] = 0;
     for (let p = 0; p < policies.count; p++) {
-      const seen = new Set<number>();
-      for (const status of policies.statusFacts(p)) {
-        if (status.device < 0) {
-          skipped.statusesForUnknownDevices += status.repeated ? 2 : 1;
+      const statusOf = new Map<number, StatusValue>();
+      for (const fact of policies.statusFacts(p)) {
+        if (fact.device < 0) {
+          skipped.statusesForUnknownDevices += fact.repeated ? 2 : 1;
           continue;
         }
-        if (seen.has(status.device)) continue;
-        seen.add(status.device);
-        if (status.status !== 'notAssigned')
+        const states = [fact.status];
+        if (fact.systemAccount) states.push(fact.systemAccount);
+        const before = statusOf.get(fact.device);
+        if (before) states.push(before);
+        statusOf.set(fact.device, worst(STATUS_SEVERITY, states));
+      }
+      for (const [device, value] of statusOf) {
+        const status = { device, status: value };
+        if (status.status !== 'notAssigned') {
           inc(relationships, `intune_host_agent|ASSIGNED|${type}`);
+          inc(values, `ASSIGNED ${type} status=${status.status}`);
+        }
         if (FINDING_STATUSES.has(status.status)) {
           inc(entities, 'intune_noncompliance_finding');
           inc(relationships, `${type}|IDENTIFIED|intune_noncompliance_finding`);
@@ -178,6 +222,7 @@ export function computeGroundTruth(parts: TenantParts): GroundTruth {
     mappedRelationships: mapped,
     skipped,
     deviceKinds,
+    values,
   };
 }
 

@@ -40,7 +40,61 @@ export interface InstallFact {
   state: InstallState;
   /** Graph repeats the row right after this one. */
   repeated: boolean;
+  /** A second row for the device from its "System account", with this state. */
+  systemAccount?: InstallState;
+  systemAccountFirst?: boolean;
 }
+
+/**
+ * Integer values of the report's enum columns, as public clients read them
+ * (issue 14 §2). InstallState and InstallStateDetail are Graph's
+ * resultantAppState and resultantAppStateDetail enums; the values are those
+ * of the Graph reference (learn.microsoft.com/graph/api/resources/
+ * intune-apps-resultantappstate and intune-apps-resultantappstatedetail).
+ */
+export const RESULTANT_APP_STATE_CODES: Record<InstallState, number> = {
+  installed: 1,
+  failed: 2,
+  notInstalled: 3,
+  uninstallFailed: 4,
+  pendingInstall: 5,
+  unknown: 99,
+  notApplicable: -1,
+};
+
+export const RESULTANT_APP_STATE_DETAIL_CODES: Record<string, number> = {
+  noAdditionalDetails: 0,
+  dependencyFailedToInstall: 1,
+  seeInstallErrorCode: 2000,
+  autoInstallDisabled: 3000,
+  seeUninstallErrorCode: 4000,
+  pendingReboot: 5000,
+  installingDependencies: 5001,
+  contentDownloaded: 5002,
+  minimumOsVersionNotMet: -1002,
+};
+
+/**
+ * AppInstallState and AppInstallStateDetails as integers: their numbering is
+ * not documented, so the simulator numbers the labels in its own way and
+ * sends the label in the `_loc` column; a client must read the label there.
+ */
+export const APP_INSTALL_LABEL_CODES: Record<string, number> = {
+  Installed: 1,
+  Failed: 2,
+  NotInstalled: 3,
+  UninstallFailed: 4,
+  PendingInstall: 5,
+  Unknown: 0,
+  NotApplicable: 6,
+  '': 0,
+  seeInstallErrorCode: 2000,
+  dependencyFailedToInstall: 1,
+  minimumOsVersionNotMet: -1002,
+  seeUninstallErrorCode: 4000,
+  contentDownloaded: 5002,
+  pendingReboot: 5000,
+};
 
 const STATE_DETAILS: Record<
   InstallState,
@@ -106,12 +160,12 @@ const STATE_DETAILS: Record<
       detailsLoc: '',
     },
     {
-      detail: 'requirementsNotMet',
+      detail: 'minimumOsVersionNotMet',
       error: 0,
       hex: '0x0',
       app: 'NotInstalled',
       appLoc: 'Not Installed',
-      details: 'requirementsNotMet',
+      details: 'minimumOsVersionNotMet',
       detailsLoc: 'Requirements not met.',
     },
   ],
@@ -174,7 +228,7 @@ export function installRow(
   appId: string,
   app: { version: string },
   device: DeviceLabel,
-  fact: InstallFact,
+  fact: Pick<InstallFact, 'state'>,
   seed: number,
 ): Record<string, string | number | null> {
   const options = STATE_DETAILS[fact.state];

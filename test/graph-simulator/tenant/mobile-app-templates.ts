@@ -55,8 +55,12 @@ export function mobileAppFamily(odataType: string): PlatformFamily | null {
   return null;
 }
 
-/** Whether the rules make the app an intune_managed_application entity. */
-export function isManagedApplicationEntity(app: {
+/**
+ * Whether the app is deployed (assigned, or line-of-business): only deployed
+ * apps have install-report rows. Every app is an intune_managed_application
+ * entity: the whole catalog the tenant approved (issue 14 §1).
+ */
+export function isDeployedApp(app: {
   '@odata.type': string;
   isAssigned?: boolean;
   appAvailability?: string;

@@ -18,7 +18,7 @@ import {
   EXTRA_MOBILE_APP_TYPES,
   MOBILE_APP_TEMPLATES,
   MobileAppNaming,
-  isManagedApplicationEntity,
+  isDeployedApp,
   mobileAppFamily,
 } from './mobile-app-templates';
 import { checkIndex } from './directory';
@@ -41,6 +41,9 @@ import { merge } from './objects';
 // Local aliases: a global `Math` lookup is slow inside jest's vm sandbox (see random.ts).
 const { max, min, round } = Math;
 
+/** UserId of device-context rows (UNCONFIRMED: Intune's exact value is not documented). */
+export const SYSTEM_ACCOUNT_ID = '00000000-0000-0000-0000-000000000000';
+
 export interface MobileAppFacts {
   odataType: string;
   displayName: string;
@@ -48,13 +51,14 @@ export interface MobileAppFacts {
   appAvailability?: 'global' | 'lineOfBusiness';
   publishingState: string;
   family: PlatformFamily | null;
-  /** An intune_managed_application by the rules. */
-  entity: boolean;
+  /** Assigned or line-of-business: it has install-report rows. */
+  deployed: boolean;
   version: string;
 }
 
 const SALT_ROW = 51;
 const SALT_ROW_DUP = 52;
+const SALT_ROW_SYSTEM = 54;
 
 export class MobileApps {
   readonly count: number;
@@ -119,7 +123,7 @@ export class MobileApps {
     };
     return {
       ...facts,
-      entity: isManagedApplicationEntity({
+      deployed: isDeployedApp({
         '@odata.type': odataType,
         ...facts,
       }),
@@ -206,11 +210,11 @@ export class MobileApps {
 
   // ---- install status report -----------------------------------------------------------
 
-  /** Rows of the report for app `index`, before rendering. Only managed-application entities have rows. */
+  /** Rows of the report for app `index`, before rendering. Only deployed apps have rows. */
   installFacts(index: number): InstallFact[] {
     const f = this.facts(index);
     const intune = this.profile.intune;
-    if (!intune || !f.entity) return [];
+    if (!intune || !f.deployed) return [];
     const a = this.profile.anomalies;
     const facts: InstallFact[] = [];
     const eligible = f.family ? this.devices.devicesOfFamily(f.family) : null;
@@ -225,12 +229,22 @@ export class MobileApps {
       } else if (unit(this.seed, SALT_ROW, index, d) < p) {
         state = weightedState(unit(this.seed, SALT_ROW_STATE, index, d));
       } else continue;
-      facts.push({
+      const fact: InstallFact = {
         device: d,
         state,
         repeated:
           unit(this.seed, SALT_ROW_DUP, index, d) < a.duplicateInstallRowShare,
-      });
+      };
+      // Coverage devices of app 0 always have one, so small tenants see it.
+      if (
+        (index === 0 && d < COVERAGE_DEVICES) ||
+        unit(this.seed, SALT_ROW_SYSTEM, index, d) <
+          a.systemAccountInstallRowShare
+      ) {
+        fact.systemAccount = INSTALL_STATES[(d * 3 + 1) % INSTALL_STATES.length];
+        fact.systemAccountFirst = d % 2 === 1;
+      }
+      facts.push(fact);
     }
     const stale = this.devices.staleDeviceCount;
     if (stale > 0 && a.unknownDeviceInstallRowShare > 0 && facts.length > 0) {
@@ -265,8 +279,24 @@ export class MobileApps {
           ? this.devices.label(fact.device)
           : this.devices.staleLabel(-1 - fact.device);
       const row = installRow(appId, app, label, fact, this.seed);
+      const system = fact.systemAccount
+        ? {
+            ...installRow(
+              appId,
+              app,
+              label,
+              { state: fact.systemAccount },
+              this.seed,
+            ),
+            UserId: SYSTEM_ACCOUNT_ID,
+            UserPrincipalName: '',
+            UserName: 'System account',
+          }
+        : undefined;
+      if (system && fact.systemAccountFirst) rows.push(system);
       rows.push(row);
       if (fact.repeated) rows.push(Object.assign({}, row));
+      if (system && !fact.systemAccountFirst) rows.push(system);
     }
     return rows;
   }

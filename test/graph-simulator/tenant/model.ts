@@ -139,4 +139,10 @@ export interface GroundTruth {
   };
   /** Expected `_type` of every managed device, by device id. */
   deviceKinds: Record<string, string>;
+  /**
+   * How many relationships carry each value of a property that several rows
+   * of one device decide (docs/applications.md, docs/compliance.md: the
+   * worst row wins), e.g. 'ASSIGNED intune_managed_application installState=failed'.
+   */
+  values: Record<string, number>;
 }

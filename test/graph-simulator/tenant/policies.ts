@@ -347,9 +347,20 @@ export interface StatusFact {
   status: StatusValue;
   /** Graph repeats the item right after this one. */
   repeated: boolean;
+  /**
+   * A second row for the device from "System account", with this state
+   * (AnomalyProfile.systemAccountStatusShare); before the user's row when
+   * `systemAccountFirst`.
+   */
+  systemAccount?: StatusValue;
+  systemAccountFirst?: boolean;
 }
 
+/** The name Intune gives the device-context principal of a status row. */
+export const SYSTEM_ACCOUNT = 'System account';
+
 const SALT_ASSIGNED = 61;
+const SALT_SYSTEM = 66;
 const SALT_COVERED = 62;
 const SALT_STATUS = 63;
 const SALT_REPEAT = 64;
@@ -472,7 +483,17 @@ export class Policies {
       const repeated =
         unit(this.seed, SALT_REPEAT, this.kind * 100_000 + index, d) <
         a.duplicateStatusShare;
-      facts.push({ device: d, status, repeated });
+      const fact: StatusFact = { device: d, status, repeated };
+      const s = unit(this.seed, SALT_SYSTEM, this.kind * 100_000 + index, d);
+      // Coverage devices of policy 1 always have one, so small tenants see it.
+      if (
+        (index === 1 && d < COVERAGE_DEVICES) ||
+        s < a.systemAccountStatusShare
+      ) {
+        fact.systemAccount = systemAccountStatus(status, d);
+        fact.systemAccountFirst = (d + index) % 2 === 0;
+      }
+      facts.push(fact);
     }
     const stale = this.devices.staleDeviceCount;
     if (stale > 0 && a.unknownDeviceStatusShare > 0 && facts.length > 0) {
@@ -519,8 +540,20 @@ export class Policies {
           ? this.devices.label(fact.device)
           : this.devices.staleLabel(-1 - fact.device);
       const item = this.statusItem(policyId, label, fact);
+      const system = fact.systemAccount
+        ? this.statusItem(policyId, label, {
+            ...fact,
+            status: fact.systemAccount,
+          })
+        : undefined;
+      if (system) {
+        system.userName = SYSTEM_ACCOUNT;
+        system.userPrincipalName = '';
+      }
+      if (system && fact.systemAccountFirst) items.push(system);
       items.push(item);
       if (fact.repeated) items.push(cloneJson(item));
+      if (system && !fact.systemAccountFirst) items.push(system);
     }
     return items;
   }
@@ -557,6 +590,17 @@ export class Policies {
     item.userPrincipalName = device.userPrincipalName;
     return item;
   }
+}
+
+/**
+ * The System account's state beside the user's: most often the user's own,
+ * else an error (the BitLocker case of IntuneDocs #2661) or compliant, so
+ * that the two rows disagree in both directions.
+ */
+function systemAccountStatus(user: StatusValue, device: number): StatusValue {
+  const choices: StatusValue[] = ['error', 'compliant', 'nonCompliant'];
+  const pick = choices[device % choices.length];
+  return pick === user ? choices[(device + 1) % choices.length] : pick;
 }
 
 function weightedStatus(r: number): StatusValue {

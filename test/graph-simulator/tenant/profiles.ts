@@ -76,6 +76,20 @@ export interface AnomalyProfile {
   /** Extra deviceStatuses (relative to a policy's statuses) for devices not in managedDevices. */
   unknownDeviceStatusShare: number;
   duplicateInstallRowShare: number;
+  /**
+   * Devices whose status for a policy comes twice, once for the user and once
+   * for "System account", each with its own state (MicrosoftDocs/IntuneDocs
+   * #2657: "2 entries for every compliance policy. One for my user and one for
+   * 'System account'"; #2661, #2662: the System account row in Error while the
+   * user's is fine). Both rows carry the same status `id`.
+   */
+  systemAccountStatusShare: number;
+  /**
+   * Devices whose install row for an app comes twice, for the user and for the
+   * device context ("System account"), with different states: the report is
+   * per device and user (UNCONFIRMED that the second principal is named so).
+   */
+  systemAccountInstallRowShare: number;
   /** Extra install-report rows (relative to an app's rows) for devices not in managedDevices. */
   unknownDeviceInstallRowShare: number;
 }
@@ -137,6 +151,8 @@ export const NO_ANOMALIES: AnomalyProfile = {
   duplicateStatusShare: 0,
   unknownDeviceStatusShare: 0,
   duplicateInstallRowShare: 0,
+  systemAccountStatusShare: 0,
+  systemAccountInstallRowShare: 0,
   unknownDeviceInstallRowShare: 0,
 };
 
@@ -149,6 +165,8 @@ const SMALL_TENANT_ANOMALIES: AnomalyProfile = {
   duplicateStatusShare: 0.05,
   unknownDeviceStatusShare: 0.05,
   duplicateInstallRowShare: 0.05,
+  systemAccountStatusShare: 0.1,
+  systemAccountInstallRowShare: 0.1,
   unknownDeviceInstallRowShare: 0.05,
 };
 
@@ -161,6 +179,8 @@ const LARGE_TENANT_ANOMALIES: AnomalyProfile = {
   duplicateStatusShare: 0.002,
   unknownDeviceStatusShare: 0.005,
   duplicateInstallRowShare: 0.002,
+  systemAccountStatusShare: 0.02,
+  systemAccountInstallRowShare: 0.02,
   unknownDeviceInstallRowShare: 0.005,
 };
 
