@@ -1,7 +1,8 @@
 /**
  * npm run demo: collect a generated tenant from the embedded Microsoft Graph
  * simulator with `j1-integration collect`, exactly as a user collects a real
- * tenant, then compare what was written with the tenant's ground truth.
+ * tenant, then compare what was written with the tenant's ground truth and
+ * write the offline review page (`npm run review`).
  *
  * The client secret is made up here and handed to the simulator and to the
  * collector through memory and the child's environment only: it is never
@@ -19,6 +20,7 @@ import {
   compareWithGroundTruth,
   readGraphCounts,
 } from '../test/support/graph-counts';
+import { defaultReviewRequest, writeReviewPage } from './review';
 
 const ROOT = join(__dirname, '..');
 const J1 = join(ROOT, 'node_modules', '.bin', 'j1-integration');
@@ -75,14 +77,22 @@ async function main() {
     console.log('\nCollected vs the simulator ground truth:');
     for (const line of report.lines) console.log(`  ${line}`);
 
+    const review = await writeReviewPage(defaultReviewRequest(OUTPUT));
     execFileSync(J1, ['visualize'], { cwd: ROOT, stdio: 'ignore' });
     console.log(`\nGraph files:  ${join(OUTPUT, 'graph')}`);
     console.log(`Summary:      ${join(OUTPUT, 'summary.json')}`);
+    console.log(`Review page:  ${review.outputPath}`);
+    console.log(
+      `              (open it in a browser: the type view, a table of every type, search; it needs no network. ${(
+        review.bytes /
+        2 ** 20
+      ).toFixed(1)} MiB, rebuilt with \`npm run review\`)`,
+    );
     console.log(
       `Visualized:   ${join(
         OUTPUT,
         'index.html',
-      )} (written by \`npx j1-integration visualize\`; it loads vis-network from a CDN)`,
+      )} (written by \`npx j1-integration visualize\`; it loads vis-network from a CDN, so it needs internet)`,
     );
     const failed = summary.integrationStepResults.filter(
       (s: { status: string }) => s.status !== 'success',
