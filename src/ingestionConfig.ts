@@ -21,4 +21,15 @@ export const ingestionConfig: IntegrationIngestionConfigFieldMap = {
     description:
       'Compliance policies, device configurations, per-device status and noncompliance findings.',
   },
+  // issue 16
+  [IngestionSources.ROLES]: {
+    title: 'Entra ID privileged roles',
+    description:
+      'Role definitions, and active and PIM-eligible role assignments of users, groups and service principals.',
+  },
+  [IngestionSources.CONDITIONAL_ACCESS]: {
+    title: 'Conditional Access',
+    description:
+      'Conditional Access policies, named locations, and the users, groups, roles and service principals each policy includes or excludes.',
+  },
 };

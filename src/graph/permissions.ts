@@ -33,10 +33,7 @@ export const Permissions = {
     'Directory.Read.All',
   ]),
   USERS: requirement('User.Read.All', 'users', ['Directory.Read.All']),
-  SIGN_IN_ACTIVITY: requirement(
-    'AuditLog.Read.All',
-    "users' sign-in activity",
-  ),
+  SIGN_IN_ACTIVITY: requirement('AuditLog.Read.All', "users' sign-in activity"),
   GROUPS: requirement('GroupMember.Read.All', 'groups and their members', [
     'Group.Read.All',
     'Directory.Read.All',
@@ -62,6 +59,30 @@ export const Permissions = {
   CONFIGURATION: requirement(
     'DeviceManagementConfiguration.Read.All',
     'Intune compliance policies, device configurations and their device statuses',
+  ),
+  // ---- issue 16: privileged roles, MFA registration, Conditional Access -------
+  ROLE_MANAGEMENT: requirement(
+    'RoleManagement.Read.Directory',
+    'Entra ID role definitions and active role assignments',
+    ['RoleManagement.Read.All', 'Directory.Read.All'],
+  ),
+  /** The PIM schedule instances do not accept Directory.Read.All. */
+  PIM: requirement(
+    'RoleManagement.Read.Directory',
+    'PIM-eligible and time-bound role assignments',
+    ['RoleManagement.Read.All'],
+  ),
+  REGISTRATION_DETAILS: requirement(
+    'AuditLog.Read.All',
+    "users' authentication-method (MFA) registration",
+  ),
+  CONDITIONAL_ACCESS: requirement(
+    'Policy.Read.All',
+    'Conditional Access policies and named locations',
+  ),
+  TENANT_POLICIES: requirement(
+    'Policy.Read.All',
+    'security defaults, the authorization policy and the authentication-methods policy',
   ),
 };
 
@@ -92,6 +113,20 @@ export function requirementForPath(
   if (p.startsWith('/devicemanagement')) {
     return Permissions.INTUNE_SERVICE_CONFIG;
   }
+  // issue 16
+  if (
+    /^\/rolemanagement\/directory\/role(assignment|eligibility)schedule/.test(p)
+  ) {
+    return Permissions.PIM;
+  }
+  if (p.startsWith('/rolemanagement')) return Permissions.ROLE_MANAGEMENT;
+  if (p.startsWith('/reports/authenticationmethods')) {
+    return Permissions.REGISTRATION_DETAILS;
+  }
+  if (p.startsWith('/identity/conditionalaccess')) {
+    return Permissions.CONDITIONAL_ACCESS;
+  }
+  if (p.startsWith('/policies')) return Permissions.TENANT_POLICIES;
   return undefined;
 }
 

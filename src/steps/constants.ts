@@ -17,6 +17,9 @@ export const IngestionSources = {
   INTUNE_DEVICES: 'intune-devices',
   INTUNE_APPS: 'intune-apps',
   COMPLIANCE: 'compliance',
+  // ---- issue 16: privileged roles, Conditional Access --------------------------
+  ROLES: 'privileged-roles',
+  CONDITIONAL_ACCESS: 'conditional-access',
 } as const;
 
 export const Steps = {
@@ -48,6 +51,27 @@ export const Steps = {
   DEVICE_CONFIGURATIONS: {
     id: 'fetch-device-configurations',
     name: 'Fetch Intune Device Configurations and Findings',
+  },
+  // ---- issue 16: privileged roles, Conditional Access --------------------------
+  ROLE_DEFINITIONS: {
+    id: 'fetch-role-definitions',
+    name: 'Fetch Entra ID Role Definitions',
+  },
+  ROLE_ASSIGNMENTS: {
+    id: 'fetch-role-assignments',
+    name: 'Fetch Entra ID Role Assignments and PIM Schedules',
+  },
+  ROLE_RELATIONSHIPS: {
+    id: 'build-role-assignment-relationships',
+    name: 'Build Role Assignment Relationships',
+  },
+  CONDITIONAL_ACCESS_POLICIES: {
+    id: 'fetch-conditional-access-policies',
+    name: 'Fetch Conditional Access Policies and Named Locations',
+  },
+  CONDITIONAL_ACCESS_TARGETS: {
+    id: 'build-conditional-access-relationships',
+    name: 'Build Conditional Access Target Relationships',
   },
 } as const;
 
@@ -111,7 +135,42 @@ export const Entities = {
     'intune_noncompliance_finding',
     ['Finding'],
   ),
+  // ---- issue 16: privileged roles, Conditional Access --------------------------
+  /** The name and class JupiterOne's Azure integration (graph-azure) uses. */
+  ROLE_DEFINITION: entity('[AD] Role Definition', 'azure_ad_role_definition', [
+    'AccessRole',
+  ]),
+  /** graph-azure's name and class. */
+  CONDITIONAL_ACCESS_POLICY: entity(
+    '[AD] Conditional Access Policy',
+    'azure_conditional_access_policy',
+    ['AccessPolicy'],
+  ),
+  /** graph-azure's name and class (a trusted IP range or a set of countries). */
+  NAMED_LOCATION: entity(
+    '[AD] Conditional Access Named Location',
+    'azure_conditional_access_named_location',
+    ['Network'],
+  ),
 };
+
+/**
+ * issue 16: `azure_service_principal` is owned by the applications module
+ * (issue 17, contract 16-17 §1). Role assignments and Conditional Access
+ * relate to it by `_type` and `_key` (the object id); this row stands for
+ * that module's metadata until the two meet (the lead keeps one).
+ */
+export const SERVICE_PRINCIPAL_ENTITY = entity(
+  '[AD] Service Principal',
+  'azure_service_principal',
+  ['Service'],
+);
+
+/**
+ * Contract 16-17 §2: the object ids of the service principals the
+ * applications module collected, as a Set<string> (jobState.setData).
+ */
+export const SERVICE_PRINCIPAL_IDS_DATA_KEY = 'service-principal-ids';
 
 /** One entity metadata row per device kind, all "Managed Device" [Device, Host]. */
 export const DeviceEntities: Record<DeviceKind, StepEntityMetadata> =
@@ -167,7 +226,7 @@ function perDeviceKind<T>(
   ) as Record<DeviceKind, T>;
 }
 
-const { HAS, MANAGES, ASSIGNED, INSTALLED, IDENTIFIED, USES } =
+const { HAS, MANAGES, ASSIGNED, INSTALLED, IDENTIFIED, USES, ALLOWS } =
   RelationshipClass;
 
 export const Relationships = {
@@ -221,6 +280,62 @@ export const Relationships = {
   DEVICE_HAS_FINDING: perDeviceKind((device) =>
     relationship(device, HAS, Entities.NONCOMPLIANCE_FINDING),
   ),
+  // ---- issue 16: privileged roles, Conditional Access --------------------------
+  /** A role assignment, active or PIM-eligible (docs/identity-security.md). */
+  USER_HAS_ROLE: relationship(Entities.USER, HAS, Entities.ROLE_DEFINITION),
+  GROUP_HAS_ROLE: relationship(Entities.GROUP, HAS, Entities.ROLE_DEFINITION),
+  SERVICE_PRINCIPAL_HAS_ROLE: relationship(
+    SERVICE_PRINCIPAL_ENTITY,
+    HAS,
+    Entities.ROLE_DEFINITION,
+  ),
+  /** A Conditional Access policy includes the target (graph-azure's ASSIGNED). */
+  CA_POLICY_ASSIGNED_USER: relationship(
+    Entities.CONDITIONAL_ACCESS_POLICY,
+    ASSIGNED,
+    Entities.USER,
+  ),
+  CA_POLICY_ASSIGNED_GROUP: relationship(
+    Entities.CONDITIONAL_ACCESS_POLICY,
+    ASSIGNED,
+    Entities.GROUP,
+  ),
+  CA_POLICY_ASSIGNED_ROLE: relationship(
+    Entities.CONDITIONAL_ACCESS_POLICY,
+    ASSIGNED,
+    Entities.ROLE_DEFINITION,
+  ),
+  CA_POLICY_ASSIGNED_SERVICE_PRINCIPAL: relationship(
+    Entities.CONDITIONAL_ACCESS_POLICY,
+    ASSIGNED,
+    SERVICE_PRINCIPAL_ENTITY,
+  ),
+  /** A Conditional Access policy excludes the target: it lets it past the policy's controls. */
+  CA_POLICY_ALLOWS_USER: relationship(
+    Entities.CONDITIONAL_ACCESS_POLICY,
+    ALLOWS,
+    Entities.USER,
+  ),
+  CA_POLICY_ALLOWS_GROUP: relationship(
+    Entities.CONDITIONAL_ACCESS_POLICY,
+    ALLOWS,
+    Entities.GROUP,
+  ),
+  CA_POLICY_ALLOWS_ROLE: relationship(
+    Entities.CONDITIONAL_ACCESS_POLICY,
+    ALLOWS,
+    Entities.ROLE_DEFINITION,
+  ),
+  CA_POLICY_ALLOWS_SERVICE_PRINCIPAL: relationship(
+    Entities.CONDITIONAL_ACCESS_POLICY,
+    ALLOWS,
+    SERVICE_PRINCIPAL_ENTITY,
+  ),
+  CA_POLICY_USES_NAMED_LOCATION: relationship(
+    Entities.CONDITIONAL_ACCESS_POLICY,
+    USES,
+    Entities.NAMED_LOCATION,
+  ),
 };
 
 export const MappedRelationships = {
@@ -256,7 +371,66 @@ export const MappedRelationships = {
       RelationshipDirection.REVERSE,
     ),
   ),
+  // ---- issue 16: privileged roles, Conditional Access --------------------------
+  /** A role's principal that this collection did not produce (source: the role). */
+  USER_HAS_ROLE: mappedRelationship(
+    Entities.ROLE_DEFINITION,
+    HAS,
+    Entities.USER,
+    RelationshipDirection.REVERSE,
+  ),
+  GROUP_HAS_ROLE: mappedRelationship(
+    Entities.ROLE_DEFINITION,
+    HAS,
+    Entities.GROUP,
+    RelationshipDirection.REVERSE,
+  ),
+  SERVICE_PRINCIPAL_HAS_ROLE: mappedRelationship(
+    Entities.ROLE_DEFINITION,
+    HAS,
+    SERVICE_PRINCIPAL_ENTITY,
+    RelationshipDirection.REVERSE,
+  ),
+  /** A Conditional Access target that this collection did not produce. */
+  ...caTargets(ASSIGNED, 'CA_POLICY_ASSIGNED'),
+  ...caTargets(ALLOWS, 'CA_POLICY_ALLOWS'),
+  CA_POLICY_USES_NAMED_LOCATION: mappedRelationship(
+    Entities.CONDITIONAL_ACCESS_POLICY,
+    USES,
+    Entities.NAMED_LOCATION,
+    RelationshipDirection.FORWARD,
+  ),
 };
+
+/** issue 16: policy -> user, group, role, service principal, of one class. */
+function caTargets<P extends string>(
+  _class: RelationshipClass,
+  prefix: P,
+): Record<
+  `${P}_${'USER' | 'GROUP' | 'ROLE' | 'SERVICE_PRINCIPAL'}`,
+  StepMappedRelationshipMetadata
+> {
+  const targets = {
+    USER: Entities.USER,
+    GROUP: Entities.GROUP,
+    ROLE: Entities.ROLE_DEFINITION,
+    SERVICE_PRINCIPAL: SERVICE_PRINCIPAL_ENTITY,
+  };
+  return Object.fromEntries(
+    Object.entries(targets).map(([name, target]) => [
+      `${prefix}_${name}`,
+      mappedRelationship(
+        Entities.CONDITIONAL_ACCESS_POLICY,
+        _class,
+        target,
+        RelationshipDirection.FORWARD,
+      ),
+    ]),
+  ) as Record<
+    `${P}_${'USER' | 'GROUP' | 'ROLE' | 'SERVICE_PRINCIPAL'}`,
+    StepMappedRelationshipMetadata
+  >;
+}
 
 /** Flattens a table entry that may be keyed per device kind. */
 export function allOf<T>(entry: T | Record<DeviceKind, T>): T[] {

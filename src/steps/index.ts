@@ -5,6 +5,9 @@ import { complianceSteps } from './compliance';
 import { intuneAppsSteps } from './intune-apps';
 import { intuneDevicesSteps } from './intune-devices';
 import { usersGroupsSteps } from './users-groups';
+// issue 16
+import { rolesSteps } from './roles';
+import { signInSecuritySteps } from './sign-in-security';
 
 export const integrationSteps: IntegrationStep<IntegrationConfig>[] = [
   ...accountSteps,
@@ -12,4 +15,7 @@ export const integrationSteps: IntegrationStep<IntegrationConfig>[] = [
   ...intuneDevicesSteps,
   ...intuneAppsSteps,
   ...complianceSteps,
+  // issue 16
+  ...rolesSteps,
+  ...signInSecuritySteps,
 ];

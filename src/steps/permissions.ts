@@ -7,10 +7,13 @@
 import { PermissionRequirement, Permissions } from '../graph/permissions';
 import { Steps } from './constants';
 
-export type StepId = typeof Steps[keyof typeof Steps]['id'];
+export type StepId = (typeof Steps)[keyof typeof Steps]['id'];
 
 /** Permissions without which a step cannot run at all. */
-export const REQUIRED_STEP_PERMISSIONS: Record<StepId, PermissionRequirement[]> = {
+export const REQUIRED_STEP_PERMISSIONS: Record<
+  StepId,
+  PermissionRequirement[]
+> = {
   [Steps.ACCOUNT.id]: [Permissions.ORGANIZATION],
   [Steps.USERS.id]: [Permissions.USERS],
   [Steps.GROUPS.id]: [Permissions.GROUPS],
@@ -22,6 +25,12 @@ export const REQUIRED_STEP_PERMISSIONS: Record<StepId, PermissionRequirement[]> 
   [Steps.APPLICATION_MANAGES.id]: [],
   [Steps.COMPLIANCE_POLICIES.id]: [Permissions.CONFIGURATION],
   [Steps.DEVICE_CONFIGURATIONS.id]: [Permissions.CONFIGURATION],
+  // ---- issue 16 ----
+  [Steps.ROLE_DEFINITIONS.id]: [Permissions.ROLE_MANAGEMENT],
+  [Steps.ROLE_ASSIGNMENTS.id]: [Permissions.ROLE_MANAGEMENT],
+  [Steps.ROLE_RELATIONSHIPS.id]: [],
+  [Steps.CONDITIONAL_ACCESS_POLICIES.id]: [Permissions.CONDITIONAL_ACCESS],
+  [Steps.CONDITIONAL_ACCESS_TARGETS.id]: [],
 };
 
 /**
@@ -35,6 +44,13 @@ export const OPTIONAL_STEP_PERMISSIONS: Partial<
   [Steps.USERS.id]: [Permissions.SIGN_IN_ACTIVITY],
   [Steps.GROUP_MEMBERS.id]: [Permissions.DIRECTORY],
 };
+
+// ---- issue 16: enrichments of existing steps, and PIM ----
+OPTIONAL_STEP_PERMISSIONS[Steps.ACCOUNT.id]?.push(Permissions.TENANT_POLICIES);
+OPTIONAL_STEP_PERMISSIONS[Steps.USERS.id]?.push(
+  Permissions.REGISTRATION_DETAILS,
+);
+OPTIONAL_STEP_PERMISSIONS[Steps.ROLE_ASSIGNMENTS.id] = [Permissions.PIM];
 
 export const STEP_NAMES: Record<string, string> = Object.fromEntries(
   Object.values(Steps).map((step) => [step.id, step.name]),

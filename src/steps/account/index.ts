@@ -5,7 +5,11 @@ import {
   IntegrationWarnEventName,
   JobState,
 } from '@jupiterone/integration-sdk-core';
-import { graphClientOf, IntegrationConfig, IntegrationStepContext } from '../../config';
+import {
+  graphClientOf,
+  IntegrationConfig,
+  IntegrationStepContext,
+} from '../../config';
 import { isGraphError, isIntuneNotApplicable } from '../../graph/errors';
 import {
   describeMissing,
@@ -21,14 +25,22 @@ import {
 } from '../../graph/organization';
 import { Entities, Steps } from '../constants';
 import { requireStepPermissions } from '../require-permissions';
+import { readTenantPolicies } from '../sign-in-security/read-tenant-policies';
 import { toAccountEntity } from './converters';
 
-export async function fetchAccount(context: IntegrationStepContext): Promise<void> {
+export async function fetchAccount(
+  context: IntegrationStepContext,
+): Promise<void> {
   await requireStepPermissions(context, Steps.ACCOUNT.id);
   const client = graphClientOf(context);
   const organization = await readOrganization(client);
-  const intune = await readIntuneAccount(context, organization.id);
-  await context.jobState.addEntity(toAccountEntity(organization, intune));
+  const [intune, policies] = await Promise.all([
+    readIntuneAccount(context, organization.id),
+    readTenantPolicies(context, client),
+  ]);
+  await context.jobState.addEntity(
+    toAccountEntity(organization, intune, policies),
+  );
 }
 
 /**
@@ -57,7 +69,9 @@ async function readIntuneAccount(
   }
   const availability = await readIntuneAvailability(client);
   if (availability.status === 'absent') {
-    context.logger.info('The tenant has no Intune subscription; the account is not enriched with Intune details.');
+    context.logger.info(
+      'The tenant has no Intune subscription; the account is not enriched with Intune details.',
+    );
     return undefined;
   }
   if (availability.status === 'unknown') {
