@@ -5,11 +5,7 @@ import {
   IntegrationWarnEventName,
   JobState,
 } from '@jupiterone/integration-sdk-core';
-import {
-  graphClientOf,
-  IntegrationConfig,
-  IntegrationStepContext,
-} from '../../config';
+import { graphClientOf, IntegrationConfig, IntegrationStepContext } from '../../config';
 import { isGraphError, isIntuneNotApplicable } from '../../graph/errors';
 import {
   describeMissing,
@@ -28,9 +24,7 @@ import { requireStepPermissions } from '../require-permissions';
 import { readTenantPolicies } from '../sign-in-security/read-tenant-policies';
 import { toAccountEntity } from './converters';
 
-export async function fetchAccount(
-  context: IntegrationStepContext,
-): Promise<void> {
+export async function fetchAccount(context: IntegrationStepContext): Promise<void> {
   await requireStepPermissions(context, Steps.ACCOUNT.id);
   const client = graphClientOf(context);
   const organization = await readOrganization(client);
@@ -69,9 +63,7 @@ async function readIntuneAccount(
   }
   const availability = await readIntuneAvailability(client);
   if (availability.status === 'absent') {
-    context.logger.info(
-      'The tenant has no Intune subscription; the account is not enriched with Intune details.',
-    );
+    context.logger.info('The tenant has no Intune subscription; the account is not enriched with Intune details.');
     return undefined;
   }
   if (availability.status === 'unknown') {
