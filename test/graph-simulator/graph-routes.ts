@@ -5,6 +5,7 @@
 import { directoryRoutes } from './directory-routes';
 import { GraphHttpError, GraphMessages, resourceNotFound } from './errors';
 import { GraphRoute } from './graph-call';
+import { identityRoutes } from './identity-routes';
 import { intuneRoutes } from './intune-routes';
 import { reportRoutes } from './reports';
 
@@ -23,6 +24,7 @@ const ROUTES: CompiledRoute[] = [
   ...directoryRoutes,
   ...intuneRoutes,
   ...reportRoutes,
+  ...identityRoutes, // issue 16
 ].map((route) => ({
   route,
   segments: route.path

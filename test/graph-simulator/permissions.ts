@@ -21,6 +21,24 @@ export const Permissions = {
   intuneDevices: ['DeviceManagementManagedDevices.Read.All'],
   intuneApps: ['DeviceManagementApps.Read.All'],
   intuneConfiguration: ['DeviceManagementConfiguration.Read.All'],
+  // issue 16 (each endpoint's permissions table on learn.microsoft.com)
+  roleManagement: [
+    'RoleManagement.Read.Directory',
+    'RoleManagement.Read.All',
+    'Directory.Read.All',
+  ],
+  roleAssignmentSchedules: [
+    'RoleAssignmentSchedule.Read.Directory',
+    'RoleManagement.Read.Directory',
+    'RoleManagement.Read.All',
+  ],
+  roleEligibilitySchedules: [
+    'RoleEligibilitySchedule.Read.Directory',
+    'RoleManagement.Read.Directory',
+    'RoleManagement.Read.All',
+  ],
+  registrationDetails: ['AuditLog.Read.All'],
+  policies: ['Policy.Read.All'],
 } as const;
 
 /**

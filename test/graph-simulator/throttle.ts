@@ -15,7 +15,9 @@ export type ThrottledService =
   | 'directory'
   | 'intuneDevices'
   | 'intuneConfiguration'
-  | 'intuneApps';
+  | 'intuneApps'
+  | 'identityReports'
+  | 'conditionalAccess';
 
 export function isThrottledService(
   service: ServiceFamily,
@@ -24,7 +26,9 @@ export function isThrottledService(
     service === 'directory' ||
     service === 'intuneDevices' ||
     service === 'intuneConfiguration' ||
-    service === 'intuneApps'
+    service === 'intuneApps' ||
+    service === 'identityReports' ||
+    service === 'conditionalAccess'
   );
 }
 
@@ -94,7 +98,9 @@ export class Throttler {
 
   take(request: ThrottleRequest): ThrottleDecision {
     const { capacity, windowSeconds } = this.capacityFor(request);
-    const key = `${request.tenantId}|${request.appId}|${request.service}|${capacity}`;
+    // Conditional Access counts per tenant, whichever app asks (types.ts).
+    const app = request.service === 'conditionalAccess' ? '*' : request.appId;
+    const key = `${request.tenantId}|${app}|${request.service}|${capacity}`;
     let bucket = this.buckets.get(key);
     if (!bucket) {
       bucket = new TokenBucket(
@@ -144,6 +150,14 @@ export function resolveThrottleLimits(
     intuneApps: {
       ...DOCUMENTED_THROTTLE_LIMITS.intuneApps,
       ...setting.intuneApps,
+    },
+    identityReports: {
+      ...DOCUMENTED_THROTTLE_LIMITS.identityReports,
+      ...setting.identityReports,
+    },
+    conditionalAccess: {
+      ...DOCUMENTED_THROTTLE_LIMITS.conditionalAccess,
+      ...setting.conditionalAccess,
     },
   };
 }

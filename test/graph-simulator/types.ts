@@ -9,6 +9,9 @@ export type ServiceFamily =
   | 'intuneDevices'
   | 'intuneConfiguration'
   | 'intuneApps'
+  // issue 16
+  | 'identityReports'
+  | 'conditionalAccess'
   | 'batch'
   | 'other';
 
@@ -18,6 +21,9 @@ export const SERVICE_FAMILIES: readonly ServiceFamily[] = [
   'intuneDevices',
   'intuneConfiguration',
   'intuneApps',
+  // issue 16
+  'identityReports',
+  'conditionalAccess',
   'batch',
   'other',
 ];
@@ -43,6 +49,10 @@ export interface ThrottleLimits {
   intuneConfiguration: ThrottleWindow;
   /** mobileApps and the install-status report. */
   intuneApps: ThrottleWindow;
+  /** issue 16: identity reports (userRegistrationDetails), per app per tenant. */
+  identityReports: ThrottleWindow;
+  /** issue 16: Conditional Access policies and named locations, per tenant (all apps). */
+  conditionalAccess: ThrottleWindow;
 }
 
 export const DOCUMENTED_THROTTLE_LIMITS: ThrottleLimits = {
@@ -50,6 +60,13 @@ export const DOCUMENTED_THROTTLE_LIMITS: ThrottleLimits = {
   intuneDevices: { limit: 2000, windowSeconds: 20 },
   intuneConfiguration: { limit: 1000, windowSeconds: 20 },
   intuneApps: { limit: 1000, windowSeconds: 20 },
+  // issue 16. learn.microsoft.com/graph/throttling-limits (docs-contrib
+  // concepts/throttling-limits.md, read 2026): "Identity and access reports
+  // service limits", 5 requests per 10 s per app per tenant; "Identity
+  // protection and conditional access service limits", one request per second
+  // per tenant for all apps, "don't return a Retry-After header on 429".
+  identityReports: { limit: 5, windowSeconds: 10 },
+  conditionalAccess: { limit: 1, windowSeconds: 1 },
 };
 
 /** Random transient faults, seeded. */
@@ -79,6 +96,18 @@ export interface SimulatorBehaviour {
   intunePageSize: number;
   /** Largest `top` of report actions; larger values are clamped. UNCONFIRMED (intune-exports.md §3.6). */
   reportMaxTop: number;
+  /**
+   * issue 16: page size of userRegistrationDetails, which takes no $top.
+   * UNCONFIRMED: the identity reports family pages at 1,000 records (Splunk
+   * Add-on for Microsoft Azure, "Paging"); no capture of this report's 200.
+   */
+  registrationDetailsPageSize: number;
+  /**
+   * issue 16: page size of role assignments, PIM schedule instances, CA
+   * policies and named locations. UNCONFIRMED: captures show 35 assignments
+   * and 102 role definitions in one page; smaller pages are harsher.
+   */
+  identityPageSize: number;
   random?: RandomFaults;
 }
 
@@ -90,6 +119,8 @@ export const DEFAULT_BEHAVIOUR: SimulatorBehaviour = {
   licenceErrorWording: 'new',
   intunePageSize: 1000,
   reportMaxTop: 1000,
+  registrationDetailsPageSize: 1000,
+  identityPageSize: 100,
 };
 
 // ---- fault rules --------------------------------------------------------------

@@ -29,6 +29,9 @@ export const ALL_ROLES = [
   'DeviceManagementManagedDevices.Read.All',
   'DeviceManagementApps.Read.All',
   'DeviceManagementConfiguration.Read.All',
+  // issue 16
+  'RoleManagement.Read.Directory',
+  'Policy.Read.All',
 ];
 
 export interface TestTenant {

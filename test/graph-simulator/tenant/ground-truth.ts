@@ -17,6 +17,7 @@ import { ManagedDevices, NO_USER, isAbsentUserRef } from './managed-devices';
 import { MobileApps } from './mobile-apps';
 import { GroundTruth } from './model';
 import { Policies, StatusValue } from './policies';
+import { countIdentity, IdentityParts } from './identity-truth';
 
 export interface TenantParts {
   directory: Directory;
@@ -25,6 +26,8 @@ export interface TenantParts {
   mobileApps: MobileApps;
   compliance: Policies;
   configurations: Policies;
+  /** issue 16 */
+  identity: IdentityParts;
 }
 
 const FINDING_STATUSES = new Set<StatusValue>([
@@ -172,12 +175,22 @@ export function computeGroundTruth(parts: TenantParts): GroundTruth {
     }
   }
 
+  // issue 16
+  const identity = countIdentity(
+    parts.identity,
+    entities,
+    relationships,
+    mapped,
+    inc,
+  );
+
   return {
     entities,
     relationships,
     mappedRelationships: mapped,
     skipped,
     deviceKinds,
+    identity,
   };
 }
 

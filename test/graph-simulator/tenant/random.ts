@@ -37,6 +37,13 @@ export const IdKind = {
   immutableId: 20,
   securityIdentifier: 21,
   appId: 22,
+  // issue 16: roles, Conditional Access
+  customRole: 23,
+  orphanPrincipal: 24,
+  administrativeUnit: 25,
+  namedLocation: 26,
+  conditionalAccessPolicy: 27,
+  deletedObject: 28,
 } as const;
 export type IdKindValue = (typeof IdKind)[keyof typeof IdKind];
 
