@@ -54,7 +54,23 @@ const ALLOWED_EXTRA_PROPERTIES: Record<string, string[]> = {
   ],
   // The 2021 organization capture has @odata.id, the 2020 ones do not (graph-api.md §2.1).
   organization: ['@odata.id'],
+  // issue 16: the 2023 capture adds controlType and securityDefaultsUpsell, the 2024 ones controlTypes.
+  identitySecurityDefaultsEnforcementPolicy: [
+    'controlType',
+    'controlTypes',
+    'securityDefaultsUpsell',
+  ],
 };
+
+/**
+ * issue 16: the Entra captures (graph-recordings/entra, from graph-azure)
+ * that hold the endpoints of the roles and sign-in security modules. Their
+ * other calls (organization, users of another era) are compared through the
+ * recordings above.
+ */
+const ENTRA_RECORDINGS = path.join(RECORDINGS, 'entra');
+const ENTRA_PATHS =
+  /^\/v1\.0\/(roleManagement\/directory\/(roleDefinitions|roleAssignments)|identity\/conditionalAccess\/(policies|namedLocations)|policies\/identitySecurityDefaultsEnforcementPolicy)(\?|$)/;
 
 /** Recorded calls the simulator deliberately does not serve. */
 const NOT_SERVED = [
@@ -87,12 +103,21 @@ function loadRecordedCalls(): {
 } {
   const graph: RecordedCall[] = [];
   const tokens: RecordedCall[] = [];
-  for (const file of fs
-    .readdirSync(RECORDINGS)
-    .filter((name) => name.endsWith('.har'))
-    .sort()) {
+  const files = [
+    ...fs
+      .readdirSync(RECORDINGS)
+      .filter((name) => name.endsWith('.har'))
+      .sort()
+      .map((name) => ({ name, dir: RECORDINGS, entra: false })),
+    ...fs
+      .readdirSync(ENTRA_RECORDINGS)
+      .filter((name) => name.endsWith('.har'))
+      .sort()
+      .map((name) => ({ name: `entra/${name}`, dir: ENTRA_RECORDINGS, entra: true })),
+  ];
+  for (const { name: file, dir, entra } of files) {
     const har = JSON.parse(
-      fs.readFileSync(path.join(RECORDINGS, file), 'utf8'),
+      fs.readFileSync(path.join(dir, path.basename(file)), 'utf8'),
     );
     for (const entry of har.log.entries as HarEntry[]) {
       const url = new URL(entry.request.url);
@@ -111,8 +136,11 @@ function loadRecordedCalls(): {
           ? JSON.parse(entry.response.content.text)
           : undefined,
       };
-      if (url.hostname === 'login.microsoftonline.com') tokens.push(call);
-      else if (!NOT_SERVED.some((pattern) => pattern.test(call.path)))
+      if (url.hostname === 'login.microsoftonline.com') {
+        if (!entra) tokens.push(call);
+      } else if (entra) {
+        if (ENTRA_PATHS.test(call.path)) graph.push(call);
+      } else if (!NOT_SERVED.some((pattern) => pattern.test(call.path)))
         graph.push(call);
     }
   }

@@ -83,6 +83,9 @@ export class ConditionalAccess {
       description:
         'Baseline identity protections Microsoft enforces for the whole tenant when enabled.',
       isEnabled: profile.identity.securityDefaults,
+      // The 2024 captures' shape.
+      controlTypes: [],
+      securityDefaultsUpsell: null,
     };
     this.authorizationPolicy = {
       id: 'authorizationPolicy',
