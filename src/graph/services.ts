@@ -93,8 +93,9 @@ function directoryResourceUnits(path: string, query: string): number {
   else if (/^\/groups\/[^/]+\/members/.test(path)) units = 3;
   else if (/^\/groups\/[^/]+\/transitivemembers/.test(path)) units = 5;
   const q = decodeURIComponent(query).toLowerCase();
-  if (q.includes('$select=')) units -= 1;
-  if (q.includes('$expand=')) units += 1;
+  // Top-level options only: a $select inside $expand=principal($select=id) is not one.
+  if (/(^|&)\$select=/.test(q)) units -= 1;
+  if (/(^|&)\$expand=/.test(q)) units += 1;
   const top = /\$top=(\d+)/.exec(q);
   if (top && Number(top[1]) < 20) units -= 1;
   return Math.max(1, units);

@@ -1,4 +1,5 @@
 /**
+ * One file because it is the one table of the data model (docs/architecture.md).
  * The one table of step, entity and relationship metadata. Steps declare their
  * types from it, `j1-integration document` builds jupiterone.md from those
  * declarations, and the tests compare what a collection produced against it.

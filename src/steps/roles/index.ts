@@ -13,6 +13,7 @@
  */
 import {
   IntegrationError,
+  IntegrationProviderAuthorizationError,
   IntegrationStep,
 } from '@jupiterone/integration-sdk-core';
 import {
@@ -67,6 +68,11 @@ const PIM_UNAVAILABLE_PREFIX =
 
 /** Logged (info) when the tenant has no Entra ID P2: nothing of it is missing that could exist. */
 export const PIM_LICENCE_MESSAGE = `${PIM_UNAVAILABLE_PREFIX}: Microsoft Graph answered AadPremiumLicenseRequired, the tenant has no Microsoft Entra ID P2 (or ID Governance) licence. Active role assignments are collected.`;
+
+/** Why the relationship step fails (after writing the active assignments) when PIM could not be read. */
+export const PIM_INCOMPLETE_MESSAGE = `${Steps.ROLE_RELATIONSHIPS.name} wrote the active role assignments, but not the PIM-eligible ones: ${describeMissing(
+  Permissions.PIM,
+)}. Until then the previous role assignment relationships are kept as well.`;
 
 /** Logged (warning) when the app may not read PIM schedules. */
 export const PIM_PERMISSION_MESSAGE = `${PIM_UNAVAILABLE_PREFIX}: ${describeMissing(
@@ -247,6 +253,16 @@ export async function buildRoleAssignmentRelationships(
     );
   }
   progress.done({ pim: data.pim });
+  if (data.pim === 'noPermission') {
+    // The eligible assignments exist but could not be read: the types are short, so partial.
+    const error = new IntegrationProviderAuthorizationError({
+      endpoint: graphClientOf(context).graphEndpoint,
+      status: 403,
+      statusText: 'MissingPermission',
+    });
+    error.message = PIM_INCOMPLETE_MESSAGE;
+    throw error;
+  }
 }
 
 export const rolesSteps: IntegrationStep<IntegrationConfig>[] = [
