@@ -229,6 +229,7 @@ export class ConditionalAccess {
               R.securityAdministrator,
               R.userAdministrator,
               ...custom.slice(0, 1),
+              ...(anomalies ? [this.roles.deletedRoleId] : []),
             ],
             excludeUsers: [breakGlass],
           },
@@ -240,8 +241,8 @@ export class ConditionalAccess {
           state: 'enabled',
           users: {
             includeUsers: ['All'],
-            excludeUsers: [breakGlass],
-            excludeGroups: [group(1)],
+            excludeUsers: [breakGlass, ...ghostUser],
+            excludeGroups: [group(1), ...ghostGroup],
           },
           locations: locations(['All'], [location(0)]),
           builtInControls: ['mfa'],

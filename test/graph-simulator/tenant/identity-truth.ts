@@ -93,6 +93,9 @@ export function countIdentity(
       case 'group':
         inc(relationships, roleKeys.group);
         break;
+      case 'ghostGroup':
+        inc(mapped, roleKeys.group);
+        break;
       case 'servicePrincipal':
         inc(
           SERVICE_PRINCIPALS_COLLECTED ? relationships : mapped,

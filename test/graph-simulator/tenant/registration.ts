@@ -51,9 +51,16 @@ export class RegistrationReport {
   lists(index: number): boolean {
     const share = this.profile.identity.registrationMissingShare;
     if (share <= 0 || this.admins.has(index)) return true;
-    if (index === 5) return false;
+    if (index === this.newestUser()) return false;
     if (index < 8) return true;
     return unit(this.profile.seed, SALT_MISSING, index) >= share;
+  }
+
+  /** The last user who is not an admin: created after the report's last refresh (so small tenants have one). */
+  private newestUser(): number {
+    for (let i = this.directory.userCount - 1; i > 0; i--)
+      if (!this.admins.has(i)) return i;
+    return -1;
   }
 
   /** Registration of user `index` (listed or not). */

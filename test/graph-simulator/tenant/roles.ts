@@ -25,6 +25,7 @@ export type PrincipalKind =
   | 'user'
   | 'ghostUser'
   | 'group'
+  | 'ghostGroup'
   | 'servicePrincipal'
   /** An id Graph no longer resolves: `principal` is null. */
   | 'orphan';
@@ -153,6 +154,8 @@ export class Roles {
         return d.memberId(MemberType.ghostUser, principal.index);
       case 'group':
         return d.groupId(principal.index);
+      case 'ghostGroup':
+        return d.memberId(MemberType.ghostGroup, principal.index);
       case 'servicePrincipal':
         return d.memberId(MemberType.servicePrincipal, principal.index);
       default:
@@ -321,6 +324,16 @@ export class Roles {
         start: null,
         end: null,
       });
+      if (this.directory.ghostGroupCount > 0) {
+        add({
+          principal: { kind: 'ghostGroup', index: 0 },
+          roleDefinitionId: R.helpdeskAdministrator,
+          directoryScopeId: '/',
+          schedule: 'permanent',
+          start: null,
+          end: null,
+        });
+      }
       add({
         principal: { kind: 'orphan', index: 0 },
         roleDefinitionId: R.helpdeskAdministrator,
