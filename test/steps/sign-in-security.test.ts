@@ -414,6 +414,16 @@ describe('Conditional Access', () => {
         .sort(),
     ).toEqual(truth.identity.usersExcludedFromEveryEnabledPolicy);
     expect(truth.identity.usersExcludedFromEveryEnabledPolicy).toHaveLength(1);
+    // The same users, as the one J1QL query of the managed question finds them.
+    const flagged = relationships.filter((r) => r.excludedFromEveryEnabledPolicy === true);
+    expect(Array.from(new Set(flagged.map((r) => r._toEntityKey))).sort()).toEqual(
+      truth.identity.usersExcludedFromEveryEnabledPolicy,
+    );
+    expect(
+      relationships
+        .filter((r) => truthKeyOf(r) === 'azure_conditional_access_policy|ALLOWS|azure_user')
+        .every((r) => typeof r.excludedFromEveryEnabledPolicy === 'boolean'),
+    ).toBe(true);
   });
 
   test('a burst of 429s without Retry-After on Conditional Access and on the registration report loses nothing', async () => {

@@ -331,6 +331,7 @@ export function toPolicyTargetRelationship(
   condition: TargetCondition,
   targetId: string,
   targetCollected: boolean,
+  properties?: Record<string, boolean>,
 ): Relationship {
   const rows = TARGET_ROWS[condition][kind];
   const target = TARGET_ENTITIES[kind];
@@ -341,6 +342,7 @@ export function toPolicyTargetRelationship(
       fromKey: policyId,
       toType: target._type,
       toKey: targetId,
+      properties,
     });
   }
   return mappedRelationshipTo({
@@ -351,7 +353,41 @@ export function toPolicyTargetRelationship(
     key: relationshipKey(
       `${policyId}|${rows.direct._class.toLowerCase()}|${targetId}`,
     ),
+    properties,
   });
+}
+
+/** Whether a policy applies to users at all (not a workload-identity policy, not "None"). */
+export function appliesToUsers(policy: Record<string, unknown>): boolean {
+  const include = presentStrings(policy.includeUsers) ?? [];
+  return (
+    include.some((id) => id !== 'None') ||
+    Boolean(presentStrings(policy.includeGroups)?.length) ||
+    Boolean(presentStrings(policy.includeRoles)?.length) ||
+    policy.includesGuestsOrExternalUsers === true
+  );
+}
+
+/**
+ * The users every enabled policy that applies to users excludes by id (the
+ * break-glass accounts): what J1QL cannot ask in one query ("for every
+ * policy"), worked out once here. Empty when no such policy is enabled.
+ * Exclusion through a group or a role is not counted.
+ */
+export function usersExcludedFromEveryEnabledPolicy(
+  policies: Record<string, unknown>[],
+): Set<string> {
+  let excluded: Set<string> | undefined;
+  for (const policy of policies) {
+    if (policy.enabled !== true || !appliesToUsers(policy)) continue;
+    const ids = new Set(
+      (presentStrings(policy.excludeUsers) ?? []).filter(isObjectId),
+    );
+    excluded = excluded
+      ? new Set(Array.from(excluded).filter((id) => ids.has(id)))
+      : ids;
+  }
+  return excluded ?? new Set();
 }
 
 /** The policy properties that list each kind of target, by condition. */

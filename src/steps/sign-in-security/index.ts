@@ -14,6 +14,7 @@
  * tenant policies (tenant-policies.ts) into the account; both live here.
  */
 import {
+  Entity,
   IntegrationError,
   IntegrationStep,
 } from '@jupiterone/integration-sdk-core';
@@ -55,6 +56,7 @@ import {
   toNamedLocationEntity,
   toPolicyTargetRelationship,
   toPolicyUsesLocationRelationship,
+  usersExcludedFromEveryEnabledPolicy,
 } from './converters';
 
 /** Set once every named location and policy was read (or the tenant has no Conditional Access). */
@@ -159,40 +161,49 @@ export async function buildConditionalAccessRelationships(
     kind === 'role'
       ? hasKeyNow(jobState, id)
       : isPrincipalCollected(jobState, kind, id, servicePrincipals);
+  // A tenant has at most a few hundred policies: all of them at once.
+  const policies: Entity[] = [];
+  await jobState.iterateEntities(
+    { _type: Entities.CONDITIONAL_ACCESS_POLICY._type },
+    (policy) => {
+      policies.push(policy);
+    },
+  );
+  const everywhere = usersExcludedFromEveryEnabledPolicy(policies);
   await writingGraphObjects(jobState, async (writer) => {
-    await jobState.iterateEntities(
-      { _type: Entities.CONDITIONAL_ACCESS_POLICY._type },
-      async (policy) => {
-        for (const kind of TARGET_KINDS) {
-          for (const condition of CONDITIONS) {
-            const ids = presentStrings(
-              policy[TARGET_PROPERTIES[kind][condition]],
+    for (const policy of policies) {
+      for (const kind of TARGET_KINDS) {
+        for (const condition of CONDITIONS) {
+          const ids = presentStrings(
+            policy[TARGET_PROPERTIES[kind][condition]],
+          );
+          for (const id of new Set(ids ?? [])) {
+            // Keywords ("All", "None", "GuestsOrExternalUsers", "ServicePrincipalsInMyTenant") are properties.
+            if (!isObjectId(id)) continue;
+            const relationship = toPolicyTargetRelationship(
+              policy._key,
+              kind,
+              condition,
+              id,
+              collected(kind, id),
+              kind === 'user' && condition === 'exclude'
+                ? { excludedFromEveryEnabledPolicy: everywhere.has(id) }
+                : undefined,
             );
-            for (const id of new Set(ids ?? [])) {
-              // Keywords ("All", "None", "GuestsOrExternalUsers", "ServicePrincipalsInMyTenant") are properties.
-              if (!isObjectId(id)) continue;
-              const relationship = toPolicyTargetRelationship(
-                policy._key,
-                kind,
-                condition,
-                id,
-                collected(kind, id),
-              );
-              writer.addRelationship(relationship);
-              progress.add(
-                `${relationship._type}${
-                  relationship._mapping ? ' (mapped)' : ''
-                }`,
-              );
-            }
+            writer.addRelationship(relationship);
+            progress.add(
+              `${relationship._type}${
+                relationship._mapping ? ' (mapped)' : ''
+              }`,
+            );
           }
         }
-        progress.add('policies');
-        await writer.drain();
-      },
-    );
+      }
+      progress.add('policies');
+      await writer.drain();
+    }
   });
-  progress.done();
+  progress.done({ usersExcludedFromEveryEnabledPolicy: everywhere.size });
 }
 
 export const signInSecuritySteps: IntegrationStep<IntegrationConfig>[] = [
