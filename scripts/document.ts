@@ -27,7 +27,12 @@ const END = '<!-- {PERMISSIONS_MARKER_END} -->';
 function permissionsBlock(): string {
   const rows = new Map<
     string,
-    { requirement: PermissionRequirement; required: Set<string>; optional: Set<string> }
+    {
+      requirement: PermissionRequirement;
+      reads: Set<string>;
+      required: Set<string>;
+      optional: Set<string>;
+    }
   >();
   const note = (
     table: Partial<Record<string, PermissionRequirement[]>>,
@@ -38,9 +43,12 @@ function permissionsBlock(): string {
       for (const requirement of requirements ?? []) {
         const row = rows.get(requirement.grant) ?? {
           requirement,
+          reads: new Set<string>(),
           required: new Set<string>(),
           optional: new Set<string>(),
         };
+        // One grant may read several things (AuditLog.Read.All: sign-ins and MFA registration).
+        row.reads.add(requirement.reads);
         row[kind].add(step?.name ?? stepId);
         rows.set(requirement.grant, row);
       }
@@ -58,14 +66,14 @@ function permissionsBlock(): string {
     '| Permission | Also accepted | Reads | Required by | Enriches |',
     '| --- | --- | --- | --- | --- |',
   ];
-  for (const { requirement, required, optional } of Array.from(rows.values()).sort(
+  for (const { requirement, reads, required, optional } of Array.from(rows.values()).sort(
     (a, b) => a.requirement.grant.localeCompare(b.requirement.grant),
   )) {
     const others = requirement.anyOf.filter((p) => p !== requirement.grant);
     lines.push(
-      `| \`${requirement.grant}\` | ${others.map((p) => `\`${p}\``).join(', ') || '-'} | ${
-        requirement.reads
-      } | ${Array.from(required).join(', ') || '-'} | ${Array.from(optional).join(', ') || '-'} |`,
+      `| \`${requirement.grant}\` | ${others.map((p) => `\`${p}\``).join(', ') || '-'} | ${Array.from(
+        reads,
+      ).join('; ')} | ${Array.from(required).join(', ') || '-'} | ${Array.from(optional).join(', ') || '-'} |`,
     );
   }
   lines.push(
