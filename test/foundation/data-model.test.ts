@@ -9,6 +9,7 @@ import { invocationConfig } from '../../src';
 import { runCollection } from '../support/collect';
 import { countGraph } from '../support/graph-counts';
 import { startTestTenant } from '../support/tenant';
+import { IDENTITY_RELATIONSHIP_KEYS } from '../support/identity-model';
 
 const steps = invocationConfig.integrationSteps;
 const declaredEntities = steps.flatMap((s) => s.entities);
@@ -29,18 +30,7 @@ const ADDITIONS = [
   ...DEVICE_KINDS.map((kind) => `azure_user|USES|${kind}`),
   'intune_managed_application|MANAGES|intune_detected_application',
   // issue 16: privileged roles and Conditional Access
-  'azure_user|HAS|azure_ad_role_definition',
-  'azure_user_group|HAS|azure_ad_role_definition',
-  'azure_service_principal|HAS|azure_ad_role_definition',
-  ...['ASSIGNED', 'ALLOWS'].flatMap((verb) =>
-    [
-      'azure_user',
-      'azure_user_group',
-      'azure_ad_role_definition',
-      'azure_service_principal',
-    ].map((target) => `azure_conditional_access_policy|${verb}|${target}`),
-  ),
-  'azure_conditional_access_policy|USES|azure_conditional_access_named_location',
+  ...IDENTITY_RELATIONSHIP_KEYS,
 ];
 
 /** issue 16: entity rows beyond the specification. */

@@ -29,139 +29,135 @@ import { GraphObject } from './tenant/model';
 /** Beta-only properties of a role definition (unifiedRoleDefinition, v1.0 vs beta). */
 const ROLE_DEFINITION_BETA_ONLY = ['isPrivileged', 'allowedPrincipalTypes'];
 
+/** A GET route of this module. */
+function get(
+  path: string,
+  service: 'directory' | 'identityReports' | 'conditionalAccess',
+  permissions: readonly string[],
+  handle: GraphRoute['handle'],
+  authorize?: GraphRoute['authorize'],
+): GraphRoute {
+  return {
+    method: 'GET',
+    path,
+    service,
+    ...(service === 'directory' ? { resourceUnits: 1 } : {}),
+    permissions,
+    requiresIntune: false,
+    authorize,
+    handle,
+  };
+}
+
+const ROLES = '/roleManagement/directory';
+const CA = '/identity/conditionalAccess';
+
 export const identityRoutes: GraphRoute[] = [
-  {
-    method: 'GET',
-    path: '/roleManagement/directory/roleDefinitions',
-    service: 'directory',
-    resourceUnits: 1,
-    permissions: Permissions.roleManagement,
-    requiresIntune: false,
-    handle: listRoleDefinitions,
-  },
-  {
-    method: 'GET',
-    path: '/roleManagement/directory/roleAssignments',
-    service: 'directory',
-    resourceUnits: 1,
-    permissions: Permissions.roleManagement,
-    requiresIntune: false,
-    handle: (call) =>
+  get(
+    `${ROLES}/roleDefinitions`,
+    'directory',
+    Permissions.roleManagement,
+    listRoleDefinitions,
+  ),
+  get(
+    `${ROLES}/roleAssignments`,
+    'directory',
+    Permissions.roleManagement,
+    (call) =>
       listAssignments(call, call.tenant.roleAssignments, 'roleAssignments'),
-  },
-  {
-    method: 'GET',
-    path: '/roleManagement/directory/roleAssignmentScheduleInstances',
-    service: 'directory',
-    resourceUnits: 1,
-    permissions: Permissions.roleAssignmentSchedules,
-    requiresIntune: false,
-    authorize: requireP2,
-    handle: (call) =>
+  ),
+  get(
+    `${ROLES}/roleAssignmentScheduleInstances`,
+    'directory',
+    Permissions.roleAssignmentSchedules,
+    (call) =>
       listAssignments(
         call,
         call.tenant.roleAssignmentScheduleInstances,
         'roleAssignmentScheduleInstances',
       ),
-  },
-  {
-    method: 'GET',
-    path: '/roleManagement/directory/roleEligibilityScheduleInstances',
-    service: 'directory',
-    resourceUnits: 1,
-    permissions: Permissions.roleEligibilitySchedules,
-    requiresIntune: false,
-    authorize: requireP2,
-    handle: (call) =>
+    requireP2,
+  ),
+  get(
+    `${ROLES}/roleEligibilityScheduleInstances`,
+    'directory',
+    Permissions.roleEligibilitySchedules,
+    (call) =>
       listAssignments(
         call,
         call.tenant.roleEligibilityScheduleInstances,
         'roleEligibilityScheduleInstances',
       ),
-  },
-  {
-    method: 'GET',
-    path: '/reports/authenticationMethods/userRegistrationDetails',
-    service: 'identityReports',
-    permissions: Permissions.registrationDetails,
-    requiresIntune: false,
-    authorize: requirePremium,
-    handle: listRegistrationDetails,
-  },
-  {
-    method: 'GET',
-    path: '/identity/conditionalAccess/policies',
-    service: 'conditionalAccess',
-    permissions: Permissions.policies,
-    requiresIntune: false,
-    authorize: requirePremium,
-    handle: (call) =>
+    requireP2,
+  ),
+  get(
+    '/reports/authenticationMethods/userRegistrationDetails',
+    'identityReports',
+    Permissions.registrationDetails,
+    listRegistrationDetails,
+    requirePremium,
+  ),
+  get(
+    `${CA}/policies`,
+    'conditionalAccess',
+    Permissions.policies,
+    (call) =>
       listSmall(
         call,
         call.tenant.conditionalAccessPolicies,
         'identity/conditionalAccess/policies',
       ),
-  },
-  {
-    method: 'GET',
-    path: '/identity/conditionalAccess/namedLocations',
-    service: 'conditionalAccess',
-    permissions: Permissions.policies,
-    requiresIntune: false,
-    authorize: requirePremium,
-    handle: (call) =>
+    requirePremium,
+  ),
+  get(
+    `${CA}/namedLocations`,
+    'conditionalAccess',
+    Permissions.policies,
+    (call) =>
       listSmall(
         call,
         call.tenant.namedLocations,
         'identity/conditionalAccess/namedLocations',
       ),
-  },
-  {
-    method: 'GET',
-    path: '/policies/identitySecurityDefaultsEnforcementPolicy',
-    service: 'directory',
-    resourceUnits: 1,
-    permissions: Permissions.policies,
-    requiresIntune: false,
-    // Every capture of this 200 (2021 to 2024) carries "retry-after: 1209600"
-    // (14 days) and no x-ms-resource-unit: a client must not wait on a success.
-    handle: (call) =>
+    requirePremium,
+  ),
+  // Every capture of this 200 (2021 to 2024) carries "retry-after: 1209600"
+  // (14 days) and no x-ms-resource-unit: a client must not wait on a success.
+  get(
+    '/policies/identitySecurityDefaultsEnforcementPolicy',
+    'directory',
+    Permissions.policies,
+    (call) =>
       singleton(
         call,
         call.tenant.securityDefaultsPolicy,
         'policies/identitySecurityDefaultsEnforcementPolicy',
         { 'retry-after': '1209600' },
       ),
-  },
-  {
-    method: 'GET',
-    path: '/policies/authorizationPolicy',
-    service: 'directory',
-    resourceUnits: 1,
-    permissions: Permissions.policies,
-    requiresIntune: false,
-    // A singleton in v1.0 (docs example); beta returns a collection.
-    handle: (call) =>
+  ),
+  // A singleton in v1.0 (docs example); beta returns a collection.
+  get(
+    '/policies/authorizationPolicy',
+    'directory',
+    Permissions.policies,
+    (call) =>
       singleton(
         call,
         call.tenant.authorizationPolicy,
         'policies/authorizationPolicy',
       ),
-  },
-  {
-    method: 'GET',
-    path: '/policies/authenticationMethodsPolicy',
-    service: 'directory',
-    resourceUnits: 1,
-    permissions: Permissions.policies,
-    requiresIntune: false,
-    handle: (call) =>
+  ),
+  get(
+    '/policies/authenticationMethodsPolicy',
+    'directory',
+    Permissions.policies,
+    (call) =>
       singleton(
         call,
         call.tenant.authenticationMethodsPolicy,
         'policies/authenticationMethodsPolicy',
       ),
-  },
+  ),
 ];
 
 // ---- licences ----------------------------------------------------------------------

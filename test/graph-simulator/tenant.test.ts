@@ -15,6 +15,7 @@ import {
   TenantData,
 } from './tenant/model';
 import { SERVICE_PRINCIPALS_COLLECTED } from './tenant/identity-truth';
+import { IDENTITY_RELATIONSHIP_KEYS } from '../support/identity-model';
 import { MOBILE_APP_TEMPLATES } from './tenant/mobile-app-templates';
 import { PROFILES, makeProfile } from './tenant/profiles';
 
@@ -505,22 +506,6 @@ function bruteForceTruth(t: TenantData): GroundTruth {
     identity,
   };
 }
-
-/** issue 16: the keys of roles and Conditional Access, direct and mapped alike. */
-const IDENTITY_RELATIONSHIP_KEYS = [
-  'azure_user|HAS|azure_ad_role_definition',
-  'azure_user_group|HAS|azure_ad_role_definition',
-  'azure_service_principal|HAS|azure_ad_role_definition',
-  ...['ASSIGNED', 'ALLOWS'].flatMap((verb) =>
-    [
-      'azure_user',
-      'azure_user_group',
-      'azure_ad_role_definition',
-      'azure_service_principal',
-    ].map((target) => `azure_conditional_access_policy|${verb}|${target}`),
-  ),
-  'azure_conditional_access_policy|USES|azure_conditional_access_named_location',
-];
 
 const GUID_PATTERN =
   /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -12,7 +12,7 @@ import {
 } from '../../src/steps/roles';
 import { GLOBAL_ADMINISTRATOR_TEMPLATE_ID } from '../../src/steps/roles/converters';
 import { TenantData } from '../graph-simulator/tenant/model';
-import { CollectionResult, runCollection } from '../support/collect';
+import { CollectionResult, onlySteps, runCollection } from '../support/collect';
 import { relationshipKey as truthKeyOf } from '../support/graph-counts';
 import {
   expectedRoleRelationships,
@@ -20,19 +20,11 @@ import {
   keysAndKinds,
 } from '../support/identity-model';
 import { doneRecord, ofType, requestLines, warnings } from '../support/outcome';
-import { ALL_ROLES, startTestTenant, TestTenant } from '../support/tenant';
+import { ALL_ROLES, TestTenant, trackedTestTenants } from '../support/tenant';
 
 jest.setTimeout(120_000);
 
-const tenants: TestTenant[] = [];
-async function tenantFor(...args: Parameters<typeof startTestTenant>) {
-  const tenant = await startTestTenant(...args);
-  tenants.push(tenant);
-  return tenant;
-}
-afterEach(async () => {
-  await Promise.all(tenants.splice(0).map((t) => t.close()));
-});
+const tenantFor = trackedTestTenants();
 
 const ROLE_STEPS: string[] = [
   Steps.ACCOUNT.id,
@@ -45,17 +37,7 @@ const ROLE_STEPS: string[] = [
 
 /** Only the account, users, groups and the roles module. */
 function collect(tenant: TestTenant, steps = ROLE_STEPS) {
-  return runCollection(tenant.config, {
-    invocation: {
-      getStepStartStates: () =>
-        Object.fromEntries(
-          [...Object.values(Steps).map((s) => s.id)].map((id) => [
-            id,
-            { disabled: !steps.includes(id) },
-          ]),
-        ),
-    },
-  });
+  return runCollection(tenant.config, { invocation: onlySteps(steps) });
 }
 
 const HAS_ROLE = /\|HAS\|azure_ad_role_definition$/;

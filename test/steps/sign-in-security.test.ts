@@ -9,26 +9,18 @@ import { Entities, Steps } from '../../src/steps/constants';
 import { CONDITIONAL_ACCESS_LICENCE_WARNING } from '../../src/steps/sign-in-security';
 import { registrationWarning } from '../../src/steps/sign-in-security/registration-report';
 import { GraphObject, TenantData } from '../graph-simulator/tenant/model';
-import { CollectionResult, runCollection } from '../support/collect';
+import { CollectionResult, onlySteps, runCollection } from '../support/collect';
 import { relationshipKey as truthKeyOf } from '../support/graph-counts';
 import {
   expectedConditionalAccessRelationships,
   keysAndKinds,
 } from '../support/identity-model';
 import { doneRecord, ofType, warnings } from '../support/outcome';
-import { ALL_ROLES, startTestTenant, TestTenant } from '../support/tenant';
+import { ALL_ROLES, TestTenant, trackedTestTenants } from '../support/tenant';
 
 jest.setTimeout(120_000);
 
-const tenants: TestTenant[] = [];
-async function tenantFor(...args: Parameters<typeof startTestTenant>) {
-  const tenant = await startTestTenant(...args);
-  tenants.push(tenant);
-  return tenant;
-}
-afterEach(async () => {
-  await Promise.all(tenants.splice(0).map((t) => t.close()));
-});
+const tenantFor = trackedTestTenants();
 
 /**
  * Budgets the client may spend in a test where the point is the join or the
@@ -58,15 +50,7 @@ function collect(
 ) {
   return runCollection(tenant.config, {
     client: roomy ? ROOMY_BUDGETS : {},
-    invocation: {
-      getStepStartStates: () =>
-        Object.fromEntries(
-          Object.values(Steps).map((s) => [
-            s.id,
-            { disabled: !steps.includes(s.id) },
-          ]),
-        ),
-    },
+    invocation: onlySteps(steps),
   });
 }
 
@@ -415,13 +399,19 @@ describe('Conditional Access', () => {
     ).toEqual(truth.identity.usersExcludedFromEveryEnabledPolicy);
     expect(truth.identity.usersExcludedFromEveryEnabledPolicy).toHaveLength(1);
     // The same users, as the one J1QL query of the managed question finds them.
-    const flagged = relationships.filter((r) => r.excludedFromEveryEnabledPolicy === true);
-    expect(Array.from(new Set(flagged.map((r) => r._toEntityKey))).sort()).toEqual(
-      truth.identity.usersExcludedFromEveryEnabledPolicy,
+    const flagged = relationships.filter(
+      (r) => r.excludedFromEveryEnabledPolicy === true,
     );
     expect(
+      Array.from(new Set(flagged.map((r) => r._toEntityKey))).sort(),
+    ).toEqual(truth.identity.usersExcludedFromEveryEnabledPolicy);
+    expect(
       relationships
-        .filter((r) => truthKeyOf(r) === 'azure_conditional_access_policy|ALLOWS|azure_user')
+        .filter(
+          (r) =>
+            truthKeyOf(r) ===
+            'azure_conditional_access_policy|ALLOWS|azure_user',
+        )
         .every((r) => typeof r.excludedFromEveryEnabledPolicy === 'boolean'),
     ).toBe(true);
   });

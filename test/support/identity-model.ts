@@ -10,6 +10,22 @@ import { GraphObject, TenantData } from '../graph-simulator/tenant/model';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Ground-truth keys of every role and Conditional Access relationship (direct and mapped alike). */
+export const IDENTITY_RELATIONSHIP_KEYS = [
+  'azure_user|HAS|azure_ad_role_definition',
+  'azure_user_group|HAS|azure_ad_role_definition',
+  'azure_service_principal|HAS|azure_ad_role_definition',
+  ...['ASSIGNED', 'ALLOWS'].flatMap((verb) =>
+    [
+      'azure_user',
+      'azure_user_group',
+      'azure_ad_role_definition',
+      'azure_service_principal',
+    ].map((target) => `azure_conditional_access_policy|${verb}|${target}`),
+  ),
+  'azure_conditional_access_policy|USES|azure_conditional_access_named_location',
+];
+
 export interface ExpectedRelationship {
   /** `${sourceType}|${CLASS}|${targetType}`, from the side of the relationship's meaning. */
   kind: string;

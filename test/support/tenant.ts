@@ -94,3 +94,21 @@ export async function startTestTenant(
     close: () => simulator.close(),
   };
 }
+
+/**
+ * `startTestTenant` for a test file: every tenant it starts is closed after
+ * each test (registers the afterEach).
+ */
+export function trackedTestTenants(): (
+  ...args: Parameters<typeof startTestTenant>
+) => Promise<TestTenant> {
+  const tenants: TestTenant[] = [];
+  afterEach(async () => {
+    await Promise.all(tenants.splice(0).map((t) => t.close()));
+  });
+  return async (...args) => {
+    const tenant = await startTestTenant(...args);
+    tenants.push(tenant);
+    return tenant;
+  };
+}
