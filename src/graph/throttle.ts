@@ -58,8 +58,11 @@ export class ServiceBudget {
 
   constructor(private readonly options: BudgetOptions) {
     const { units, windowMs } = options.limit;
-    this.capacity = units * options.targetShare;
-    this.ratePerMs = this.capacity / windowMs;
+    // The rate keeps the margin; the bucket holds at least one request, or a
+    // 1-request budget (Conditional Access) would cap the cost at 0.95 and pace at
+    // exactly the documented rate, with no margin at all (issue 16).
+    this.ratePerMs = (units * options.targetShare) / windowMs;
+    this.capacity = Math.max(units * options.targetShare, 1);
     this.minRatePerMs = this.ratePerMs * MIN_RATE_SHARE;
     this.tokens = this.capacity;
   }

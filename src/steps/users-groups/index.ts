@@ -94,9 +94,11 @@ export async function fetchUsers(
         writer.addEntity(toUserEntity(user, properties));
         progress.add(Entities.USER._type);
       });
+      const started = Date.now();
       const report = readRegistrationReport(context, client, join, () =>
         writer.drain(),
       );
+      const reportEnded = report.done.then(() => Date.now());
       let signInActivity: boolean;
       try {
         signInActivity = await walkUsers(context, client, async (users) => {
@@ -117,10 +119,19 @@ export async function fetchUsers(
         join.endReport();
         throw err;
       }
+      const usersEnded = Date.now();
       const outcome = await report.done;
+      const reportEndedAt = await reportEnded;
       return {
         withSignInActivity: signInActivity,
-        registration: { ...outcome, ...join.finish() },
+        registration: {
+          ...outcome,
+          ...join.finish(),
+          // The join's cost: how long the users step waited for the report after /users ended.
+          usersMs: usersEnded - started,
+          reportMs: reportEndedAt - started,
+          waitedForReportMs: Math.max(0, reportEndedAt - usersEnded),
+        },
       };
     },
   );
