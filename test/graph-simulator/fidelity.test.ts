@@ -113,7 +113,11 @@ function loadRecordedCalls(): {
       .readdirSync(ENTRA_RECORDINGS)
       .filter((name) => name.endsWith('.har'))
       .sort()
-      .map((name) => ({ name: `entra/${name}`, dir: ENTRA_RECORDINGS, entra: true })),
+      .map((name) => ({
+        name: `entra/${name}`,
+        dir: ENTRA_RECORDINGS,
+        entra: true,
+      })),
   ];
   for (const { name: file, dir, entra } of files) {
     const har = JSON.parse(
@@ -411,6 +415,72 @@ describe('fidelity against the recorded Graph traffic', () => {
       expect(response.headers.get('cache-control')).toBe(
         recorded.headers.get('cache-control'),
       );
+    }
+  });
+});
+
+describe('fidelity of the captured licence refusal (issue 16)', () => {
+  test('userRegistrationDetails in a tenant without Entra ID P1/P2: the captured 403, code, message and shape', async () => {
+    const har = JSON.parse(
+      fs.readFileSync(
+        path.join(ENTRA_RECORDINGS, 'ad-role-assignments.har'),
+        'utf8',
+      ),
+    );
+    const recorded = (har.log.entries as HarEntry[]).find((e) =>
+      e.request.url.includes('userRegistrationDetails'),
+    )!;
+    const recordedBody = JSON.parse(recorded.response.content.text!);
+    const secret = randomBytes(16).toString('hex');
+    const tenant = generateTenant(
+      makeProfile(
+        {
+          premium: false,
+          servicePrincipals: [{ clientId: CLIENT_ID, roles: ALL_ROLES }],
+        },
+        PROFILES.tiny,
+      ),
+    );
+    const sim = await startGraphSimulator({
+      tenants: [tenant],
+      applications: [
+        {
+          clientId: CLIENT_ID,
+          displayName: 'fidelity',
+          secrets: [{ value: secret }],
+        },
+      ],
+      behaviour: { licenceErrorWording: 'old' },
+    });
+    try {
+      const token = await fetch(
+        `${sim.origin}/${tenant.tenantId}/oauth2/v2.0/token`,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({
+            client_id: CLIENT_ID,
+            client_secret: secret,
+            scope: 'https://graph.microsoft.com/.default',
+            grant_type: 'client_credentials',
+          }).toString(),
+        },
+      ).then(async (r) => (await r.json()).access_token);
+      const response = await fetch(
+        `${sim.origin}/v1.0/reports/authenticationMethods/userRegistrationDetails`,
+        { headers: { authorization: `Bearer ${token}` } },
+      );
+      expect(response.status).toBe(recorded.response.status);
+      for (const header of ERROR_HEADERS)
+        expect([header, response.headers.has(header)]).toEqual([header, true]);
+      const body = await response.json();
+      expect(body.error.code).toBe(recordedBody.error.code);
+      expect(body.error.message).toBe(recordedBody.error.message);
+      expect(Object.keys(body.error.innerError).sort()).toEqual(
+        Object.keys(recordedBody.error.innerError).sort(),
+      );
+    } finally {
+      await sim.close();
     }
   });
 });
