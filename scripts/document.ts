@@ -48,8 +48,9 @@ function permissionsBlock(): string {
           optional: new Set<string>(),
           reads: new Set<string>(),
         };
-        row[kind].add(step?.name ?? stepId);
+        // One grant may read several things (AuditLog.Read.All: sign-ins and MFA registration).
         row.reads.add(requirement.reads);
+        row[kind].add(step?.name ?? stepId);
         rows.set(requirement.grant, row);
       }
     }

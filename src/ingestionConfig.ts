@@ -26,4 +26,15 @@ export const ingestionConfig: IntegrationIngestionConfigFieldMap = {
     description:
       'App registrations, service principals, their credentials and owners, and the application and delegated permissions granted to them.',
   },
+  // issue 16
+  [IngestionSources.ROLES]: {
+    title: 'Entra ID privileged roles',
+    description:
+      'Role definitions, and active and PIM-eligible role assignments of users, groups and service principals.',
+  },
+  [IngestionSources.CONDITIONAL_ACCESS]: {
+    title: 'Conditional Access',
+    description:
+      'Conditional Access policies, named locations, and the users, groups, roles and service principals each policy includes or excludes.',
+  },
 };

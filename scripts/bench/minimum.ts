@@ -24,6 +24,9 @@ const EXPANDED_ITEMS = 20;
 const SIGN_IN_ACTIVITY_PAGE = 120;
 const INTUNE_PAGE = 1000; // the simulator's intunePageSize (Intune's real maximum is UNCONFIRMED)
 const REPORT_PAGE = 1000; // the simulator's reportMaxTop
+// issue 16: the simulator's registrationDetailsPageSize and identityPageSize (both UNCONFIRMED)
+const REGISTRATION_PAGE = 1000;
+const IDENTITY_PAGE = 100;
 
 interface ServiceMinimum {
   units: number;
@@ -135,12 +138,41 @@ export function throttleBoundMinimum(
       groups: pages(groups, DIRECTORY_PAGE) * 1,
       groupMembers: memberPages * 2,
       ...applicationUnits(tenant),
+      // issue 16: role definitions (one page), assignments and PIM with $expand (1 + 1),
+      // and the three tenant policies.
+      roleDefinitions: tenant.roleDefinitions.length ? 1 : 0,
+      roleAssignments: pages(tenant.roleAssignments.length, IDENTITY_PAGE) * 2,
+      pim: tenant.premiumP2
+        ? (pages(tenant.roleAssignmentScheduleInstances.length, IDENTITY_PAGE) +
+            pages(tenant.roleEligibilityScheduleInstances.length, IDENTITY_PAGE)) *
+          2
+        : 1,
+      tenantPolicies: 3,
     },
     directoryLimit,
     10,
     grant,
   );
   const result: Record<string, ServiceMinimum> = { directory };
+
+  // issue 16: the registration report (5 per 10 s) and Conditional Access (1 per s).
+  if (tenant.premium) {
+    result.identityReports = service(
+      { userRegistrationDetails: pages(tenant.userRegistrationDetails.count, REGISTRATION_PAGE) },
+      5,
+      10,
+      grant,
+    );
+    result.conditionalAccess = service(
+      {
+        namedLocations: pages(tenant.namedLocations.length, IDENTITY_PAGE),
+        policies: pages(tenant.conditionalAccessPolicies.length, IDENTITY_PAGE),
+      },
+      1,
+      1,
+      grant,
+    );
+  }
 
   if (tenant.intune) {
     const devices = tenant.managedDevices.count;

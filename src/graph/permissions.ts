@@ -73,6 +73,30 @@ export const Permissions = {
     'delegated permission grants (OAuth2 consents)',
     ['DelegatedPermissionGrant.ReadWrite.All'],
   ),
+  // ---- issue 16: privileged roles, MFA registration, Conditional Access -------
+  ROLE_MANAGEMENT: requirement(
+    'RoleManagement.Read.Directory',
+    'Entra ID role definitions and active role assignments',
+    ['RoleManagement.Read.All', 'Directory.Read.All'],
+  ),
+  /** The PIM schedule instances do not accept Directory.Read.All. */
+  PIM: requirement(
+    'RoleManagement.Read.Directory',
+    'PIM-eligible and time-bound role assignments',
+    ['RoleManagement.Read.All'],
+  ),
+  REGISTRATION_DETAILS: requirement(
+    'AuditLog.Read.All',
+    "users' authentication-method (MFA) registration",
+  ),
+  CONDITIONAL_ACCESS: requirement(
+    'Policy.Read.All',
+    'Conditional Access policies and named locations',
+  ),
+  TENANT_POLICIES: requirement(
+    'Policy.Read.All',
+    'security defaults, the authorization policy and the authentication-methods policy',
+  ),
 };
 
 export type PermissionName = keyof typeof Permissions;
@@ -108,6 +132,20 @@ export function requirementForPath(
   if (p.startsWith('/devicemanagement')) {
     return Permissions.INTUNE_SERVICE_CONFIG;
   }
+  // issue 16
+  if (
+    /^\/rolemanagement\/directory\/role(assignment|eligibility)schedule/.test(p)
+  ) {
+    return Permissions.PIM;
+  }
+  if (p.startsWith('/rolemanagement')) return Permissions.ROLE_MANAGEMENT;
+  if (p.startsWith('/reports/authenticationmethods')) {
+    return Permissions.REGISTRATION_DETAILS;
+  }
+  if (p.startsWith('/identity/conditionalaccess')) {
+    return Permissions.CONDITIONAL_ACCESS;
+  }
+  if (p.startsWith('/policies')) return Permissions.TENANT_POLICIES;
   return undefined;
 }
 

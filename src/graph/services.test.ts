@@ -33,4 +33,23 @@ describe('costOf', () => {
       'intuneApps',
     );
   });
+
+  test('identity reports and Conditional Access draw on their own budgets (issue 16)', () => {
+    expect(costOf('/reports/authenticationMethods/userRegistrationDetails')).toEqual({
+      service: 'identityReports',
+      units: 1,
+    });
+    expect(costOf('/identity/conditionalAccess/policies')).toEqual({
+      service: 'conditionalAccess',
+      units: 1,
+    });
+    expect(costOf('/identity/conditionalAccess/namedLocations').service).toBe(
+      'conditionalAccess',
+    );
+    // Role management and tenant policies are identity (directory) requests.
+    expect(
+      costOf('/roleManagement/directory/roleAssignments', '$expand=principal($select=id)'),
+    ).toEqual({ service: 'directory', units: 2 });
+    expect(costOf('/policies/authorizationPolicy')).toEqual({ service: 'directory', units: 1 });
+  });
 });

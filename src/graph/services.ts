@@ -7,13 +7,19 @@ export type GraphService =
   | 'directory'
   | 'intuneDevices'
   | 'intuneConfiguration'
-  | 'intuneApps';
+  | 'intuneApps'
+  // issue 16
+  | 'identityReports'
+  | 'conditionalAccess';
 
 export const GRAPH_SERVICES: GraphService[] = [
   'directory',
   'intuneDevices',
   'intuneConfiguration',
   'intuneApps',
+  // issue 16
+  'identityReports',
+  'conditionalAccess',
 ];
 
 export interface ServiceLimit {
@@ -32,6 +38,15 @@ export const DOCUMENTED_LIMITS: Record<GraphService, ServiceLimit> = {
   intuneDevices: { units: 2000, windowMs: 20_000 },
   intuneConfiguration: { units: 1000, windowMs: 20_000 },
   intuneApps: { units: 1000, windowMs: 20_000 },
+  // issue 16. learn.microsoft.com/graph/throttling-limits (docs-contrib
+  // concepts/throttling-limits.md, read 2026): "Identity and access reports
+  // service limits", any request, 5 per 10 s per app per tenant (122 per 10 s
+  // per app over all tenants) for the /reports resources;
+  // "Identity protection and conditional access service limits", 1 request per
+  // second per tenant for all apps, for namedLocation and
+  // conditionalAccessPolicy, with 429s that carry no Retry-After.
+  identityReports: { units: 5, windowMs: 10_000 },
+  conditionalAccess: { units: 1, windowMs: 1_000 },
 };
 
 export interface ServiceCost {
@@ -61,6 +76,13 @@ export function costOf(path: string, query = ''): ServiceCost {
   if (p.startsWith('/devicemanagement')) {
     return { service: 'intuneConfiguration', units: 1 };
   }
+  // issue 16: userRegistrationDetails is an identity report; CA its own service.
+  if (p.startsWith('/reports/authenticationmethods')) {
+    return { service: 'identityReports', units: 1 };
+  }
+  if (p.startsWith('/identity/conditionalaccess')) {
+    return { service: 'conditionalAccess', units: 1 };
+  }
   return { service: 'directory', units: directoryResourceUnits(p, query) };
 }
 
@@ -72,8 +94,9 @@ function directoryResourceUnits(path: string, query: string): number {
   else if (/^\/groups\/[^/]+\/transitivemembers/.test(path)) units = 5;
   else if (/^\/applications\/?$/.test(path)) units = 2;
   const q = decodeURIComponent(query).toLowerCase();
-  if (q.includes('$select=')) units -= 1;
-  if (q.includes('$expand=')) units += 1;
+  // Top-level options only: a $select inside $expand=principal($select=id) is not one.
+  if (/(^|&)\$select=/.test(q)) units -= 1;
+  if (/(^|&)\$expand=/.test(q)) units += 1;
   const top = /\$top=(\d+)/.exec(q);
   if (top && Number(top[1]) < 20) units -= 1;
   return Math.max(1, units);

@@ -98,8 +98,10 @@ export class ServiceBudget {
     this.maxRatePerMs = this.documentedPerMs * options.targetShare;
     this.minRatePerMs = this.documentedPerMs * MIN_SHARE;
     this.ratePerMs = this.maxRatePerMs;
-    // Until Graph says otherwise, a whole window may go at once.
-    this.capacity = units * options.targetShare;
+    // Until Graph says otherwise, a whole window may go at once. The bucket
+    // holds at least one request, or a 1-request budget (Conditional Access)
+    // could never send anything (issue 16).
+    this.capacity = Math.max(units * options.targetShare, 1);
     this.tokens = this.capacity;
     this.concurrency = options.maxConcurrency;
     this.stats = {

@@ -1,4 +1,5 @@
 /**
+ * One file because it is the one table of the data model (docs/architecture.md).
  * The one table of step, entity and relationship metadata. Steps declare their
  * types from it, `j1-integration document` builds jupiterone.md from those
  * declarations, and the tests compare what a collection produced against it.
@@ -19,6 +20,9 @@ export const IngestionSources = {
   INTUNE_APPS: 'intune-apps',
   COMPLIANCE: 'compliance',
   APPLICATIONS: 'applications',
+  // ---- issue 16: privileged roles, Conditional Access --------------------------
+  ROLES: 'privileged-roles',
+  CONDITIONAL_ACCESS: 'conditional-access',
 } as const;
 
 export const Steps = {
@@ -75,6 +79,27 @@ export const Steps = {
   GROUP_SERVICE_PRINCIPALS: {
     id: 'build-group-service-principal-relationships',
     name: 'Build Group and Service Principal Member Relationships',
+  },
+  // ---- issue 16: privileged roles, Conditional Access --------------------------
+  ROLE_DEFINITIONS: {
+    id: 'fetch-role-definitions',
+    name: 'Fetch Entra ID Role Definitions',
+  },
+  ROLE_ASSIGNMENTS: {
+    id: 'fetch-role-assignments',
+    name: 'Fetch Entra ID Role Assignments and PIM Schedules',
+  },
+  ROLE_RELATIONSHIPS: {
+    id: 'build-role-assignment-relationships',
+    name: 'Build Role Assignment Relationships',
+  },
+  CONDITIONAL_ACCESS_POLICIES: {
+    id: 'fetch-conditional-access-policies',
+    name: 'Fetch Conditional Access Policies and Named Locations',
+  },
+  CONDITIONAL_ACCESS_TARGETS: {
+    id: 'build-conditional-access-relationships',
+    name: 'Build Conditional Access Target Relationships',
   },
 } as const;
 
@@ -157,6 +182,23 @@ export const Entities = {
   APP_CREDENTIAL: entity('[AD] App Credential', 'azure_app_credential', [
     'AccessKey',
   ]),
+  // ---- issue 16: privileged roles, Conditional Access --------------------------
+  /** The name and class JupiterOne's Azure integration (graph-azure) uses. */
+  ROLE_DEFINITION: entity('[AD] Role Definition', 'azure_ad_role_definition', [
+    'AccessRole',
+  ]),
+  /** graph-azure's name and class. */
+  CONDITIONAL_ACCESS_POLICY: entity(
+    '[AD] Conditional Access Policy',
+    'azure_conditional_access_policy',
+    ['AccessPolicy'],
+  ),
+  /** graph-azure's name and class (a trusted IP range or a set of countries). */
+  NAMED_LOCATION: entity(
+    '[AD] Conditional Access Named Location',
+    'azure_conditional_access_named_location',
+    ['Network'],
+  ),
 };
 
 /** One entity metadata row per device kind, all "Managed Device" [Device, Host]. */
@@ -213,10 +255,8 @@ function perDeviceKind<T>(
   ) as Record<DeviceKind, T>;
 }
 
-const { HAS, MANAGES, ASSIGNED, INSTALLED, IDENTIFIED, USES } =
+const { HAS, MANAGES, ASSIGNED, INSTALLED, IDENTIFIED, USES, ALLOWS, OWNS } =
   RelationshipClass;
-// issue 17
-const { ALLOWS, OWNS } = RelationshipClass;
 
 export const Relationships = {
   ACCOUNT_HAS_USER: relationship(Entities.ACCOUNT, HAS, Entities.USER),
@@ -322,6 +362,62 @@ export const Relationships = {
     HAS,
     Entities.SERVICE_PRINCIPAL,
   ),
+  // ---- issue 16: privileged roles, Conditional Access --------------------------
+  /** A role assignment, active or PIM-eligible (docs/identity-security.md). */
+  USER_HAS_ROLE: relationship(Entities.USER, HAS, Entities.ROLE_DEFINITION),
+  GROUP_HAS_ROLE: relationship(Entities.GROUP, HAS, Entities.ROLE_DEFINITION),
+  SERVICE_PRINCIPAL_HAS_ROLE: relationship(
+    Entities.SERVICE_PRINCIPAL,
+    HAS,
+    Entities.ROLE_DEFINITION,
+  ),
+  /** A Conditional Access policy includes the target (graph-azure's ASSIGNED). */
+  CA_POLICY_ASSIGNED_USER: relationship(
+    Entities.CONDITIONAL_ACCESS_POLICY,
+    ASSIGNED,
+    Entities.USER,
+  ),
+  CA_POLICY_ASSIGNED_GROUP: relationship(
+    Entities.CONDITIONAL_ACCESS_POLICY,
+    ASSIGNED,
+    Entities.GROUP,
+  ),
+  CA_POLICY_ASSIGNED_ROLE: relationship(
+    Entities.CONDITIONAL_ACCESS_POLICY,
+    ASSIGNED,
+    Entities.ROLE_DEFINITION,
+  ),
+  CA_POLICY_ASSIGNED_SERVICE_PRINCIPAL: relationship(
+    Entities.CONDITIONAL_ACCESS_POLICY,
+    ASSIGNED,
+    Entities.SERVICE_PRINCIPAL,
+  ),
+  /** A Conditional Access policy excludes the target: it lets it past the policy's controls. */
+  CA_POLICY_ALLOWS_USER: relationship(
+    Entities.CONDITIONAL_ACCESS_POLICY,
+    ALLOWS,
+    Entities.USER,
+  ),
+  CA_POLICY_ALLOWS_GROUP: relationship(
+    Entities.CONDITIONAL_ACCESS_POLICY,
+    ALLOWS,
+    Entities.GROUP,
+  ),
+  CA_POLICY_ALLOWS_ROLE: relationship(
+    Entities.CONDITIONAL_ACCESS_POLICY,
+    ALLOWS,
+    Entities.ROLE_DEFINITION,
+  ),
+  CA_POLICY_ALLOWS_SERVICE_PRINCIPAL: relationship(
+    Entities.CONDITIONAL_ACCESS_POLICY,
+    ALLOWS,
+    Entities.SERVICE_PRINCIPAL,
+  ),
+  CA_POLICY_USES_NAMED_LOCATION: relationship(
+    Entities.CONDITIONAL_ACCESS_POLICY,
+    USES,
+    Entities.NAMED_LOCATION,
+  ),
 };
 
 export const MappedRelationships = {
@@ -400,7 +496,66 @@ export const MappedRelationships = {
     Entities.SERVICE_PRINCIPAL,
     RelationshipDirection.FORWARD,
   ),
+  // ---- issue 16: privileged roles, Conditional Access --------------------------
+  /** A role's principal that this collection did not produce (source: the role). */
+  USER_HAS_ROLE: mappedRelationship(
+    Entities.ROLE_DEFINITION,
+    HAS,
+    Entities.USER,
+    RelationshipDirection.REVERSE,
+  ),
+  GROUP_HAS_ROLE: mappedRelationship(
+    Entities.ROLE_DEFINITION,
+    HAS,
+    Entities.GROUP,
+    RelationshipDirection.REVERSE,
+  ),
+  SERVICE_PRINCIPAL_HAS_ROLE: mappedRelationship(
+    Entities.ROLE_DEFINITION,
+    HAS,
+    Entities.SERVICE_PRINCIPAL,
+    RelationshipDirection.REVERSE,
+  ),
+  /** A Conditional Access target that this collection did not produce. */
+  ...caTargets(ASSIGNED, 'CA_POLICY_ASSIGNED'),
+  ...caTargets(ALLOWS, 'CA_POLICY_ALLOWS'),
+  CA_POLICY_USES_NAMED_LOCATION: mappedRelationship(
+    Entities.CONDITIONAL_ACCESS_POLICY,
+    USES,
+    Entities.NAMED_LOCATION,
+    RelationshipDirection.FORWARD,
+  ),
 };
+
+/** issue 16: policy -> user, group, role, service principal, of one class. */
+function caTargets<P extends string>(
+  _class: RelationshipClass,
+  prefix: P,
+): Record<
+  `${P}_${'USER' | 'GROUP' | 'ROLE' | 'SERVICE_PRINCIPAL'}`,
+  StepMappedRelationshipMetadata
+> {
+  const targets = {
+    USER: Entities.USER,
+    GROUP: Entities.GROUP,
+    ROLE: Entities.ROLE_DEFINITION,
+    SERVICE_PRINCIPAL: Entities.SERVICE_PRINCIPAL,
+  };
+  return Object.fromEntries(
+    Object.entries(targets).map(([name, target]) => [
+      `${prefix}_${name}`,
+      mappedRelationship(
+        Entities.CONDITIONAL_ACCESS_POLICY,
+        _class,
+        target,
+        RelationshipDirection.FORWARD,
+      ),
+    ]),
+  ) as Record<
+    `${P}_${'USER' | 'GROUP' | 'ROLE' | 'SERVICE_PRINCIPAL'}`,
+    StepMappedRelationshipMetadata
+  >;
+}
 
 /** Flattens a table entry that may be keyed per device kind. */
 export function allOf<T>(entry: T | Record<DeviceKind, T>): T[] {
@@ -454,5 +609,26 @@ export const DATA_MODEL_NOTES: { about: string; note: string }[] = [
   {
     about: '`azure_user_group` HAS `azure_service_principal` (migration)',
     note: "Group members that are service principals are related to their `azure_service_principal` (mapped when fetch-service-principals did not collect it), no longer made `azure_group_member` entities. On the first run after the upgrade those `azure_group_member` entities (`memberType` servicePrincipal, same `_key`) and their group HAS member relationships disappear and the service principal entities take their place; queries on `azure_group_member WITH memberType = 'servicePrincipal'` must move to `azure_service_principal`.",
+  },
+  // ---- issue 16 ----
+  {
+    about: '`azure_ad_role_definition`',
+    note: "Beyond the specification table; the name and class of JupiterOne's Azure integration. One per built-in or custom Entra ID role (beta `roleDefinitions`, for Microsoft's `isPrivileged` marking as `privileged`), keyed by its id (the template id of a built-in role, the same in every tenant).",
+  },
+  {
+    about: '`azure_user` / `azure_user_group` / `azure_service_principal` HAS `azure_ad_role_definition`',
+    note: 'One relationship per principal, role, scope (`directoryScopeId`) and `assignmentType` (`active` or `eligible`), whichever Graph list it came from: an active assignment listed by roleAssignments and again by the PIM roleAssignmentScheduleInstances is one relationship, with `startOn`, `endOn`, `permanent` and `activated` when PIM says. Key: hash of `{principalId}|has|{roleId}|{scope}|{type}`. A principal this collection did not produce is a mapped relationship; service principals are related to the applications module\'s `azure_service_principal` (directly once it runs, mapped until then). See docs/identity-security.md.',
+  },
+  {
+    about: '`azure_conditional_access_policy`, `azure_conditional_access_named_location`',
+    note: "Beyond the specification table; graph-azure's names and classes. \"All users\", \"None\", guests and \"All trusted locations\" are policy properties, not entities.",
+  },
+  {
+    about: '`azure_conditional_access_policy` ASSIGNED / ALLOWS users, groups, roles, service principals; USES named locations',
+    note: 'ASSIGNED: the policy includes the target (graph-azure\'s relationship). ALLOWS: the policy excludes it (lets it past its controls); an ALLOWS to a user carries `excludedFromEveryEnabledPolicy`. USES: a named location of the policy\'s include or exclude list (`locationCondition`). A target this collection did not produce is a mapped relationship.',
+  },
+  {
+    about: '`azure_user` and `microsoft_365_account` properties',
+    note: "Users carry their authentication-method registration (`isMfaRegistered`, `isMfaCapable`, `isPasswordlessCapable`, `isSsprRegistered`, `methodsRegistered`, `defaultMfaMethod`, `isAdmin`, `registrationDetailsUpdatedOn`; `mfaEnabled`/`mfaType` for the data model's User class). The account carries security defaults, the authorization policy (`guestAccess`, `userConsent`, ...) and the authentication-methods policy (`authenticationMethodsEnabled`, `authenticationMethodTargets`, ...).",
   },
 ];

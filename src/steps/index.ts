@@ -6,6 +6,9 @@ import { complianceSteps } from './compliance';
 import { intuneAppsSteps } from './intune-apps';
 import { intuneDevicesSteps } from './intune-devices';
 import { usersGroupsSteps } from './users-groups';
+// issue 16
+import { rolesSteps } from './roles';
+import { signInSecuritySteps } from './sign-in-security';
 
 export const integrationSteps: IntegrationStep<IntegrationConfig>[] = [
   ...accountSteps,
@@ -14,4 +17,7 @@ export const integrationSteps: IntegrationStep<IntegrationConfig>[] = [
   ...intuneAppsSteps,
   ...complianceSteps,
   ...applicationsSteps,
+  // issue 16
+  ...rolesSteps,
+  ...signInSecuritySteps,
 ];

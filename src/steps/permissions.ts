@@ -29,6 +29,12 @@ export const REQUIRED_STEP_PERMISSIONS: Record<StepId, PermissionRequirement[]> 
   [Steps.DELEGATED_PERMISSIONS.id]: [Permissions.DELEGATED_GRANTS],
   [Steps.APPLICATION_OWNERS.id]: [],
   [Steps.GROUP_SERVICE_PRINCIPALS.id]: [],
+  // ---- issue 16 ----
+  [Steps.ROLE_DEFINITIONS.id]: [Permissions.ROLE_MANAGEMENT],
+  [Steps.ROLE_ASSIGNMENTS.id]: [Permissions.ROLE_MANAGEMENT],
+  [Steps.ROLE_RELATIONSHIPS.id]: [],
+  [Steps.CONDITIONAL_ACCESS_POLICIES.id]: [Permissions.CONDITIONAL_ACCESS],
+  [Steps.CONDITIONAL_ACCESS_TARGETS.id]: [],
 };
 
 /**
@@ -42,6 +48,13 @@ export const OPTIONAL_STEP_PERMISSIONS: Partial<
   [Steps.USERS.id]: [Permissions.SIGN_IN_ACTIVITY],
   [Steps.GROUP_MEMBERS.id]: [Permissions.DIRECTORY],
 };
+
+// ---- issue 16: enrichments of existing steps, and PIM ----
+OPTIONAL_STEP_PERMISSIONS[Steps.ACCOUNT.id]?.push(Permissions.TENANT_POLICIES);
+OPTIONAL_STEP_PERMISSIONS[Steps.USERS.id]?.push(
+  Permissions.REGISTRATION_DETAILS,
+);
+OPTIONAL_STEP_PERMISSIONS[Steps.ROLE_ASSIGNMENTS.id] = [Permissions.PIM];
 
 export const STEP_NAMES: Record<string, string> = Object.fromEntries(
   Object.values(Steps).map((step) => [step.id, step.name]),

@@ -9,6 +9,7 @@ import { invocationConfig } from '../../src';
 import { runCollection } from '../support/collect';
 import { countGraph } from '../support/graph-counts';
 import { startTestTenant } from '../support/tenant';
+import { IDENTITY_RELATIONSHIP_KEYS } from '../support/identity-model';
 
 const steps = invocationConfig.integrationSteps;
 const declaredEntities = steps.flatMap((s) => s.entities);
@@ -39,13 +40,20 @@ const ADDITIONS = [
   'azure_user_group|HAS|azure_service_principal',
   'azure_user|OWNS|azure_app_registration',
   'azure_user|OWNS|azure_service_principal',
+  // issue 16: privileged roles and Conditional Access
+  ...IDENTITY_RELATIONSHIP_KEYS,
 ];
+
 /** The entity additions of jupiterone.md "Additions to the data model". */
 const ENTITY_ADDITIONS = [
   // issue 17: app registrations and service principals
   '[AD] Service Principal|azure_service_principal|Service',
   '[AD] App Registration|azure_app_registration|Application',
   '[AD] App Credential|azure_app_credential|AccessKey',
+  // issue 16: privileged roles and Conditional Access
+  '[AD] Role Definition|azure_ad_role_definition|AccessRole',
+  '[AD] Conditional Access Policy|azure_conditional_access_policy|AccessPolicy',
+  '[AD] Conditional Access Named Location|azure_conditional_access_named_location|Network',
 ];
 
 describe('data model', () => {

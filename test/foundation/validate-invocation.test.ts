@@ -146,6 +146,9 @@ describe('validateInvocation with missing permissions', () => {
       'Missing Microsoft Graph permission: grant the Microsoft Graph application permission DeviceManagementConfiguration.Read.All to read Intune compliance policies, device configurations and their device statuses, then grant admin consent. Until then these steps fail and keep their previous data: Fetch Intune Compliance Policies and Findings, Fetch Intune Device Configurations and Findings.',
       'Missing Microsoft Graph permission: grant the Microsoft Graph application permission Application.Read.All (or Directory.Read.All) to read app registrations, service principals, their credentials, owners and application permissions, then grant admin consent. Until then these steps fail and keep their previous data: Fetch Service Principals, Fetch App Registrations, Fetch Application Permissions.',
       'Missing Microsoft Graph permission: grant the Microsoft Graph application permission Directory.Read.All to read delegated permission grants (OAuth2 consents), then grant admin consent. Until then these steps fail and keep their previous data: Fetch Delegated Permission Grants.',
+      // issue 16
+      'Missing Microsoft Graph permission: grant the Microsoft Graph application permission RoleManagement.Read.Directory (or RoleManagement.Read.All, Directory.Read.All) to read Entra ID role definitions and active role assignments, then grant admin consent. Until then these steps fail and keep their previous data: Fetch Entra ID Role Definitions, Fetch Entra ID Role Assignments and PIM Schedules.',
+      'Missing Microsoft Graph permission: grant the Microsoft Graph application permission Policy.Read.All to read Conditional Access policies and named locations, then grant admin consent. Until then these steps fail and keep their previous data: Fetch Conditional Access Policies and Named Locations.',
     ]);
   });
 

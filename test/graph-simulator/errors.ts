@@ -36,6 +36,11 @@ export const GraphMessages = {
     'Calling principal does not have required MSGraph permissions AuditLog.Read.All',
   nonPremiumOld: "Neither tenant is B2C or tenant doesn't have premium license",
   nonPremiumNew: "Tenant is not a B2C tenant and doesn't have premium license",
+  // issue 16: PIM without Entra ID P2 (400 AadPremiumLicenseRequired).
+  // New: maester365/maester#1421 (2026); old: JulianHayward/Azure-MG-Sub-Governance-Reporting#114 (2022).
+  p2RequiredNew:
+    'The tenant needs to have Microsoft Entra ID P2 or Microsoft Entra ID Governance license.',
+  p2RequiredOld: 'The tenant needs an AAD Premium 2 license.',
 } as const;
 
 export function resourceNotFound(segment: string): GraphHttpError {

@@ -379,6 +379,24 @@ export function makeFakeTenant(options: FakeTenantOptions = {}): TenantData {
     },
     deviceKinds: {},
     values: {},
+    identity: {
+      usersMfaRegistered: 0,
+      usersMfaNotRegistered: 0,
+      usersWithoutRegistration: userCount,
+      registrationRecordsForUnknownUsers: 0,
+      adminsWithoutMfa: 0,
+      privilegedRoleDefinitions: 0,
+      customRoleDefinitions: 0,
+      timeBoundActiveAssignments: 0,
+      eligibleAssignments: 0,
+      roleAssignmentsWithoutPrincipal: 0,
+      inheritedRoleInstances: 0,
+      enabledPolicies: 0,
+      reportOnlyPolicies: 0,
+      disabledPolicies: 0,
+      usersExcludedFromEveryEnabledPolicy: [],
+      securityDefaultsEnabled: true,
+    },
   };
   const none = {
     count: 0,
@@ -487,6 +505,18 @@ export function makeFakeTenant(options: FakeTenantOptions = {}): TenantData {
         ? statuses(source, policyId)
         : undefined;
     },
+    // issue 16: a directory without roles, registration or Conditional Access data.
+    premiumP2: false,
+    roleDefinitions: [],
+    roleAssignments: [],
+    roleAssignmentScheduleInstances: [],
+    roleEligibilityScheduleInstances: [],
+    userRegistrationDetails: { count: 0, get: () => ({}) },
+    conditionalAccessPolicies: [],
+    namedLocations: [],
+    securityDefaultsPolicy: { id: '00000000-0000-0000-0000-000000000005', isEnabled: true },
+    authorizationPolicy: { id: 'authorizationPolicy' },
+    authenticationMethodsPolicy: { id: 'authenticationMethodsPolicy', authenticationMethodConfigurations: [] },
     groundTruth: () => truth,
   };
 }

@@ -47,6 +47,8 @@ const GRAPH_SERVICES: ServiceFamily[] = [
   'intuneDevices',
   'intuneConfiguration',
   'intuneApps',
+  'identityReports',
+  'conditionalAccess',
   'other',
 ];
 

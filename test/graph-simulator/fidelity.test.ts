@@ -54,7 +54,24 @@ const ALLOWED_EXTRA_PROPERTIES: Record<string, string[]> = {
   ],
   // The 2021 organization capture has @odata.id, the 2020 ones do not (graph-api.md §2.1).
   organization: ['@odata.id'],
+  // issue 16: the 2023 capture adds controlType and securityDefaultsUpsell, the 2024 ones controlTypes.
+  identitySecurityDefaultsEnforcementPolicy: [
+    'controlType',
+    'controlTypes',
+    'securityDefaultsUpsell',
+  ],
 };
+
+/**
+ * The Entra captures (graph-recordings/entra, from graph-azure) that hold
+ * the endpoints of the applications (issue 17), roles and sign-in security
+ * (issue 16) modules. Their
+ * other calls (organization, users of another era) are compared through the
+ * recordings above.
+ */
+const ENTRA_RECORDINGS = path.join(RECORDINGS, 'entra');
+const ENTRA_PATHS =
+  /^\/v1\.0\/(servicePrincipals(\/[^/?]+\/appRoleAssignedTo)?|roleManagement\/directory\/(roleDefinitions|roleAssignments)|identity\/conditionalAccess\/(policies|namedLocations)|policies\/identitySecurityDefaultsEnforcementPolicy)(\?|$)/;
 
 /** Recorded calls the simulator deliberately does not serve. */
 const NOT_SERVED = [
@@ -87,17 +104,25 @@ function loadRecordedCalls(): {
 } {
   const graph: RecordedCall[] = [];
   const tokens: RecordedCall[] = [];
-  // The JupiterOne/graph-microsoft-365 captures, and those of
-  // JupiterOne/graph-azure under entra/.
   const files = [
-    ...fs.readdirSync(RECORDINGS),
     ...fs
-      .readdirSync(path.join(RECORDINGS, 'entra'))
-      .map((name) => path.join('entra', name)),
+      .readdirSync(RECORDINGS)
+      .filter((name) => name.endsWith('.har'))
+      .sort()
+      .map((name) => ({ name, dir: RECORDINGS, entra: false })),
+    ...fs
+      .readdirSync(ENTRA_RECORDINGS)
+      .filter((name) => name.endsWith('.har'))
+      .sort()
+      .map((name) => ({
+        name: `entra/${name}`,
+        dir: ENTRA_RECORDINGS,
+        entra: true,
+      })),
   ];
-  for (const file of files.filter((name) => name.endsWith('.har')).sort()) {
+  for (const { name: file, dir, entra } of files) {
     const har = JSON.parse(
-      fs.readFileSync(path.join(RECORDINGS, file), 'utf8'),
+      fs.readFileSync(path.join(dir, path.basename(file)), 'utf8'),
     );
     for (const entry of har.log.entries as HarEntry[]) {
       const url = new URL(entry.request.url);
@@ -116,8 +141,11 @@ function loadRecordedCalls(): {
           ? JSON.parse(entry.response.content.text)
           : undefined,
       };
-      if (url.hostname === 'login.microsoftonline.com') tokens.push(call);
-      else if (!NOT_SERVED.some((pattern) => pattern.test(call.path)))
+      if (url.hostname === 'login.microsoftonline.com') {
+        if (!entra) tokens.push(call);
+      } else if (entra) {
+        if (ENTRA_PATHS.test(call.path)) graph.push(call);
+      } else if (!NOT_SERVED.some((pattern) => pattern.test(call.path)))
         graph.push(call);
     }
   }
@@ -398,6 +426,72 @@ describe('fidelity against the recorded Graph traffic', () => {
       expect(response.headers.get('cache-control')).toBe(
         recorded.headers.get('cache-control'),
       );
+    }
+  });
+});
+
+describe('fidelity of the captured licence refusal (issue 16)', () => {
+  test('userRegistrationDetails in a tenant without Entra ID P1/P2: the captured 403, code, message and shape', async () => {
+    const har = JSON.parse(
+      fs.readFileSync(
+        path.join(ENTRA_RECORDINGS, 'ad-role-assignments.har'),
+        'utf8',
+      ),
+    );
+    const recorded = (har.log.entries as HarEntry[]).find((e) =>
+      e.request.url.includes('userRegistrationDetails'),
+    )!;
+    const recordedBody = JSON.parse(recorded.response.content.text!);
+    const secret = randomBytes(16).toString('hex');
+    const tenant = generateTenant(
+      makeProfile(
+        {
+          premium: false,
+          servicePrincipals: [{ clientId: CLIENT_ID, roles: ALL_ROLES }],
+        },
+        PROFILES.tiny,
+      ),
+    );
+    const sim = await startGraphSimulator({
+      tenants: [tenant],
+      applications: [
+        {
+          clientId: CLIENT_ID,
+          displayName: 'fidelity',
+          secrets: [{ value: secret }],
+        },
+      ],
+      behaviour: { licenceErrorWording: 'old' },
+    });
+    try {
+      const token = await fetch(
+        `${sim.origin}/${tenant.tenantId}/oauth2/v2.0/token`,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({
+            client_id: CLIENT_ID,
+            client_secret: secret,
+            scope: 'https://graph.microsoft.com/.default',
+            grant_type: 'client_credentials',
+          }).toString(),
+        },
+      ).then(async (r) => (await r.json()).access_token);
+      const response = await fetch(
+        `${sim.origin}/v1.0/reports/authenticationMethods/userRegistrationDetails`,
+        { headers: { authorization: `Bearer ${token}` } },
+      );
+      expect(response.status).toBe(recorded.response.status);
+      for (const header of ERROR_HEADERS)
+        expect([header, response.headers.has(header)]).toEqual([header, true]);
+      const body = await response.json();
+      expect(body.error.code).toBe(recordedBody.error.code);
+      expect(body.error.message).toBe(recordedBody.error.message);
+      expect(Object.keys(body.error.innerError).sort()).toEqual(
+        Object.keys(recordedBody.error.innerError).sort(),
+      );
+    } finally {
+      await sim.close();
     }
   });
 });

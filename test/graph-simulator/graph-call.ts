@@ -41,6 +41,8 @@ export interface GraphPayload {
   contentType?: string;
   /** Directory answers carry x-ms-resource-unit unless this is set (HAR fetchAccount). */
   omitResourceUnitHeader?: boolean;
+  /** Headers a particular endpoint adds (e.g. a Retry-After on a 200, issue 16). */
+  headers?: Record<string, string>;
 }
 
 export interface GraphRoute {

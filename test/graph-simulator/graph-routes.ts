@@ -7,6 +7,7 @@ import { directoryRoutes } from './directory-routes';
 import { GraphHttpError, GraphMessages, resourceNotFound } from './errors';
 import { GraphRoute } from './graph-call';
 import { exportJobRoutes } from './export-jobs';
+import { identityRoutes } from './identity-routes';
 import { intuneRoutes } from './intune-routes';
 import { reportRoutes } from './reports';
 
@@ -27,6 +28,7 @@ const ROUTES: CompiledRoute[] = [
   ...reportRoutes,
   ...exportJobRoutes,
   ...applicationRoutes,
+  ...identityRoutes, // issue 16
 ].map((route) => ({
   route,
   segments: route.path

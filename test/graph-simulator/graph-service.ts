@@ -194,14 +194,17 @@ export class GraphService {
     outcome.itemsServed = payload.itemsServed;
     return {
       status: payload.status ?? 200,
-      headers: this.successHeaders(
-        route.service === 'directory',
-        payload,
-        requestId,
-        clientRequestId,
-        outcome,
-        throttle,
-      ),
+      headers: {
+        ...this.successHeaders(
+          route.service === 'directory',
+          payload,
+          requestId,
+          clientRequestId,
+          outcome,
+          throttle,
+        ),
+        ...payload.headers,
+      },
       body: fault.invalidJson ? truncate(payload.body) : payload.body,
       outcome,
     };
@@ -282,8 +285,10 @@ export class GraphService {
     });
     if (decision.allowed) return decision;
     outcome.throttled = true;
+    // "don't return a Retry-After header on 429" (throttling-limits, CA; types.ts).
     const error = throttledError(
-      this.state.behaviour.throttleRetryAfter
+      route.service !== 'conditionalAccess' &&
+        this.state.behaviour.throttleRetryAfter
         ? decision.retryAfterSeconds
         : null,
     );
@@ -450,7 +455,15 @@ function unauthorized(code: string, message: string): GraphHttpError {
 /** 403 in the directory's or Intune's wording (graph-api.md §5). */
 function requirePermission(route: GraphRoute, call: GraphCall): void {
   if (hasAnyPermission(call.roles, route.permissions)) return;
-  if (route.service === 'directory') {
+  // issue 16: the reports service names the permission (as for signInActivity, graph-api.md §4).
+  if (route.service === 'identityReports') {
+    throw new GraphHttpError(
+      403,
+      'Authentication_MSGraphPermissionMissing',
+      GraphMessages.auditLogPermissionMissing,
+    );
+  }
+  if (!route.service.startsWith('intune')) {
     throw new GraphHttpError(
       403,
       'Authorization_RequestDenied',

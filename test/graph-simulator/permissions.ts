@@ -28,6 +28,24 @@ export const Permissions = {
     'Directory.Read.All',
     'DelegatedPermissionGrant.ReadWrite.All',
   ],
+  // issue 16 (each endpoint's permissions table on learn.microsoft.com)
+  roleManagement: [
+    'RoleManagement.Read.Directory',
+    'RoleManagement.Read.All',
+    'Directory.Read.All',
+  ],
+  roleAssignmentSchedules: [
+    'RoleAssignmentSchedule.Read.Directory',
+    'RoleManagement.Read.Directory',
+    'RoleManagement.Read.All',
+  ],
+  roleEligibilitySchedules: [
+    'RoleEligibilitySchedule.Read.Directory',
+    'RoleManagement.Read.Directory',
+    'RoleManagement.Read.All',
+  ],
+  registrationDetails: ['AuditLog.Read.All'],
+  policies: ['Policy.Read.All'],
 } as const;
 
 /**

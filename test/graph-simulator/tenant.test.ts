@@ -8,8 +8,14 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import { DEVICE_KINDS, DEVICE_TEMPLATES } from './tenant/devices';
 import { generateTenant } from './tenant/generate';
-import { GraphObject, GroundTruth, TenantData } from './tenant/model';
+import {
+  GraphObject,
+  GroundTruth,
+  IdentityTruth,
+  TenantData,
+} from './tenant/model';
 import { INSTALL_SEVERITY, STATUS_SEVERITY } from './tenant/ground-truth';
+import { IDENTITY_RELATIONSHIP_KEYS } from '../support/identity-model';
 import { MOBILE_APP_TEMPLATES } from './tenant/mobile-app-templates';
 import { PROFILES, makeProfile } from './tenant/profiles';
 
@@ -544,6 +550,11 @@ function bruteForceTruth(t: TenantData): GroundTruth {
     if (seenRows.has(key)) skipped.appRowsRepeated++;
     seenRows.add(key);
   }
+  const identity = bruteForceIdentity(t, userIds, groupIds, add, {
+    entities,
+    relationships,
+    mapped,
+  });
   return {
     entities,
     relationships,
@@ -551,6 +562,177 @@ function bruteForceTruth(t: TenantData): GroundTruth {
     skipped,
     deviceKinds,
     values,
+    identity,
+  };
+}
+
+const GUID_PATTERN =
+  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * issue 16, recounted from the served objects: role assignments merged by
+ * (principal, role, scope, active|eligible) over the three lists;
+ * Conditional Access targets per distinct object id; what the registration
+ * report lists. A service principal is direct when GET /servicePrincipals
+ * lists it.
+ */
+function bruteForceIdentity(
+  t: TenantData,
+  userIds: Set<string>,
+  groupIds: Set<string>,
+  add: (record: Record<string, number>, key: string, n?: number) => number,
+  out: {
+    entities: Record<string, number>;
+    relationships: Record<string, number>;
+    mapped: Record<string, number>;
+  },
+): IdentityTruth {
+  const { entities, relationships, mapped } = out;
+  const servicePrincipalIds = new Set(
+    all(t.servicePrincipalList).map((sp) => sp.id),
+  );
+  entities.azure_ad_role_definition = t.roleDefinitions.length;
+  const assignments = new Map<string, GraphObject[]>();
+  const collect = (items: GraphObject[], type: string) => {
+    for (const item of items) {
+      if (item.memberType && item.memberType !== 'Direct') continue;
+      const key = `${item.principalId}|${item.roleDefinitionId}|${item.directoryScopeId}|${type}`;
+      assignments.set(key, [...(assignments.get(key) ?? []), item]);
+    }
+  };
+  collect(t.roleAssignments, 'active');
+  if (t.premiumP2) {
+    collect(t.roleAssignmentScheduleInstances, 'active');
+    collect(t.roleEligibilityScheduleInstances, 'eligible');
+  }
+  let withoutPrincipal = 0;
+  let timeBound = 0;
+  let eligible = 0;
+  for (const [key, items] of assignments) {
+    const principalId = key.split('|')[0];
+    const type = t.directoryObjectType(principalId);
+    const target =
+      type === 'user'
+        ? ['azure_user', userIds.has(principalId)]
+        : type === 'group'
+        ? ['azure_user_group', groupIds.has(principalId)]
+        : type === 'servicePrincipal'
+        ? ['azure_service_principal', servicePrincipalIds.has(principalId)]
+        : undefined;
+    if (!target) {
+      withoutPrincipal++;
+      continue;
+    }
+    add(
+      target[1] ? relationships : mapped,
+      `${target[0]}|HAS|azure_ad_role_definition`,
+    );
+    if (key.endsWith('|eligible')) eligible++;
+    else if (items.some((i) => i.endDateTime)) timeBound++;
+  }
+
+  const users = all(t.users);
+  const listed = new Map(
+    (t.premium ? all(t.userRegistrationDetails) : []).map((r) => [
+      r.id as string,
+      r,
+    ]),
+  );
+  const admins = new Set(
+    [...t.roleAssignments, ...t.roleEligibilityScheduleInstances].map(
+      (a) => a.principalId as string,
+    ),
+  );
+  const registered = users.filter((u) => listed.get(u.id as string)?.isMfaRegistered === true);
+  const notRegistered = users.filter((u) => listed.get(u.id as string)?.isMfaRegistered === false);
+
+  const policies = t.premium ? t.conditionalAccessPolicies : [];
+  const locations = new Set(
+    (t.premium ? t.namedLocations : []).map((l) => l.id as string),
+  );
+  entities.azure_conditional_access_policy = policies.length;
+  entities.azure_conditional_access_named_location = locations.size;
+  const roleIds = new Set(t.roleDefinitions.map((d) => d.id as string));
+  let excludedFromAll: string[] | undefined;
+  for (const policy of policies) {
+    const c = policy.conditions as any;
+    const targets: [string, string[] | undefined, string][] = [
+      ['ASSIGNED', c.users.includeUsers, 'user'],
+      ['ALLOWS', c.users.excludeUsers, 'user'],
+      ['ASSIGNED', c.users.includeGroups, 'group'],
+      ['ALLOWS', c.users.excludeGroups, 'group'],
+      ['ASSIGNED', c.users.includeRoles, 'role'],
+      ['ALLOWS', c.users.excludeRoles, 'role'],
+      ['ASSIGNED', c.clientApplications?.includeServicePrincipals, 'sp'],
+      ['ALLOWS', c.clientApplications?.excludeServicePrincipals, 'sp'],
+    ];
+    for (const [verb, ids, kind] of targets) {
+      for (const id of new Set(ids ?? [])) {
+        if (!GUID_PATTERN.test(id)) continue;
+        const [type, direct] =
+          kind === 'user'
+            ? ['azure_user', userIds.has(id)]
+            : kind === 'group'
+            ? ['azure_user_group', groupIds.has(id)]
+            : kind === 'role'
+            ? ['azure_ad_role_definition', roleIds.has(id)]
+            : ['azure_service_principal', servicePrincipalIds.has(id)];
+        add(
+          direct ? relationships : mapped,
+          `azure_conditional_access_policy|${verb}|${type}`,
+        );
+      }
+    }
+    for (const id of new Set([
+      ...(c.locations?.includeLocations ?? []),
+      ...(c.locations?.excludeLocations ?? []),
+    ])) {
+      if (!GUID_PATTERN.test(id as string)) continue;
+      add(
+        locations.has(id as string) ? relationships : mapped,
+        'azure_conditional_access_policy|USES|azure_conditional_access_named_location',
+      );
+    }
+    const targetsUsers =
+      c.users.includeUsers.some((id: string) => id !== 'None') ||
+      c.users.includeGroups.length > 0 ||
+      c.users.includeRoles.length > 0 ||
+      Boolean(c.users.includeGuestsOrExternalUsers);
+    if (policy.state === 'enabled' && targetsUsers) {
+      const excluded = (c.users.excludeUsers as string[]).filter((id) =>
+        userIds.has(id),
+      );
+      excludedFromAll = excludedFromAll
+        ? excludedFromAll.filter((id) => excluded.includes(id))
+        : excluded;
+    }
+  }
+  const states = (state: string) =>
+    policies.filter((p) => p.state === state).length;
+  return {
+    usersMfaRegistered: registered.length,
+    usersMfaNotRegistered: notRegistered.length,
+    usersWithoutRegistration: users.length - registered.length - notRegistered.length,
+    registrationRecordsForUnknownUsers: Array.from(listed.keys()).filter(
+      (id) => !userIds.has(id),
+    ).length,
+    adminsWithoutMfa: notRegistered.filter((u) => admins.has(u.id as string))
+      .length,
+    privilegedRoleDefinitions: t.roleDefinitions.filter((d) => d.isPrivileged)
+      .length,
+    customRoleDefinitions: t.roleDefinitions.filter((d) => !d.isBuiltIn).length,
+    timeBoundActiveAssignments: timeBound,
+    eligibleAssignments: eligible,
+    roleAssignmentsWithoutPrincipal: withoutPrincipal,
+    inheritedRoleInstances: t.premiumP2
+      ? t.roleAssignmentScheduleInstances.filter((i) => i.memberType === 'Group')
+          .length
+      : 0,
+    enabledPolicies: states('enabled'),
+    reportOnlyPolicies: states('enabledForReportingButNotEnforced'),
+    disabledPolicies: states('disabled'),
+    usersExcludedFromEveryEnabledPolicy: [...(excludedFromAll ?? [])].sort(),
+    securityDefaultsEnabled: t.securityDefaultsPolicy.isEnabled as boolean,
   };
 }
 
@@ -738,6 +920,10 @@ describe('tenant generator', () => {
           'intune_compliance_policy',
           'intune_device_configuration',
           'intune_noncompliance_finding',
+          // issue 16
+          'azure_ad_role_definition',
+          'azure_conditional_access_policy',
+          'azure_conditional_access_named_location',
         ].sort(),
       );
       expect(Object.keys(truth.relationships).sort()).toEqual(
@@ -763,6 +949,7 @@ describe('tenant generator', () => {
           'intune_host_agent|ASSIGNED|intune_device_configuration',
           'intune_compliance_policy|IDENTIFIED|intune_noncompliance_finding',
           'intune_device_configuration|IDENTIFIED|intune_noncompliance_finding',
+          ...IDENTITY_RELATIONSHIP_KEYS,
         ].sort(),
       );
       expect(Object.keys(truth.mappedRelationships).sort()).toEqual(
@@ -780,6 +967,7 @@ describe('tenant generator', () => {
             `azure_user|HAS|${k}`,
             `azure_user|USES|${k}`,
           ]),
+          ...IDENTITY_RELATIONSHIP_KEYS,
         ].sort(),
       );
     });
@@ -1422,6 +1610,7 @@ describe('tenant generator', () => {
       );
       expect(recount.skipped).toEqual(truth.skipped);
       expect(recount.deviceKinds).toEqual(truth.deviceKinds);
+      expect(recount.identity).toEqual(truth.identity);
     });
 
     test('a tenant without Intune has no Intune objects and zero Intune counts', () => {

@@ -22,7 +22,9 @@ export function isThrottledService(
     service === 'directory' ||
     service === 'intuneDevices' ||
     service === 'intuneConfiguration' ||
-    service === 'intuneApps'
+    service === 'intuneApps' ||
+    service === 'identityReports' ||
+    service === 'conditionalAccess'
   );
 }
 
@@ -110,7 +112,9 @@ export class Throttler {
     const full = this.capacityFor(request);
     const capacity = Math.max(1, full.capacity * this.grantOf(request.service));
     const { windowSeconds } = full;
-    const key = `${request.tenantId}|${request.appId}|${request.service}|${capacity}`;
+    // Conditional Access counts per tenant, whichever app asks (types.ts).
+    const app = request.service === 'conditionalAccess' ? '*' : request.appId;
+    const key = `${request.tenantId}|${app}|${request.service}|${capacity}`;
     let bucket = this.buckets.get(key);
     if (!bucket) {
       bucket = new TokenBucket(
@@ -160,6 +164,14 @@ export function resolveThrottleLimits(
     intuneApps: {
       ...DOCUMENTED_THROTTLE_LIMITS.intuneApps,
       ...setting.intuneApps,
+    },
+    identityReports: {
+      ...DOCUMENTED_THROTTLE_LIMITS.identityReports,
+      ...setting.identityReports,
+    },
+    conditionalAccess: {
+      ...DOCUMENTED_THROTTLE_LIMITS.conditionalAccess,
+      ...setting.conditionalAccess,
     },
   };
 }

@@ -10,6 +10,9 @@ export type ServiceFamily =
   | 'intuneDevices'
   | 'intuneConfiguration'
   | 'intuneApps'
+  // issue 16
+  | 'identityReports'
+  | 'conditionalAccess'
   | 'batch'
   | 'other';
 
@@ -19,6 +22,9 @@ export const SERVICE_FAMILIES: readonly ServiceFamily[] = [
   'intuneDevices',
   'intuneConfiguration',
   'intuneApps',
+  // issue 16
+  'identityReports',
+  'conditionalAccess',
   'batch',
   'other',
 ];
@@ -28,7 +34,9 @@ export type ThrottledServiceName =
   | 'directory'
   | 'intuneDevices'
   | 'intuneConfiguration'
-  | 'intuneApps';
+  | 'intuneApps'
+  | 'identityReports'
+  | 'conditionalAccess';
 
 export interface ThrottleWindow {
   /** Requests allowed per window (the bucket's capacity). */
@@ -51,6 +59,10 @@ export interface ThrottleLimits {
   intuneConfiguration: ThrottleWindow;
   /** mobileApps and the install-status report. */
   intuneApps: ThrottleWindow;
+  /** issue 16: identity reports (userRegistrationDetails), per app per tenant. */
+  identityReports: ThrottleWindow;
+  /** issue 16: Conditional Access policies and named locations, per tenant (all apps). */
+  conditionalAccess: ThrottleWindow;
 }
 
 export const DOCUMENTED_THROTTLE_LIMITS: ThrottleLimits = {
@@ -58,6 +70,13 @@ export const DOCUMENTED_THROTTLE_LIMITS: ThrottleLimits = {
   intuneDevices: { limit: 2000, windowSeconds: 20 },
   intuneConfiguration: { limit: 1000, windowSeconds: 20 },
   intuneApps: { limit: 1000, windowSeconds: 20 },
+  // issue 16. learn.microsoft.com/graph/throttling-limits (docs-contrib
+  // concepts/throttling-limits.md, read 2026): "Identity and access reports
+  // service limits", 5 requests per 10 s per app per tenant; "Identity
+  // protection and conditional access service limits", one request per second
+  // per tenant for all apps, "don't return a Retry-After header on 429".
+  identityReports: { limit: 5, windowSeconds: 10 },
+  conditionalAccess: { limit: 1, windowSeconds: 1 },
 };
 
 /** Random transient faults, seeded. */
@@ -137,6 +156,18 @@ export interface SimulatorBehaviour {
   deviceManagementWithoutAccountId: boolean;
   /** DeviceId of every other report row in upper case (Graph ids are not case-normalised across services). */
   reportMixedCaseDeviceIds: boolean;
+  /**
+   * issue 16: page size of userRegistrationDetails, which takes no $top.
+   * UNCONFIRMED: the identity reports family pages at 1,000 records (Splunk
+   * Add-on for Microsoft Azure, "Paging"); no capture of this report's 200.
+   */
+  registrationDetailsPageSize: number;
+  /**
+   * issue 16: page size of role assignments, PIM schedule instances, CA
+   * policies and named locations. UNCONFIRMED: captures show 35 assignments
+   * and 102 role definitions in one page; smaller pages are harsher.
+   */
+  identityPageSize: number;
   random?: RandomFaults;
   /** Export job timing and file format (export-jobs.ts); merged per field. */
   exportJobs?: Partial<ExportJobBehaviour>;
@@ -169,6 +200,8 @@ export const DEFAULT_BEHAVIOUR: SimulatorBehaviour = {
   expandPageSize: 100,
   expandedItemsLimit: 20,
   exposeCredentialSecrets: false,
+  registrationDetailsPageSize: 1000,
+  identityPageSize: 100,
 };
 
 // ---- fault rules --------------------------------------------------------------

@@ -68,6 +68,15 @@ const GRANTS = {
     'Directory.Read.All',
     'delegated permission grants (OAuth2 consents)',
   ),
+  // issue 16
+  roles: grant(
+    'RoleManagement.Read.Directory (or RoleManagement.Read.All, Directory.Read.All)',
+    'Entra ID role definitions and active role assignments',
+  ),
+  conditionalAccess: grant(
+    'Policy.Read.All',
+    'Conditional Access policies and named locations',
+  ),
 };
 
 /** validateInvocation's warning for a missing required permission. */
@@ -103,6 +112,28 @@ const OWNERS_INCOMPLETE =
   'Build App Registration and Service Principal Owner Relationships is incomplete: Fetch Service Principals and Fetch App Registrations did not complete, so not every owner is known. The previous owner relationships are kept.';
 const SIGN_INS = `Users are ingested without signInActivity (last sign-in times): ${GRANTS.signIns}.`;
 const NOT_ENRICHED = `The account is not enriched with Intune details: ${GRANTS.serviceConfig}.`;
+// issue 16
+const REGISTRATION = `Users are ingested without their authentication-method registration (MFA): ${grant(
+  'AuditLog.Read.All',
+  "users' authentication-method (MFA) registration",
+)}.`;
+const PIM_WARNING = `PIM-eligible and time-bound role assignments are not collected: ${grant(
+  'RoleManagement.Read.Directory (or RoleManagement.Read.All)',
+  'PIM-eligible and time-bound role assignments',
+)}. Active role assignments are collected.`;
+const PIM_INCOMPLETE = `Build Role Assignment Relationships wrote the active role assignments, but not the PIM-eligible ones: ${grant(
+  'RoleManagement.Read.Directory (or RoleManagement.Read.All)',
+  'PIM-eligible and time-bound role assignments',
+)}. Until then the previous role assignment relationships are kept as well.`;
+const ROLES_INCOMPLETE =
+  'Build Role Assignment Relationships did not run: Fetch Entra ID Role Assignments and PIM Schedules did not complete in this execution. The previous role assignment relationships are kept.';
+const CA_INCOMPLETE =
+  'Build Conditional Access Target Relationships did not run: Fetch Conditional Access Policies and Named Locations did not complete in this execution. The previous Conditional Access target relationships are kept.';
+const TENANT_POLICIES = `The account is not enriched with security defaults, the authorization policy and the authentication-methods policy: ${grant(
+  'Policy.Read.All',
+  'security defaults, the authorization policy and the authentication-methods policy',
+)}.`;
+
 const DEVICES_INCOMPLETE =
   'Build User and Device Relationships did not run: Fetch Intune Managed Devices did not read every managed device in this execution. The previous user and device relationships are kept.';
 
@@ -177,8 +208,31 @@ const CASES: PermissionCase[] = [
   },
   {
     removed: ['AuditLog.Read.All'],
-    warnings: [SIGN_INS],
-    guarded: /^\/users\?.*signInActivity/,
+    warnings: [SIGN_INS, REGISTRATION],
+    guarded: /^\/(users\?.*signInActivity|reports\/)/,
+  },
+  // issue 16: Directory.Read.All still reads definitions and active assignments, not PIM.
+  {
+    removed: ['RoleManagement.Read.Directory'],
+    warnings: [PIM_WARNING],
+    failed: { [Steps.ROLE_RELATIONSHIPS.id]: PIM_INCOMPLETE },
+    guarded:
+      /^\/roleManagement\/directory\/role(Assignment|Eligibility)Schedule/,
+  },
+  {
+    removed: ['Policy.Read.All'],
+    warnings: [
+      missing(GRANTS.conditionalAccess, Steps.CONDITIONAL_ACCESS_POLICIES),
+      TENANT_POLICIES,
+    ],
+    failed: {
+      [Steps.CONDITIONAL_ACCESS_POLICIES.id]: cannotRun(
+        Steps.CONDITIONAL_ACCESS_POLICIES,
+        GRANTS.conditionalAccess,
+      ),
+      [Steps.CONDITIONAL_ACCESS_TARGETS.id]: CA_INCOMPLETE,
+    },
+    guarded: /^\/(identity\/conditionalAccess|policies)\//,
   },
   {
     // Still granted by DeviceManagementConfiguration.Read.All: nothing is missing.
@@ -357,6 +411,21 @@ test('with no application permission at all (validateInvocation bypassed), every
       [Steps.APPLICATION_OWNERS.id]: OWNERS_INCOMPLETE,
       [Steps.GROUP_SERVICE_PRINCIPALS.id]: GROUP_SERVICE_PRINCIPALS_INCOMPLETE,
       ...NO_GRANTS.failed,
+      // issue 16
+      [Steps.ROLE_DEFINITIONS.id]: cannotRun(
+        Steps.ROLE_DEFINITIONS,
+        GRANTS.roles,
+      ),
+      [Steps.ROLE_ASSIGNMENTS.id]: cannotRun(
+        Steps.ROLE_ASSIGNMENTS,
+        GRANTS.roles,
+      ),
+      [Steps.ROLE_RELATIONSHIPS.id]: ROLES_INCOMPLETE,
+      [Steps.CONDITIONAL_ACCESS_POLICIES.id]: cannotRun(
+        Steps.CONDITIONAL_ACCESS_POLICIES,
+        GRANTS.conditionalAccess,
+      ),
+      [Steps.CONDITIONAL_ACCESS_TARGETS.id]: CA_INCOMPLETE,
     },
   });
   expect(Object.keys(result.summary.integrationStepResults).length).toBe(

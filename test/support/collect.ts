@@ -181,3 +181,18 @@ export function countBy<T>(items: T[], key: (item: T) => string) {
   for (const item of items) counts[key(item)] = (counts[key(item)] ?? 0) + 1;
   return counts;
 }
+
+/** Invocation overrides that run only the given steps (every other one disabled). */
+export function onlySteps(
+  stepIds: readonly string[],
+): Partial<IntegrationInvocationConfig<IntegrationConfig>> {
+  return {
+    getStepStartStates: () =>
+      Object.fromEntries(
+        invocationConfig.integrationSteps.map((step) => [
+          step.id,
+          { disabled: !stepIds.includes(step.id) },
+        ]),
+      ),
+  };
+}

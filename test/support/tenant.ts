@@ -30,6 +30,9 @@ export const ALL_ROLES = [
   'DeviceManagementApps.Read.All',
   'DeviceManagementConfiguration.Read.All',
   'Application.Read.All',
+  // issue 16
+  'RoleManagement.Read.Directory',
+  'Policy.Read.All',
 ];
 
 export interface TestTenant {

@@ -5,6 +5,10 @@ import {
 } from '@jupiterone/integration-sdk-core';
 import { IntuneAccount, Organization } from '../../graph/organization';
 import { Entities } from '../constants';
+import {
+  tenantPolicyProperties,
+  TenantPolicies,
+} from '../sign-in-security/tenant-policies';
 
 export function accountKey(organizationId: string): string {
   return `${Entities.ACCOUNT._type}:${organizationId}`;
@@ -13,6 +17,7 @@ export function accountKey(organizationId: string): string {
 export function toAccountEntity(
   organization: Organization,
   intune: IntuneAccount | undefined,
+  policies: TenantPolicies = {},
 ): Entity {
   const domains = organization.verifiedDomains ?? [];
   const defaultDomain = domains.find((d) => d.isDefault)?.name;
@@ -44,6 +49,8 @@ export function toAccountEntity(
         intuneAccountId: intune?.intuneAccountId,
         intuneSubscriptionState: intune?.subscriptionState,
         mdmAuthority: intune?.mdmAuthority,
+        // issue 16: security defaults, authorization and authentication-methods policies
+        ...tenantPolicyProperties(policies),
       },
     },
   });

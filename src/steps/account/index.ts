@@ -21,6 +21,7 @@ import {
 } from '../../graph/organization';
 import { Entities, Steps } from '../constants';
 import { requireStepPermissions } from '../require-permissions';
+import { readTenantPolicies } from '../sign-in-security/read-tenant-policies';
 import { toAccountEntity } from './converters';
 
 export async function fetchAccount(context: IntegrationStepContext): Promise<void> {
@@ -30,17 +31,20 @@ export async function fetchAccount(context: IntegrationStepContext): Promise<voi
   // The account is written whatever the Intune enrichment does: users,
   // groups and members hang off it, and an optional lookup must not take the
   // directory down with it.
-  const intune = await readIntuneAccount(context, organization.id).catch(
-    (err: unknown) => {
+  const [intune, policies] = await Promise.all([
+    readIntuneAccount(context, organization.id).catch((err: unknown) => {
       if (err instanceof GraphAuthenticationError) throw err;
       notEnriched(
         context,
         `reading whether the tenant has Intune (/deviceManagement) failed: ${errorText(err)}`,
       );
       return undefined;
-    },
+    }),
+    readTenantPolicies(context, client),
+  ]);
+  await context.jobState.addEntity(
+    toAccountEntity(organization, intune, policies),
   );
-  await context.jobState.addEntity(toAccountEntity(organization, intune));
 }
 
 /** A warning and a warn event: the account lacks (some of) its Intune details, and why. */

@@ -46,7 +46,14 @@ function emailDomain(email: string | undefined): string[] | undefined {
 
 // ---- users -----------------------------------------------------------------------
 
-export function toUserEntity(user: GraphUser): Entity {
+/**
+ * `registration`: the user's authentication-method registration properties
+ * (sign-in-security/registration.ts), when the registration report had them.
+ */
+export function toUserEntity(
+  user: GraphUser,
+  registration?: Record<string, string | boolean | number | string[]>,
+): Entity {
   const email = normalizeEmail(user.mail);
   const name = user.displayName || user.userPrincipalName || user.id;
   const signIn = user.signInActivity ?? undefined;
@@ -108,6 +115,7 @@ export function toUserEntity(user: GraphUser): Entity {
           signIn?.lastNonInteractiveSignInDateTime,
         ),
         lastSuccessfulSignInOn: toEpochMs(signIn?.lastSuccessfulSignInDateTime),
+        ...registration,
       },
     },
   });

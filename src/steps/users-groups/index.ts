@@ -9,8 +9,8 @@
  * never findEntity.
  */
 import {
+  IntegrationError,
   IntegrationStep,
-  IntegrationWarnEventName,
 } from '@jupiterone/integration-sdk-core';
 import {
   graphClientOf,
@@ -46,6 +46,9 @@ import { countDirectoryObjects } from '../../graph/counts';
 import { assertComplete, COUNT_CHECKS, startCount } from '../completeness';
 import { requireStepPermissions } from '../require-permissions';
 import { StepProgress } from '../progress';
+import { warnMissing } from '../warnings';
+import { RegistrationJoin } from '../sign-in-security/registration';
+import { readRegistrationReport } from '../sign-in-security/registration-report';
 import {
   buildGroupServicePrincipalRelationships,
   DeferredMember,
@@ -81,18 +84,6 @@ export const MEMBER_DETAILS_WARNING = `Group members that are devices or organiz
   Permissions.DIRECTORY,
 )}.`;
 
-/** Data that is left out for want of a permission or licence: a log line and a warn event. */
-function warnMissing(
-  context: IntegrationStepContext,
-  description: string,
-): void {
-  context.logger.warn(description);
-  context.logger.publishWarnEvent({
-    name: IntegrationWarnEventName.MissingPermission,
-    description,
-  });
-}
-
 // ---- users -----------------------------------------------------------------------
 
 export async function fetchUsers(
@@ -107,18 +98,61 @@ export async function fetchUsers(
     countDirectoryObjects(client, 'users'),
   );
 
-  const withSignInActivity = await writingGraphObjects(jobState, (writer) =>
-    walkUsers(context, client, async (users) => {
-      for (const user of users) {
-        const entity = toUserEntity(user);
-        writer.addEntity(entity);
-        writer.addRelationship(toAccountHasRelationship(account, entity));
+  // Users and their MFA registration are read at once and joined as they
+  // arrive (sign-in-security/registration.ts).
+  const { withSignInActivity, registration } = await writingGraphObjects(
+    jobState,
+    async (writer) => {
+      const join = new RegistrationJoin((user, properties) => {
+        writer.addEntity(toUserEntity(user, properties));
+        progress.add(Entities.USER._type);
+      });
+      const started = Date.now();
+      const report = readRegistrationReport(context, client, join, () =>
+        writer.drain(),
+      );
+      const reportEnded = report.done.then(() => Date.now());
+      let signInActivity: boolean;
+      try {
+        signInActivity = await walkUsers(context, client, async (users) => {
+          for (const user of users) {
+            join.addUser(user);
+            writer.addRelationship(
+              toAccountHasRelationship(account, {
+                _key: user.id,
+                _type: Entities.USER._type,
+              }),
+            );
+          }
+          await writer.drain();
+        });
+      } catch (err) {
+        // The users read so far are written now, without waiting for the report.
+        report.stop();
+        join.endReport();
+        throw err;
       }
-      progress.add(Entities.USER._type, users.length);
-      await writer.drain();
-    }),
+      const usersEnded = Date.now();
+      const outcome = await report.done;
+      const reportEndedAt = await reportEnded;
+      return {
+        withSignInActivity: signInActivity,
+        registration: {
+          ...outcome,
+          ...join.finish(),
+          // The join's cost: how long the users step waited for the report after /users ended.
+          usersMs: usersEnded - started,
+          reportMs: reportEndedAt - started,
+          waitedForReportMs: Math.max(0, reportEndedAt - usersEnded),
+        },
+      };
+    },
   );
-  progress.done({ signInActivity: withSignInActivity });
+  const { error, ...registrationCounts } = registration;
+  progress.done({
+    signInActivity: withSignInActivity,
+    registration: registrationCounts,
+  });
   assertComplete(
     logger,
     Steps.USERS.name,
@@ -126,6 +160,17 @@ export async function fetchUsers(
     progress.count(Entities.USER._type),
     await expected,
   );
+  if (registration.status === 'failed') {
+    throw new IntegrationError({
+      code: 'REGISTRATION_DETAILS_INCOMPLETE',
+      message: `${
+        Steps.USERS.name
+      } wrote every user, but the authentication-method registration report could not be read to its end, so ${
+        registration.usersWithoutRecord
+      } users lack it: ${(error as Error)?.message ?? String(error)}`,
+      cause: error as Error,
+    });
+  }
 }
 
 /**
@@ -167,7 +212,7 @@ async function walkUsers(
       );
     }
   }
-  warnMissing(context, signInActivityWarning(gap));
+  warnMissing(context.logger, signInActivityWarning(gap));
   for await (const page of iterateUserPages(client, {
     signInActivity: false,
   })) {
@@ -220,7 +265,7 @@ export async function fetchGroupMembers(
   const progress = new StepProgress(logger, client, Steps.GROUP_MEMBERS.name);
   const roles = await client.grantedRoles();
   if (roles && !isGranted(Permissions.DIRECTORY, roles)) {
-    warnMissing(context, MEMBER_DETAILS_WARNING);
+    warnMissing(context.logger, MEMBER_DETAILS_WARNING);
   }
 
   const groupIds: string[] = [];

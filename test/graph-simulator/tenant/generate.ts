@@ -15,6 +15,10 @@ import { GraphObject, GroundTruth, TenantData } from './model';
 import { Policies } from './policies';
 import { TenantProfile } from './profiles';
 import { IdKind, guid, isoSeconds, NOW_MS, DAY_MS } from './random';
+// issue 16
+import { ConditionalAccess } from './conditional-access';
+import { RegistrationReport } from './registration';
+import { Roles } from './roles';
 
 export function generateTenant(profile: TenantProfile): TenantData {
   const directory = new Directory(profile);
@@ -47,6 +51,15 @@ export function generateTenant(profile: TenantProfile): TenantData {
     devices,
     intuneAccountId,
   );
+  // issue 16
+  const roles = new Roles(profile, directory);
+  const registration = new RegistrationReport(
+    profile,
+    directory,
+    roles.adminUsers,
+    roles.adminsWithoutMfa,
+  );
+  const conditionalAccess = new ConditionalAccess(profile, directory, roles);
   let truth: GroundTruth | undefined;
   // A server pages these lists with repeated calls; rebuilding a 5,000-status list
   // per page would cost ~0.1 s each time. Cached arrays are shared: read-only.
@@ -120,6 +133,19 @@ export function generateTenant(profile: TenantProfile): TenantData {
     deviceConfigurations: configurations.collection,
     deviceStatuses: (source, policyId) => statusesOf(`${source}|${policyId}`),
 
+    // issue 16
+    premiumP2: profile.premium && profile.identity.premiumP2,
+    roleDefinitions: roles.definitions,
+    roleAssignments: roles.roleAssignments,
+    roleAssignmentScheduleInstances: roles.activeInstances,
+    roleEligibilityScheduleInstances: roles.eligibleInstances,
+    userRegistrationDetails: registration.collection,
+    conditionalAccessPolicies: conditionalAccess.policies,
+    namedLocations: conditionalAccess.namedLocations,
+    securityDefaultsPolicy: conditionalAccess.securityDefaults,
+    authorizationPolicy: conditionalAccess.authorizationPolicy,
+    authenticationMethodsPolicy: conditionalAccess.authenticationMethodsPolicy,
+
     groundTruth: () =>
       (truth ??= computeGroundTruth({
         directory,
@@ -130,6 +156,13 @@ export function generateTenant(profile: TenantProfile): TenantData {
         configurations,
         appInventory,
         apps,
+        identity: {
+          profile,
+          directory,
+          roles,
+          registration,
+          conditionalAccess,
+        },
       })),
   };
 }

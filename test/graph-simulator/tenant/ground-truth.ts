@@ -21,6 +21,7 @@ import { MobileApps } from './mobile-apps';
 import { InstallState } from './install-report';
 import { GroundTruth } from './model';
 import { Policies, StatusValue } from './policies';
+import { countIdentity, IdentityParts } from './identity-truth';
 
 export interface TenantParts {
   directory: Directory;
@@ -31,6 +32,8 @@ export interface TenantParts {
   configurations: Policies;
   apps: AppCatalogue;
   appInventory: AppInventoryReport;
+  /** issue 16 */
+  identity: IdentityParts;
 }
 
 /**
@@ -233,6 +236,15 @@ export function computeGroundTruth(parts: TenantParts): GroundTruth {
     }
   }
 
+  // issue 16
+  const identity = countIdentity(
+    parts.identity,
+    entities,
+    relationships,
+    mapped,
+    inc,
+  );
+
   return {
     entities,
     relationships,
@@ -240,6 +252,7 @@ export function computeGroundTruth(parts: TenantParts): GroundTruth {
     skipped,
     deviceKinds,
     values,
+    identity,
   };
 }
 

@@ -140,6 +140,23 @@ export interface TenantData {
     policyId: string,
   ): GraphObject[] | undefined;
 
+  // ---- issue 16: roles, MFA registration, Conditional Access ---------------
+  /** Entra ID P2 (or ID Governance): without it the PIM lists answer 400 AadPremiumLicenseRequired. */
+  premiumP2: boolean;
+  /** GET /roleManagement/directory/roleDefinitions, beta shape (isPrivileged); v1.0 drops beta-only properties. */
+  roleDefinitions: GraphObject[];
+  /** GET .../roleAssignments: id, principalId, directoryScopeId, roleDefinitionId. */
+  roleAssignments: GraphObject[];
+  roleAssignmentScheduleInstances: GraphObject[];
+  roleEligibilityScheduleInstances: GraphObject[];
+  /** GET /reports/authenticationMethods/userRegistrationDetails, in the report's order. */
+  userRegistrationDetails: Collection;
+  conditionalAccessPolicies: GraphObject[];
+  namedLocations: GraphObject[];
+  securityDefaultsPolicy: GraphObject;
+  authorizationPolicy: GraphObject;
+  authenticationMethodsPolicy: GraphObject;
+
   /** What a correct integration must produce from this tenant. */
   groundTruth(): GroundTruth;
 }
@@ -181,4 +198,33 @@ export interface GroundTruth {
    * worst row wins), e.g. 'ASSIGNED intune_managed_application installState=failed'.
    */
   values: Record<string, number>;
+  /** issue 16: properties and skipped items of roles, MFA registration and Conditional Access. */
+  identity: IdentityTruth;
+}
+
+/** issue 16: what the roles, registration and Conditional Access data must show. */
+export interface IdentityTruth {
+  /** Users the registration report lists with isMfaRegistered true / false; users it does not list. */
+  usersMfaRegistered: number;
+  usersMfaNotRegistered: number;
+  usersWithoutRegistration: number;
+  /** Records of users /users does not list (deleted between the two reads). */
+  registrationRecordsForUnknownUsers: number;
+  /** Users with a direct role assignment whose record says isMfaRegistered false. */
+  adminsWithoutMfa: number;
+  privilegedRoleDefinitions: number;
+  customRoleDefinitions: number;
+  /** Active role relationships with an end date (time-bound or activated), readable with P2. */
+  timeBoundActiveAssignments: number;
+  eligibleAssignments: number;
+  /** Role assignments whose principal Graph no longer resolves (principal null). */
+  roleAssignmentsWithoutPrincipal: number;
+  /** PIM instances a group's member inherits (memberType Group). */
+  inheritedRoleInstances: number;
+  enabledPolicies: number;
+  reportOnlyPolicies: number;
+  disabledPolicies: number;
+  /** Users of /users that every enabled Conditional Access policy that applies to users excludes by id. */
+  usersExcludedFromEveryEnabledPolicy: string[];
+  securityDefaultsEnabled: boolean;
 }

@@ -125,6 +125,28 @@ export interface ApplicationsProfile {
   deletedServicePrincipals: number;
 }
 
+/** issue 16: privileged roles, MFA registration, Conditional Access. */
+export interface IdentityProfile {
+  /** Entra ID P2 (or ID Governance): PIM answers 400 AadPremiumLicenseRequired without it. */
+  premiumP2: boolean;
+  customRoles: number;
+  /** Users with a permanent active role (user 0 and a break-glass account are Global Administrators). */
+  activeUserAssignments: number;
+  /** Users with a time-bound active assignment (PIM, with an end date). */
+  timeBoundAssignments: number;
+  /** PIM-eligible user assignments (one of them activated now). */
+  eligibleAssignments: number;
+  groupAssignments: number;
+  /** Service principals of the directory's pool (index < memberServicePrincipals) with a role. */
+  servicePrincipalAssignments: number;
+  mfaRegisteredShare: number;
+  /** Users the registration report does not list yet (created since its last refresh). */
+  registrationMissingShare: number;
+  conditionalAccessPolicies: number;
+  namedLocations: number;
+  securityDefaults: boolean;
+}
+
 export interface ServicePrincipalGrant {
   clientId: string;
   roles: string[];
@@ -146,6 +168,8 @@ export interface TenantProfile {
   /** null: tenant without Intune. */
   intune: IntuneProfile | null;
   anomalies: AnomalyProfile;
+  /** issue 16 */
+  identity: IdentityProfile;
 }
 
 /** The simulator's default app registration (the integration's client id in tests). */
@@ -165,6 +189,9 @@ export const ALL_ROLES = [
   'DeviceManagementConfiguration.Read.All',
   'DeviceManagementServiceConfig.Read.All',
   'Application.Read.All',
+  // issue 16
+  'RoleManagement.Read.Directory',
+  'Policy.Read.All',
 ];
 
 const TEMPLATE_COUNT = DEVICE_TEMPLATES.length;
@@ -262,6 +289,29 @@ function tenant(
 
 const INTUNE_ACTIVE = { subscriptionState: 'active', mdmAuthority: 'intune' };
 
+/** issue 16: a tenant that uses Conditional Access and PIM (so security defaults are off). */
+function identity(
+  sizes: Pick<
+    IdentityProfile,
+    | 'customRoles'
+    | 'activeUserAssignments'
+    | 'timeBoundAssignments'
+    | 'eligibleAssignments'
+    | 'groupAssignments'
+    | 'servicePrincipalAssignments'
+    | 'conditionalAccessPolicies'
+    | 'namedLocations'
+  >,
+): IdentityProfile {
+  return {
+    premiumP2: true,
+    mfaRegisteredShare: 0.7,
+    registrationMissingShare: 0.03,
+    securityDefaults: false,
+    ...sizes,
+  };
+}
+
 const tiny: TenantProfile = {
   ...tenant(
     'tiny',
@@ -312,6 +362,16 @@ const tiny: TenantProfile = {
     statusCoverage: 0.6,
     unassignedPolicyShare: 0,
   },
+  identity: identity({
+    customRoles: 1,
+    activeUserAssignments: 4,
+    timeBoundAssignments: 1,
+    eligibleAssignments: 3,
+    groupAssignments: 1,
+    servicePrincipalAssignments: 1,
+    conditionalAccessPolicies: 7,
+    namedLocations: 3,
+  }),
   anomalies: SMALL_TENANT_ANOMALIES,
 };
 
@@ -361,6 +421,16 @@ const demo: TenantProfile = {
     statusCoverage: 0.5,
     unassignedPolicyShare: 0.1,
   },
+  identity: identity({
+    customRoles: 2,
+    activeUserAssignments: 8,
+    timeBoundAssignments: 2,
+    eligibleAssignments: 5,
+    groupAssignments: 2,
+    servicePrincipalAssignments: 2,
+    conditionalAccessPolicies: 9,
+    namedLocations: 4,
+  }),
   anomalies: SMALL_TENANT_ANOMALIES,
 };
 
@@ -397,6 +467,21 @@ const noIntune: TenantProfile = {
     deletedServicePrincipals: 0,
   },
   intune: null,
+  // No premium licence: security defaults on, no PIM, no Conditional Access.
+  identity: {
+    ...identity({
+      customRoles: 0,
+      activeUserAssignments: 3,
+      timeBoundAssignments: 0,
+      eligibleAssignments: 0,
+      groupAssignments: 0,
+      servicePrincipalAssignments: 1,
+      conditionalAccessPolicies: 0,
+      namedLocations: 0,
+    }),
+    premiumP2: false,
+    securityDefaults: true,
+  },
   anomalies: SMALL_TENANT_ANOMALIES,
 };
 
@@ -446,6 +531,16 @@ const S: TenantProfile = {
     statusCoverage: 0.4,
     unassignedPolicyShare: 0.1,
   },
+  identity: identity({
+    customRoles: 2,
+    activeUserAssignments: 10,
+    timeBoundAssignments: 3,
+    eligibleAssignments: 6,
+    groupAssignments: 2,
+    servicePrincipalAssignments: 2,
+    conditionalAccessPolicies: 10,
+    namedLocations: 4,
+  }),
   anomalies: SMALL_TENANT_ANOMALIES,
 };
 
@@ -495,6 +590,16 @@ const M: TenantProfile = {
     statusCoverage: 0.3,
     unassignedPolicyShare: 0.1,
   },
+  identity: identity({
+    customRoles: 5,
+    activeUserAssignments: 60,
+    timeBoundAssignments: 15,
+    eligibleAssignments: 40,
+    groupAssignments: 5,
+    servicePrincipalAssignments: 10,
+    conditionalAccessPolicies: 25,
+    namedLocations: 10,
+  }),
   anomalies: LARGE_TENANT_ANOMALIES,
 };
 
@@ -544,6 +649,16 @@ const L: TenantProfile = {
     statusCoverage: 0.25,
     unassignedPolicyShare: 0.1,
   },
+  identity: identity({
+    customRoles: 10,
+    activeUserAssignments: 250,
+    timeBoundAssignments: 50,
+    eligibleAssignments: 150,
+    groupAssignments: 20,
+    servicePrincipalAssignments: 40,
+    conditionalAccessPolicies: 60,
+    namedLocations: 30,
+  }),
   anomalies: LARGE_TENANT_ANOMALIES,
 };
 
@@ -599,6 +714,18 @@ const XL: TenantProfile = {
     statusCoverage: 0.25,
     unassignedPolicyShare: 0.1,
   },
+  // L's role assignments, four times as many; Conditional Access stays at
+  // L's size (a policy count, not a fleet count).
+  identity: identity({
+    customRoles: 20,
+    activeUserAssignments: 1000,
+    timeBoundAssignments: 200,
+    eligibleAssignments: 600,
+    groupAssignments: 80,
+    servicePrincipalAssignments: 160,
+    conditionalAccessPolicies: 60,
+    namedLocations: 30,
+  }),
   anomalies: LARGE_TENANT_ANOMALIES,
 };
 
@@ -608,10 +735,14 @@ export type ProfileName = keyof typeof PROFILES;
 /** A profile with some knobs changed; nested objects merge, `intune: null` removes Intune. */
 export interface ProfileOverrides
   extends Partial<
-    Omit<TenantProfile, 'directory' | 'applications' | 'intune' | 'anomalies'>
+    Omit<
+      TenantProfile,
+      'directory' | 'applications' | 'intune' | 'anomalies' | 'identity'
+    >
   > {
   directory?: Partial<DirectoryProfile>;
   applications?: Partial<ApplicationsProfile>;
+  identity?: Partial<IdentityProfile>;
   intune?: Partial<IntuneProfile> | null;
   anomalies?: Partial<AnomalyProfile>;
 }
@@ -620,7 +751,14 @@ export function makeProfile(
   overrides: ProfileOverrides = {},
   base: TenantProfile = tiny,
 ): TenantProfile {
-  const { directory, applications, intune, anomalies, ...top } = overrides;
+  const {
+    directory,
+    applications,
+    intune,
+    anomalies,
+    identity: roles,
+    ...top
+  } = overrides;
   let mergedIntune: IntuneProfile | null;
   if (intune === null) mergedIntune = null;
   else if (intune === undefined) mergedIntune = base.intune;
@@ -632,5 +770,11 @@ export function makeProfile(
     applications: { ...base.applications, ...applications },
     intune: mergedIntune,
     anomalies: { ...base.anomalies, ...anomalies },
+    identity: {
+      ...base.identity,
+      // A tenant without P1/P2 has no P2 either.
+      ...(top.premium === false ? { premiumP2: false } : {}),
+      ...roles,
+    },
   };
 }

@@ -44,6 +44,13 @@ export const IdKind = {
   credential: 173,
   foreignTenant: 174,
   appRole: 175,
+  // issue 16: roles, Conditional Access
+  customRole: 23,
+  orphanPrincipal: 24,
+  administrativeUnit: 25,
+  namedLocation: 26,
+  conditionalAccessPolicy: 27,
+  deletedObject: 28,
 } as const;
 export type IdKindValue = (typeof IdKind)[keyof typeof IdKind];
 

@@ -1,0 +1,54 @@
+import { ServiceBudget } from './throttle';
+import { DOCUMENTED_LIMITS } from './services';
+
+/** Advances the fake clock, then lets the promises it resolved run. */
+async function tick(ms: number): Promise<void> {
+  jest.advanceTimersByTime(ms);
+  for (let i = 0; i < 10; i++) await Promise.resolve();
+}
+
+describe('ServiceBudget', () => {
+  beforeEach(() => jest.useFakeTimers('modern'));
+  afterEach(() => jest.useRealTimers());
+
+  test('a one-request-per-second budget (Conditional Access) keeps its margin: one request every 1/0.95 s', async () => {
+    const budget = new ServiceBudget({
+      limit: DOCUMENTED_LIMITS.conditionalAccess,
+      targetShare: 0.95,
+      maxConcurrency: 16,
+    });
+    const first = await budget.acquire(1);
+    first();
+    let second = false;
+    const waiting = budget.acquire(1).then((release) => {
+      second = true;
+      release();
+    });
+    await tick(1000);
+    expect(second).toBe(false);
+    await tick(60);
+    await waiting;
+    expect(second).toBe(true);
+  });
+
+  test('identity reports: the documented 5 per 10 s, less the margin', async () => {
+    const budget = new ServiceBudget({
+      limit: DOCUMENTED_LIMITS.identityReports,
+      targetShare: 0.95,
+      maxConcurrency: 16,
+    });
+    let granted = 0;
+    for (let i = 0; i < 6; i++)
+      void budget.acquire(1).then((release) => {
+        granted++;
+        release();
+      });
+    await tick(0);
+    // A bucket of 4.75 requests, refilled at 0.475 a second.
+    expect(granted).toBe(4);
+    await tick(600);
+    expect(granted).toBe(5);
+    await tick(2100);
+    expect(granted).toBe(6);
+  });
+});
