@@ -59,7 +59,15 @@ interface Waiter {
 
 /** What a decrease keeps of the rate that got through. */
 const DECREASE = 0.7;
-/** The rate never drops below this share of the documented limit. */
+/** A decrease starts from at least this share of the current rate. */
+const FLOOR_OF_CURRENT = 0.5;
+/**
+ * The rate never drops below this share of the documented limit, nor below
+ * one request per window: a slower pace cannot measure the grant, and the
+ * 429's own pause (Retry-After, or the backoff) still holds the service back.
+ * Without that second floor, one 429 on Conditional Access (1 request per
+ * second) would pace it at one request per 100 s (issue 16 meets issue 20).
+ */
 const MIN_SHARE = 0.01;
 /**
  * Additive increase: share of the documented limit regained per second of
@@ -96,7 +104,10 @@ export class ServiceBudget {
     const { units, windowMs } = options.limit;
     this.documentedPerMs = units / windowMs;
     this.maxRatePerMs = this.documentedPerMs * options.targetShare;
-    this.minRatePerMs = this.documentedPerMs * MIN_SHARE;
+    this.minRatePerMs = Math.min(
+      this.maxRatePerMs,
+      Math.max(this.documentedPerMs * MIN_SHARE, 1 / windowMs),
+    );
     this.ratePerMs = this.maxRatePerMs;
     // Until Graph says otherwise, a whole window may go at once. The bucket
     // holds at least one request, or a 1-request budget (Conditional Access)
@@ -186,7 +197,16 @@ export class ServiceBudget {
       const granted =
         this.recent.reduce((sum, r) => sum + r.units, 0) /
         this.options.limit.windowMs;
-      this.setRate(Math.min(this.ratePerMs, granted) * DECREASE);
+      // Little got through because little was asked (a small tenant, a
+      // quiet step): that measures the demand, not the grant, so one burst
+      // of 429s cuts the rate by DECREASE * FLOOR_OF_CURRENT at most, and
+      // further bursts go on down. Otherwise one early 429 would pace the
+      // rest of a large collection at the floor.
+      const basis = Math.max(
+        Math.min(this.ratePerMs, granted),
+        this.ratePerMs * FLOOR_OF_CURRENT,
+      );
+      this.setRate(basis * DECREASE);
       this.concurrency = Math.max(1, Math.floor(this.concurrency * DECREASE));
       this.holdUntil = now + Math.max(MIN_HOLD_MS, retryAfterMs);
     }
