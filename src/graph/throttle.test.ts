@@ -51,4 +51,34 @@ describe('ServiceBudget', () => {
     await tick(2100);
     expect(granted).toBe(6);
   });
+
+  test('one 429 on a quiet service cuts the rate to 0.7 of half of it at most, not to what little was asked', async () => {
+    const budget = new ServiceBudget({
+      limit: DOCUMENTED_LIMITS.directory,
+      targetShare: 0.95,
+      maxConcurrency: 16,
+    });
+    // Two requests got through in the window: demand, not Graph's grant.
+    for (let i = 0; i < 2; i++) {
+      const release = await budget.acquire(1);
+      budget.succeeded(1);
+      release();
+    }
+    budget.throttled(1000);
+    expect(budget.stats.currentShare).toBeCloseTo(0.95 * 0.5 * 0.7, 5);
+  });
+
+  test('a one-request-per-second budget keeps one request per second after a 429', async () => {
+    const budget = new ServiceBudget({
+      limit: DOCUMENTED_LIMITS.conditionalAccess,
+      targetShare: 0.95,
+      maxConcurrency: 16,
+    });
+    budget.throttled(1000);
+    budget.throttled(1000);
+    await tick(1000);
+    budget.throttled(1000);
+    // One request per window at the lowest, the documented limit's margin at most.
+    expect(budget.stats.currentShare).toBeCloseTo(0.95, 5);
+  });
 });
