@@ -106,7 +106,11 @@ export class ServiceBudget {
     this.maxRatePerMs = this.documentedPerMs * options.targetShare;
     this.minRatePerMs = Math.min(
       this.maxRatePerMs,
-      Math.max(this.documentedPerMs * MIN_SHARE, 1 / windowMs),
+      // With the margin: at exactly one per window, jitter alone earns 429s.
+      Math.max(
+        this.documentedPerMs * MIN_SHARE,
+        options.targetShare / windowMs,
+      ),
     );
     this.ratePerMs = this.maxRatePerMs;
     // Until Graph says otherwise, a whole window may go at once. The bucket
