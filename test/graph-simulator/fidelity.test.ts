@@ -9,6 +9,7 @@ import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { GraphSimulator, startGraphSimulator } from './index';
+import { requestToken } from './test-helpers';
 import { generateTenant } from './tenant/generate';
 import { GraphObject, TenantData } from './tenant/model';
 import { ALL_ROLES, makeProfile, PROFILES } from './tenant/profiles';
@@ -207,16 +208,7 @@ describe('fidelity against the recorded Graph traffic', () => {
   afterAll(() => sim.close());
 
   async function tokenResponse(clientId: string): Promise<Response> {
-    return fetch(`${sim.origin}/${tenant.tenantId}/oauth2/v2.0/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        client_id: clientId,
-        client_secret: secret,
-        scope: 'https://graph.microsoft.com/.default',
-        grant_type: 'client_credentials',
-      }).toString(),
-    });
+    return requestToken(sim.origin, tenant.tenantId, clientId, secret);
   }
 
   async function fetchToken(clientId: string): Promise<string> {
@@ -464,18 +456,11 @@ describe('fidelity of the captured licence refusal (issue 16)', () => {
       behaviour: { licenceErrorWording: 'old' },
     });
     try {
-      const token = await fetch(
-        `${sim.origin}/${tenant.tenantId}/oauth2/v2.0/token`,
-        {
-          method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded' },
-          body: new URLSearchParams({
-            client_id: CLIENT_ID,
-            client_secret: secret,
-            scope: 'https://graph.microsoft.com/.default',
-            grant_type: 'client_credentials',
-          }).toString(),
-        },
+      const token = await requestToken(
+        sim.origin,
+        tenant.tenantId,
+        CLIENT_ID,
+        secret,
       ).then(async (r) => (await r.json()).access_token);
       const response = await fetch(
         `${sim.origin}/v1.0/reports/authenticationMethods/userRegistrationDetails`,

@@ -23,6 +23,25 @@ export const EVERY_ROLE = [
   'DeviceManagementConfiguration.Read.All',
 ];
 
+/** A client-credentials token request as a plain POST (no MSAL, no cache). */
+export function requestToken(
+  origin: string,
+  tenantId: string,
+  clientId: string,
+  secret: string,
+): Promise<Response> {
+  return fetch(`${origin}/${tenantId}/oauth2/v2.0/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      client_id: clientId,
+      client_secret: secret,
+      scope: GRAPH_SCOPE,
+      grant_type: 'client_credentials',
+    }).toString(),
+  });
+}
+
 export interface TestSimulator {
   sim: GraphSimulator;
   tenant: TenantData;
@@ -76,22 +95,12 @@ export async function startTestSimulator(
       overrides.secret ?? secret,
       { authorityHost: sim.origin, disableInstanceDiscovery: true },
     );
-  const token = async () => {
-    const response = await fetch(
-      `${sim.origin}/${tenant.tenantId}/oauth2/v2.0/token`,
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          client_id: CLIENT_ID,
-          client_secret: secret,
-          scope: GRAPH_SCOPE,
-          grant_type: 'client_credentials',
-        }).toString(),
-      },
-    );
-    return ((await response.json()) as { access_token: string }).access_token;
-  };
+  const token = async () =>
+    (
+      (await (
+        await requestToken(sim.origin, tenant.tenantId, CLIENT_ID, secret)
+      ).json()) as { access_token: string }
+    ).access_token;
   let cachedToken: string | undefined;
   return {
     sim,
