@@ -81,4 +81,30 @@ describe('ServiceBudget', () => {
     // One request per window at the lowest, the documented limit's margin at most.
     expect(budget.stats.currentShare).toBeCloseTo(0.95, 5);
   });
+
+  test('after a 429 the pace grows back to 90 % of the pace that met it, no further, for two minutes', async () => {
+    const budget = new ServiceBudget({
+      limit: DOCUMENTED_LIMITS.identityReports,
+      targetShare: 0.95,
+      maxConcurrency: 16,
+    });
+    budget.throttled(1000);
+    await tick(1000);
+    const metSecond429 = budget.stats.currentShare;
+    budget.throttled(1000);
+    // 100 s of successes: the additive increase alone (0.2 % a second) would pass the ceiling.
+    for (let i = 0; i < 100; i++) {
+      await tick(1000);
+      budget.succeeded(1);
+    }
+    expect(budget.stats.currentShare).toBeCloseTo(metSecond429 * 0.9, 5);
+    // Once the ceiling lapses (120 s after the 429), the pace goes on up.
+    for (let i = 0; i < 40; i++) {
+      await tick(1000);
+      budget.succeeded(1);
+    }
+    expect(budget.stats.currentShare).toBeGreaterThan(
+      metSecond429 * 0.9 + 0.03,
+    );
+  });
 });

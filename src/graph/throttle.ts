@@ -80,6 +80,16 @@ const INCREASE_PER_SECOND = 0.002;
 const EASE = 0.95;
 /** One decrease per burst: 429s within this much of a decrease count once. */
 const MIN_HOLD_MS = 1000;
+/**
+ * After a 429 the pace grows back to this share of the pace that met it, no
+ * further, for CEILING_MS: without that memory the additive increase walks
+ * straight back into the same 429s every half minute, and each walk costs a
+ * burst of them (every $batch item in flight; L at a fifth of the limits:
+ * 2,663 429s in 7,663 group-member requests). A grant that grows again is
+ * found once the ceiling lapses.
+ */
+const CEILING = 0.9;
+const CEILING_MS = 120_000;
 
 export class ServiceBudget {
   readonly stats: BudgetStats;
@@ -95,6 +105,8 @@ export class ServiceBudget {
   private pausedUntil = 0;
   private holdUntil = 0;
   private increasedAt = Date.now();
+  private ceilingPerMs = Infinity;
+  private ceilingUntil = 0;
   private readonly queue: Waiter[] = [];
   private timer: NodeJS.Timeout | undefined;
   /** Units that succeeded, by the second they did (the last window's worth). */
@@ -170,9 +182,14 @@ export class ServiceBudget {
     if (now < this.holdUntil) return;
     const seconds = (now - this.increasedAt) / 1000;
     this.increasedAt = now;
-    if (this.ratePerMs < this.maxRatePerMs) {
+    const ceiling =
+      now < this.ceilingUntil ? this.ceilingPerMs : this.maxRatePerMs;
+    if (this.ratePerMs < ceiling) {
       this.setRate(
-        this.ratePerMs + this.documentedPerMs * INCREASE_PER_SECOND * seconds,
+        Math.min(
+          ceiling,
+          this.ratePerMs + this.documentedPerMs * INCREASE_PER_SECOND * seconds,
+        ),
       );
       // One more request in flight for each doubling of the rate regained.
       this.concurrency = Math.min(
@@ -210,6 +227,8 @@ export class ServiceBudget {
         Math.min(this.ratePerMs, granted),
         this.ratePerMs * FLOOR_OF_CURRENT,
       );
+      this.ceilingPerMs = this.ratePerMs * CEILING;
+      this.ceilingUntil = now + CEILING_MS;
       this.setRate(basis * DECREASE);
       this.concurrency = Math.max(1, Math.floor(this.concurrency * DECREASE));
       this.holdUntil = now + Math.max(MIN_HOLD_MS, retryAfterMs);
