@@ -107,4 +107,29 @@ describe('ServiceBudget', () => {
       metSecond429 * 0.9 + 0.03,
     );
   });
+
+  test('no burst when a 429 pause ends: nothing accrues while the service is held', async () => {
+    const budget = new ServiceBudget({
+      limit: DOCUMENTED_LIMITS.directory,
+      targetShare: 0.95,
+      maxConcurrency: 1000,
+    });
+    budget.throttled(5000);
+    await tick(5000);
+    let granted = 0;
+    for (let i = 0; i < 50; i++)
+      void budget.acquire(1).then((release) => {
+        granted++;
+        release();
+      });
+    await tick(10);
+    // A tenth of what a full one-second bucket would have let through at once.
+    const perMs =
+      (DOCUMENTED_LIMITS.directory.units /
+        DOCUMENTED_LIMITS.directory.windowMs) *
+      0.95 *
+      0.5 *
+      0.7;
+    expect(granted).toBeLessThanOrEqual(Math.ceil(perMs * 10) + 1);
+  });
 });

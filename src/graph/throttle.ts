@@ -89,6 +89,8 @@ const MIN_HOLD_MS = 1000;
  * found once the ceiling lapses.
  */
 const CEILING = 0.9;
+/** After a 429, the bucket holds this much time's worth of the pace. */
+const BURST_MS = 1000;
 const CEILING_MS = 120_000;
 
 export class ServiceBudget {
@@ -242,8 +244,13 @@ export class ServiceBudget {
       this.maxRatePerMs,
       Math.max(this.minRatePerMs, perMs),
     );
-    // Bursts shrink with the rate: a window's worth at the current pace.
-    this.capacity = Math.max(1, this.ratePerMs * this.options.limit.windowMs);
+    // Once Graph has said 429, no more bursts of a whole window: a second's
+    // worth at the current pace (a 10 s directory window at 95 % is ~7,600
+    // units at once, every $batch item of which met a 429 at a fifth of it).
+    this.capacity = Math.max(
+      1,
+      this.ratePerMs * Math.min(this.options.limit.windowMs, BURST_MS),
+    );
     this.tokens = Math.min(this.tokens, this.capacity);
     const share = this.ratePerMs / this.documentedPerMs;
     this.stats.currentShare = share;
@@ -256,9 +263,13 @@ export class ServiceBudget {
   }
 
   private refill(now: number): void {
+    // Nothing accrues while a 429 holds the service: a bucket refilled by
+    // the pause would spend itself in one burst the moment the pause ends,
+    // into a Graph budget still in debt (it counts refused requests too).
+    const from = Math.max(this.refilledAt, Math.min(now, this.pausedUntil));
     this.tokens = Math.min(
       this.capacity,
-      this.tokens + (now - this.refilledAt) * this.ratePerMs,
+      this.tokens + Math.max(0, now - from) * this.ratePerMs,
     );
     this.refilledAt = now;
   }
