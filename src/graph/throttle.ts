@@ -193,17 +193,17 @@ export class ServiceBudget {
           this.ratePerMs + this.documentedPerMs * INCREASE_PER_SECOND * seconds,
         ),
       );
-      // One more request in flight for each doubling of the rate regained.
-      this.concurrency = Math.min(
-        this.options.maxConcurrency,
-        Math.max(
-          this.concurrency,
-          Math.ceil(
-            (this.options.maxConcurrency * this.ratePerMs) / this.maxRatePerMs,
-          ),
-        ),
-      );
     }
+    // Requests in flight in proportion to the pace regained.
+    this.concurrency = Math.min(
+      this.options.maxConcurrency,
+      Math.max(
+        this.concurrency,
+        Math.ceil(
+          (this.options.maxConcurrency * this.ratePerMs) / this.maxRatePerMs,
+        ),
+      ),
+    );
   }
 
   /** Graph said 429: hold the whole service back for `retryAfterMs`, and slow down. */
@@ -232,7 +232,9 @@ export class ServiceBudget {
       this.ceilingPerMs = this.ratePerMs * CEILING;
       this.ceilingUntil = now + CEILING_MS;
       this.setRate(basis * DECREASE);
-      this.concurrency = Math.max(1, Math.floor(this.concurrency * DECREASE));
+      // Every request in flight when Graph says 429 meets one (a $batch
+      // carries 20): one at a time until successes grow it back with the pace.
+      this.concurrency = 1;
       this.holdUntil = now + Math.max(MIN_HOLD_MS, retryAfterMs);
     }
     this.increasedAt = Math.max(now, this.pausedUntil);
