@@ -114,12 +114,7 @@ export const intuneRoutes: GraphRoute[] = [
     service: 'intuneConfiguration',
     permissions: Permissions.intuneConfiguration,
     requiresIntune: true,
-    handle: (call) =>
-      listIntune(call, {
-        type: 'deviceCompliancePolicy',
-        source: fromCollection(call.tenant.compliancePolicies),
-        contextFragment: 'deviceManagement/deviceCompliancePolicies',
-      }),
+    handle: (call) => listPolicies(call, 'compliance'),
   },
   {
     method: 'GET',
@@ -135,12 +130,7 @@ export const intuneRoutes: GraphRoute[] = [
     service: 'intuneConfiguration',
     permissions: Permissions.intuneConfiguration,
     requiresIntune: true,
-    handle: (call) =>
-      listIntune(call, {
-        type: 'deviceConfiguration',
-        source: fromCollection(call.tenant.deviceConfigurations),
-        contextFragment: 'deviceManagement/deviceConfigurations',
-      }),
+    handle: (call) => listPolicies(call, 'configuration'),
   },
   {
     method: 'GET',
@@ -255,6 +245,8 @@ interface IntuneListOptions {
   count?: number;
   /** Filtering done by the caller; otherwise $filter is refused. */
   filterApplied?: boolean;
+  /** The caller handles `$expand`, and this adds to each item what it expands. */
+  expanded?: (item: GraphObject) => GraphObject;
 }
 
 /**
@@ -263,7 +255,7 @@ interface IntuneListOptions {
  */
 function listIntune(call: GraphCall, options: IntuneListOptions): GraphPayload {
   if (!options.filterApplied) rejectFilter(call, 'intuneDevices', options.type);
-  rejectExpand(call, options.type);
+  if (!options.expanded) rejectExpand(call, options.type);
   const select = resolveSelect(call, options.type, () =>
     samplesOf(options.source),
   );
@@ -277,8 +269,62 @@ function listIntune(call: GraphCall, options: IntuneListOptions): GraphPayload {
     cacheVariant: call.query.filter ?? '',
     project: (item) => {
       const visible = forVersion(options.type, call.version, item);
-      return select ? pickSelected(visible, select) : visible;
+      const picked = select ? pickSelected(visible, select) : visible;
+      return options.expanded ? options.expanded(picked) : picked;
     },
+  });
+}
+
+// ---- issue 15: policies with their assignments ---------------------------------------------
+
+/**
+ * The compliance policy and device configuration lists, with
+ * `$expand=assignments` (and nothing else) allowed. The list docs
+ * (intune-deviceconfig-devicecompliancepolicy-list, ...-deviceconfiguration-list)
+ * name no query parameters, but the expansion is what the Intune admin
+ * center and Microsoft's own Zero Trust Assessment (microsoft/zerotrustassessment,
+ * test 24541: `deviceManagement/deviceCompliancePolicies?$expand=assignments`
+ * on v1.0) read. Each policy then carries `assignments` (id, target) and
+ * `assignments@odata.context`, as OData writes for an expanded collection.
+ */
+function listPolicies(
+  call: GraphCall,
+  source: DeviceStatusSource,
+): GraphPayload {
+  const collection =
+    source === 'compliance'
+      ? 'deviceCompliancePolicies'
+      : 'deviceConfigurations';
+  const type: EntityTypeName =
+    source === 'compliance' ? 'deviceCompliancePolicy' : 'deviceConfiguration';
+  const expand = call.query.expand ?? [];
+  for (const item of expand) {
+    const name = item.replace(/\(.*$/, '');
+    if (name.toLowerCase() !== 'assignments') throw unknownProperty(name, type);
+  }
+  const expandAssignments = expand.length > 0;
+  return listIntune(call, {
+    type,
+    source: fromCollection(
+      source === 'compliance'
+        ? call.tenant.compliancePolicies
+        : call.tenant.deviceConfigurations,
+    ),
+    contextFragment: expandAssignments
+      ? `deviceManagement/${collection}(assignments())`
+      : `deviceManagement/${collection}`,
+    expanded: expandAssignments
+      ? (item) => ({
+          ...item,
+          'assignments@odata.context': `${call.origin}/${
+            call.version
+          }/$metadata#deviceManagement/${collection}('${item.id}')/${String(
+            item['@odata.type'] ?? '',
+          ).replace(/^#/, '')}/assignments`,
+          assignments:
+            call.tenant.policyAssignments?.(source, item.id as string) ?? [],
+        })
+      : undefined,
   });
 }
 
