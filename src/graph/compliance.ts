@@ -37,8 +37,48 @@ export interface IntunePolicy {
   version?: number | null;
   createdDateTime?: string | null;
   lastModifiedDateTime?: string | null;
+  /** `$expand=assignments` (issue 15). */
+  assignments?: PolicyAssignment[] | null;
   [setting: string]: unknown;
 }
+
+/**
+ * deviceCompliancePolicyAssignment / deviceConfigurationAssignment: `id`
+ * and `target` (learn.microsoft.com/graph/api/resources/
+ * intune-deviceconfig-devicecompliancepolicyassignment,
+ * ...-deviceconfigurationassignment).
+ */
+export interface PolicyAssignment {
+  id?: string | null;
+  target?: AssignmentTarget | null;
+}
+
+/**
+ * deviceAndAppManagementAssignmentTarget and its derived types
+ * (learn.microsoft.com/graph/api/resources/intune-shared-deviceandappmanagementassignmenttarget):
+ * `#microsoft.graph.groupAssignmentTarget` and
+ * `#microsoft.graph.exclusionGroupAssignmentTarget` carry `groupId`;
+ * `allDevicesAssignmentTarget` and `allLicensedUsersAssignmentTarget` carry
+ * nothing more; every one may carry an assignment filter (id, and type
+ * none / include / exclude).
+ */
+export interface AssignmentTarget {
+  '@odata.type'?: string;
+  groupId?: string | null;
+  deviceAndAppManagementAssignmentFilterId?: string | null;
+  deviceAndAppManagementAssignmentFilterType?: string | null;
+}
+
+/**
+ * `$expand=assignments` on both policy lists: the list pages document no
+ * query parameters, but the expansion is what the Intune admin center and
+ * Microsoft's Zero Trust Assessment read (microsoft/zerotrustassessment,
+ * test 24541, `deviceManagement/deviceCompliancePolicies?$expand=assignments`
+ * on v1.0), and peers such as Cartography take assignments from it
+ * (docs/compliance.md). It costs no request beyond the list: the
+ * alternative, `GET …/{id}/assignments`, is one more per policy.
+ */
+const EXPAND_ASSIGNMENTS = { $expand: 'assignments' };
 
 /** deviceComplianceDeviceStatus / deviceConfigurationDeviceStatus. */
 export interface PolicyDeviceStatus {
@@ -57,7 +97,7 @@ export interface PolicyDeviceStatus {
 }
 
 /**
- * GET /v1.0/deviceManagement/deviceCompliancePolicies, page by page.
+ * GET /v1.0/deviceManagement/deviceCompliancePolicies?$expand=assignments, page by page.
  * Needs DeviceManagementConfiguration.Read.All.
  * https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecompliancepolicy-list
  */
@@ -67,6 +107,7 @@ export function iterateCompliancePolicies(
   return client.iteratePages<IntunePolicy>({
     version: 'v1.0',
     path: '/deviceManagement/deviceCompliancePolicies',
+    query: EXPAND_ASSIGNMENTS,
   });
 }
 
@@ -88,7 +129,7 @@ export function compliancePolicyDeviceStatusesRequest(
 }
 
 /**
- * GET /v1.0/deviceManagement/deviceConfigurations, page by page.
+ * GET /v1.0/deviceManagement/deviceConfigurations?$expand=assignments, page by page.
  * Needs DeviceManagementConfiguration.Read.All.
  * https://learn.microsoft.com/graph/api/intune-deviceconfig-deviceconfiguration-list
  */
@@ -98,6 +139,7 @@ export function iterateDeviceConfigurations(
   return client.iteratePages<IntunePolicy>({
     version: 'v1.0',
     path: '/deviceManagement/deviceConfigurations',
+    query: EXPAND_ASSIGNMENTS,
   });
 }
 

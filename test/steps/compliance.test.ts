@@ -6,6 +6,7 @@
 import {
   IntegrationInvocationConfig,
   IntegrationStep,
+  RelationshipMapping,
 } from '@jupiterone/integration-sdk-core';
 import {
   executeStepWithDependencies,
@@ -264,6 +265,113 @@ describe('compliance steps against a tenant with every status value', () => {
         instanceConfig: tenant.config,
       });
     }
+  });
+
+  // ---- issue 15: assignments ----------------------------------------------------------
+
+  test('policy group assignments: included ASSIGNED, excluded ALLOWS, deleted groups mapped, exact counts against the ground truth', () => {
+    expect(result.stepStatus(Steps.POLICY_ASSIGNMENTS.id)).toBe('success');
+    const truth = tenant.truth();
+    const keys = [POLICY, CONFIGURATION].flatMap((type) =>
+      ['ASSIGNED', 'ALLOWS'].map((cls) => `${type}|${cls}|azure_user_group`),
+    );
+    const counts = countGraph(result.entities, result.relationships);
+    const pick = (table: Record<string, number>) =>
+      Object.fromEntries(keys.map((key) => [key, table[key] ?? 0]));
+    // the tiny tenant has every one of the eight, direct and mapped
+    for (const key of keys) {
+      expect([key, truth.relationships[key] > 0]).toEqual([key, true]);
+      expect([key, truth.mappedRelationships[key] > 0]).toEqual([key, true]);
+    }
+    expect({
+      direct: pick(counts.relationships),
+      mapped: pick(counts.mappedRelationships),
+      duplicateKeys: counts.duplicateKeys,
+    }).toEqual({
+      direct: pick(truth.relationships),
+      mapped: pick(truth.mappedRelationships),
+      duplicateKeys: [],
+    });
+  });
+
+  test('policy group assignments: exact (policy, class, group) triples and filters, from the wire', () => {
+    const expected: string[] = [];
+    const sources: [
+      DeviceStatusSource,
+      typeof tenant.tenant.compliancePolicies,
+    ][] = [
+      ['compliance', tenant.tenant.compliancePolicies],
+      ['configuration', tenant.tenant.deviceConfigurations],
+    ];
+    for (const [source, policies] of sources) {
+      for (let i = 0; i < policies.count; i++) {
+        const policyId = policies.get(i).id as string;
+        for (const a of tenant.tenant.policyAssignments?.(source, policyId) ??
+          []) {
+          const target = a.target as Record<string, string | null>;
+          if (!target.groupId) continue;
+          const cls = target['@odata.type']!.endsWith(
+            'exclusionGroupAssignmentTarget',
+          )
+            ? 'ALLOWS'
+            : 'ASSIGNED';
+          const filter =
+            target.deviceAndAppManagementAssignmentFilterType === 'none'
+              ? ''
+              : `${target.deviceAndAppManagementAssignmentFilterType}:${target.deviceAndAppManagementAssignmentFilterId}`;
+          expected.push(`${policyId}|${cls}|${target.groupId}|${filter}`);
+        }
+      }
+    }
+    const written = result.relationships
+      .filter(
+        (r) =>
+          r._type.endsWith('_user_group') &&
+          /^intune_(compliance_policy|device_configuration)_/.test(r._type),
+      )
+      .map((r) => {
+        const mapping = r._mapping as RelationshipMapping | undefined;
+        const from = mapping ? mapping.sourceEntityKey : r._fromEntityKey;
+        const to = mapping ? mapping.targetEntity._key : r._toEntityKey;
+        expect(r.intent).toBe(r._class === 'ASSIGNED' ? 'include' : 'exclude');
+        const filter = r.filterMode ? `${r.filterMode}:${r.filterId}` : '';
+        return `${from}|${r._class}|${to}|${filter}`;
+      });
+    expect(written.length).toBeGreaterThan(0);
+    expect(written.some((w) => w.endsWith('|'))).toBe(true);
+    expect(written.some((w) => /\|include:[0-9a-f-]{36}$/.test(w))).toBe(true);
+    expect(written.sort()).toEqual(expected.sort());
+  });
+
+  test('"All devices" and "All users" are policy properties, with their filters', () => {
+    const truth = tenant.truth().values;
+    const policies = [
+      ...ofType(result.entities, POLICY),
+      ...ofType(result.entities, CONFIGURATION),
+    ];
+    for (const type of [POLICY, CONFIGURATION]) {
+      const ofThisType = policies.filter((p) => p._type === type);
+      expect(
+        ofThisType.every((p) => typeof p.assignedToAllDevices === 'boolean'),
+      ).toBe(true);
+      expect(
+        ofThisType.filter((p) => p.assignedToAllDevices === true).length,
+      ).toBe(truth[`${type} assignedToAllDevices=true`]);
+      expect(
+        ofThisType.filter((p) => p.assignedToAllUsers === true).length,
+      ).toBe(truth[`${type} assignedToAllUsers=true`]);
+      expect(truth[`${type} assignedToAllUsers=true`]).toBeGreaterThan(0);
+    }
+    // policy 1 of each source: all devices through an exclude filter
+    const policy1 = policies.find(
+      (p) => p._key === tenant.tenant.compliancePolicies.get(1).id,
+    );
+    expect(policy1).toMatchObject({
+      assignedToAllDevices: true,
+      allDevicesFilterMode: 'exclude',
+    });
+    expect(policy1?.allDevicesFilterId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(policy1?.allUsersFilterId).toBeUndefined();
   });
 
   test('finding keys are identical across two collections of the same tenant', async () => {

@@ -54,6 +54,7 @@ import {
   isRecognizedStatus,
   statusOutcome,
 } from './statuses';
+import { handOverAssignments, policyAssignmentSteps } from './assignments';
 
 /**
  * Statuses are read without `$batch`. A batch saves round trips only for the
@@ -191,6 +192,13 @@ export async function fetchPoliciesAndFindings(
       writer.addEntity(toPolicyEntity(spec.source, state.policy, state.tally));
     }
   });
+
+  await handOverAssignments(
+    context,
+    spec.step.name,
+    spec.source,
+    Array.from(policies.values(), (state) => state.policy),
+  );
 
   if (gone.length) {
     logger.warn(
@@ -386,4 +394,5 @@ export const complianceSteps: IntegrationStep<IntegrationConfig>[] = [
     Relationships.HOST_AGENT_ASSIGNED_DEVICE_CONFIGURATION,
     Relationships.DEVICE_CONFIGURATION_IDENTIFIED_FINDING,
   ),
+  ...policyAssignmentSteps,
 ];
