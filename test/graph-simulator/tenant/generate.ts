@@ -148,6 +148,11 @@ export function generateTenant(profile: TenantProfile): TenantData {
       const index = policies.indexOf(policyId);
       return index < 0 ? undefined : policies.assignments(index);
     },
+    policyStatusOverview: (source, policyId) => {
+      const policies = source === 'compliance' ? compliance : configurations;
+      const index = policies.indexOf(policyId);
+      return index < 0 ? undefined : policies.statusOverview(index);
+    },
 
     // issue 16
     premiumP2: profile.premium && profile.identity.premiumP2,

@@ -403,6 +403,18 @@ const TARGET_TYPES: Record<AssignmentFact['target'], string> = {
 
 const SALT_ASSIGNMENT = 67;
 
+/** The order in which a device's rows decide its state (docs/compliance.md). */
+const OVERVIEW_SEVERITY: readonly StatusValue[] = [
+  'nonCompliant',
+  'error',
+  'conflict',
+  'unknown',
+  'remediated',
+  'compliant',
+  'notApplicable',
+  'notAssigned',
+];
+
 /** The name Intune gives the device-context principal of a status row. */
 export const SYSTEM_ACCOUNT = 'System account';
 
@@ -663,6 +675,31 @@ export class Policies {
       }
     }
     return facts;
+  }
+
+  /**
+   * issue 15: the policy's deviceStatusOverview before rendering: how many
+   * managed devices (not the stale ones the list also names) end in each
+   * state, a device's state being its worst row, as the integration decides
+   * (docs/compliance.md); notAssigned devices are not counted.
+   */
+  statusOverview(index: number): Record<StatusValue, number> {
+    const worst = new Map<number, StatusValue>();
+    const rank = (v: StatusValue) => OVERVIEW_SEVERITY.indexOf(v);
+    for (const fact of this.statusFacts(index)) {
+      if (fact.device < 0) continue;
+      for (const value of [fact.status, fact.systemAccount]) {
+        if (!value) continue;
+        const before = worst.get(fact.device);
+        if (before === undefined || rank(value) < rank(before))
+          worst.set(fact.device, value);
+      }
+    }
+    const counts = Object.fromEntries(
+      STATUS_VALUES.map((v) => [v, 0]),
+    ) as Record<StatusValue, number>;
+    for (const value of worst.values()) counts[value]++;
+    return counts;
   }
 
   /**
