@@ -30,7 +30,12 @@ import {
 import { STATUS_SEVERITY } from '../graph-simulator/tenant/ground-truth';
 import { CollectionResult, runCollection } from '../support/collect';
 import { countGraph } from '../support/graph-counts';
-import { doneRecord, ofType, stepError } from '../support/outcome';
+import {
+  doneRecord,
+  expectOutcome,
+  ofType,
+  stepError,
+} from '../support/outcome';
 import { ALL_ROLES, startTestTenant, TestTenant } from '../support/tenant';
 
 const COMPLIANCE_STEP = Steps.COMPLIANCE_POLICIES;
@@ -610,6 +615,100 @@ describe('statuses through $batch', () => {
           (r) => !r.batchItem && r.path.includes('/deviceStatuses'),
         ),
       ).toEqual([]);
+    } finally {
+      await tenant.close();
+    }
+  });
+});
+
+// ---- issue 15: the status list against the policy's own overview -------------------------
+
+describe('a status list short of its deviceStatusOverview (statusListShortOfOverview)', () => {
+  test('fails both policy steps with both numbers logged per short policy; their types are partial, the rest complete', async () => {
+    const tenant = await startTestTenant('tiny', {
+      behaviour: { statusListShortOfOverview: true },
+    });
+    try {
+      const result = await runCollection(tenant.config);
+      const t = tenant.tenant;
+      // The devices the first half of each list holds, and what the
+      // overview counts: managed devices whose worst row is not notAssigned.
+      const expectedShort: Record<string, unknown>[] = [];
+      const lines: Record<DeviceStatusSource, string[]> = {
+        compliance: [],
+        configuration: [],
+      };
+      const sources: [DeviceStatusSource, typeof t.compliancePolicies][] = [
+        ['compliance', t.compliancePolicies],
+        ['configuration', t.deviceConfigurations],
+      ];
+      for (const [source, policies] of sources) {
+        for (let i = 0; i < policies.count; i++) {
+          const policyId = policies.get(i).id as string;
+          const rows = t.deviceStatuses(source, policyId) ?? [];
+          // A device counts when one of its rows is not notAssigned (its
+          // worst row then is not), whether or not it is a managed device.
+          const listed = new Set(
+            rows
+              .slice(0, Math.ceil(rows.length / 2))
+              .filter((row) => row.status !== 'notAssigned')
+              .map((row) => deviceOf(row).toLowerCase()),
+          );
+          const collected = listed.size;
+          const overview = t.policyStatusOverview?.(source, policyId) ?? {};
+          const expected = Object.entries(overview)
+            .filter(([value]) => value !== 'notAssigned')
+            .reduce((sum, [, n]) => sum + n, 0);
+          const tolerance = Math.max(5, Math.ceil(expected * 0.05));
+          if (expected - collected > tolerance) {
+            expectedShort.push({ policyId, collected, expected, tolerance });
+            lines[source].push(
+              `"${
+                policies.get(i).displayName
+              }" (${policyId}): read the states of ${collected} devices, its deviceStatusOverview counts ${expected}`,
+            );
+          }
+        }
+      }
+      // policy 0 of each source covers every coverage device: far short
+      expect(expectedShort.map((s) => s.policyId)).toEqual(
+        expect.arrayContaining([
+          t.compliancePolicies.get(0).id,
+          t.deviceConfigurations.get(0).id,
+        ]),
+      );
+      const logged = result.logs
+        .filter(
+          (r) =>
+            r.policyId !== undefined &&
+            /its deviceStatusOverview counts/.test(r.msg),
+        )
+        .map(({ policyId, collected, expected, tolerance }) => ({
+          policyId,
+          collected,
+          expected,
+          tolerance,
+        }));
+      const byId = (a: Record<string, unknown>, b: Record<string, unknown>) =>
+        String(a.policyId).localeCompare(String(b.policyId));
+      expect(logged.sort(byId)).toEqual(expectedShort.sort(byId));
+      const failure = (step: { name: string }, short: string[]) =>
+        `${step.name}: the device status lists of ${
+          short.length
+        } policies fall short of the policy's deviceStatusOverview by more than 5 % (at least 5 devices): ${short
+          .slice(0, 3)
+          .join('; ')}${
+          short.length > 3 ? '; ...' : ''
+        }. Microsoft Graph ended those lists early, so the step's types are marked partial and the previous data is kept.`;
+      expectOutcome(result, tenant.truth(), {
+        failed: {
+          [COMPLIANCE_STEP.id]: failure(COMPLIANCE_STEP, lines.compliance),
+          [CONFIGURATION_STEP.id]: failure(
+            CONFIGURATION_STEP,
+            lines.configuration,
+          ),
+        },
+      });
     } finally {
       await tenant.close();
     }
