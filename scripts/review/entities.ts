@@ -65,6 +65,15 @@ export class EntityTable {
     }
     const id = `${type}\u0000${key ?? JSON.stringify(target)}`;
     let n = this.placeholderIndex.get(id);
+    if (n !== undefined) {
+      // Several mappings may name one target, some with more of its
+      // properties (an owner's name, where a Conditional Access policy knows
+      // only the id): the union, whatever order the files come in.
+      const properties = this.placeholders[n - this.collected];
+      for (const [name, value] of Object.entries(target))
+        if (properties[name] === undefined) properties[name] = value;
+      this.names[n] = displayNameOf(properties);
+    }
     if (n === undefined) {
       n = this.keys.length;
       this.placeholderIndex.set(id, n);

@@ -19,7 +19,12 @@
  * (1,000 requests / 20 s per app and tenant, graph-api.md §6), shared by both
  * steps through the one GraphClient.
  */
-import { FanOutOptions, GraphClient, GraphRequest } from './client';
+import {
+  FanOutOptions,
+  GraphAnswer,
+  GraphClient,
+  GraphRequest,
+} from './client';
 import { mapIterable } from './fan-out';
 
 /** Where a policy comes from; decides URLs here and entity metadata in the step. */
@@ -37,8 +42,48 @@ export interface IntunePolicy {
   version?: number | null;
   createdDateTime?: string | null;
   lastModifiedDateTime?: string | null;
+  /** `$expand=assignments` (issue 15). */
+  assignments?: PolicyAssignment[] | null;
   [setting: string]: unknown;
 }
+
+/**
+ * deviceCompliancePolicyAssignment / deviceConfigurationAssignment: `id`
+ * and `target` (learn.microsoft.com/graph/api/resources/
+ * intune-deviceconfig-devicecompliancepolicyassignment,
+ * ...-deviceconfigurationassignment).
+ */
+export interface PolicyAssignment {
+  id?: string | null;
+  target?: AssignmentTarget | null;
+}
+
+/**
+ * deviceAndAppManagementAssignmentTarget and its derived types
+ * (learn.microsoft.com/graph/api/resources/intune-shared-deviceandappmanagementassignmenttarget):
+ * `#microsoft.graph.groupAssignmentTarget` and
+ * `#microsoft.graph.exclusionGroupAssignmentTarget` carry `groupId`;
+ * `allDevicesAssignmentTarget` and `allLicensedUsersAssignmentTarget` carry
+ * nothing more; every one may carry an assignment filter (id, and type
+ * none / include / exclude).
+ */
+export interface AssignmentTarget {
+  '@odata.type'?: string;
+  groupId?: string | null;
+  deviceAndAppManagementAssignmentFilterId?: string | null;
+  deviceAndAppManagementAssignmentFilterType?: string | null;
+}
+
+/**
+ * `$expand=assignments` on both policy lists: the list pages document no
+ * query parameters, but the expansion is what the Intune admin center and
+ * Microsoft's Zero Trust Assessment read (microsoft/zerotrustassessment,
+ * test 24541, `deviceManagement/deviceCompliancePolicies?$expand=assignments`
+ * on v1.0), and peers such as Cartography take assignments from it
+ * (docs/compliance.md). It costs no request beyond the list: the
+ * alternative, `GET …/{id}/assignments`, is one more per policy.
+ */
+const EXPAND_ASSIGNMENTS = { $expand: 'assignments' };
 
 /** deviceComplianceDeviceStatus / deviceConfigurationDeviceStatus. */
 export interface PolicyDeviceStatus {
@@ -57,7 +102,7 @@ export interface PolicyDeviceStatus {
 }
 
 /**
- * GET /v1.0/deviceManagement/deviceCompliancePolicies, page by page.
+ * GET /v1.0/deviceManagement/deviceCompliancePolicies?$expand=assignments, page by page.
  * Needs DeviceManagementConfiguration.Read.All.
  * https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecompliancepolicy-list
  */
@@ -67,6 +112,7 @@ export function iterateCompliancePolicies(
   return client.iteratePages<IntunePolicy>({
     version: 'v1.0',
     path: '/deviceManagement/deviceCompliancePolicies',
+    query: EXPAND_ASSIGNMENTS,
   });
 }
 
@@ -88,7 +134,7 @@ export function compliancePolicyDeviceStatusesRequest(
 }
 
 /**
- * GET /v1.0/deviceManagement/deviceConfigurations, page by page.
+ * GET /v1.0/deviceManagement/deviceConfigurations?$expand=assignments, page by page.
  * Needs DeviceManagementConfiguration.Read.All.
  * https://learn.microsoft.com/graph/api/intune-deviceconfig-deviceconfiguration-list
  */
@@ -98,6 +144,7 @@ export function iterateDeviceConfigurations(
   return client.iteratePages<IntunePolicy>({
     version: 'v1.0',
     path: '/deviceManagement/deviceConfigurations',
+    query: EXPAND_ASSIGNMENTS,
   });
 }
 
@@ -188,5 +235,82 @@ export function forEachDeviceStatusPage(
       onComplete: options.onPolicyDone,
       identityOf: statusRowIdentity,
     },
+  );
+}
+
+// ---- issue 15: each policy's own count of its device states ---------------------------
+
+/**
+ * deviceComplianceDeviceOverview / deviceConfigurationDeviceOverview
+ * (learn.microsoft.com/graph/api/resources/intune-deviceconfig-devicecompliancedeviceoverview,
+ * …-deviceconfigurationdeviceoverview): devices per state. v1.0 has the
+ * first five counts; beta adds notApplicablePlatformCount and conflictCount.
+ */
+export interface DeviceStatusOverview {
+  pendingCount?: number | null;
+  notApplicableCount?: number | null;
+  notApplicablePlatformCount?: number | null;
+  successCount?: number | null;
+  errorCount?: number | null;
+  failedCount?: number | null;
+  conflictCount?: number | null;
+  lastUpdateDateTime?: string | null;
+}
+
+const OVERVIEW_COUNTS = [
+  'pendingCount',
+  'notApplicableCount',
+  'notApplicablePlatformCount',
+  'successCount',
+  'errorCount',
+  'failedCount',
+  'conflictCount',
+] as const;
+
+/** Every device the overview counts, in any state; undefined when it holds no count at all. */
+export function overviewTotal(
+  overview: DeviceStatusOverview | undefined,
+): number | undefined {
+  let total: number | undefined;
+  for (const name of OVERVIEW_COUNTS) {
+    const n = overview?.[name];
+    if (typeof n === 'number' && Number.isFinite(n) && n >= 0)
+      total = (total ?? 0) + n;
+  }
+  return total;
+}
+
+/**
+ * GET /v1.0/deviceManagement/{deviceCompliancePolicies|deviceConfigurations}/{id}/deviceStatusOverview,
+ * for many policies, 20 per `$batch`; each answer (the overview, or the
+ * Graph error of that one request) to `onAnswer`.
+ * Needs DeviceManagementConfiguration.Read.All.
+ * https://learn.microsoft.com/graph/api/intune-deviceconfig-devicecompliancedeviceoverview-get
+ */
+export function forEachDeviceStatusOverview(
+  client: GraphClient,
+  source: PolicySource,
+  policyIds: Iterable<string>,
+  onAnswer: (
+    policyId: string,
+    answer: GraphAnswer<DeviceStatusOverview>,
+  ) => Promise<void> | void,
+): Promise<void> {
+  const collection =
+    source === 'compliancePolicy'
+      ? 'deviceCompliancePolicies'
+      : 'deviceConfigurations';
+  return client.forEachRequest<DeviceStatusOverview>(
+    mapIterable(policyIds, (policyId) => ({
+      key: policyId,
+      request: {
+        version: 'v1.0',
+        path: `/deviceManagement/${collection}/${encodeURIComponent(
+          policyId,
+        )}/deviceStatusOverview`,
+      },
+    })),
+    async (item, answer) => onAnswer(item.key, answer),
+    { batch: true },
   );
 }

@@ -101,6 +101,11 @@ export const Steps = {
     id: 'build-conditional-access-relationships',
     name: 'Build Conditional Access Target Relationships',
   },
+  // ---- issue 15: Intune policy assignments --------------------------------------
+  POLICY_ASSIGNMENTS: {
+    id: 'build-intune-policy-group-relationships',
+    name: 'Build Intune Policy Group Assignment Relationships',
+  },
 } as const;
 
 /**
@@ -418,6 +423,29 @@ export const Relationships = {
     USES,
     Entities.NAMED_LOCATION,
   ),
+  // ---- issue 15: Intune policy assignments --------------------------------------
+  /** The policy is assigned to the group (an include assignment). */
+  COMPLIANCE_POLICY_ASSIGNED_GROUP: relationship(
+    Entities.COMPLIANCE_POLICY,
+    ASSIGNED,
+    Entities.GROUP,
+  ),
+  DEVICE_CONFIGURATION_ASSIGNED_GROUP: relationship(
+    Entities.DEVICE_CONFIGURATION,
+    ASSIGNED,
+    Entities.GROUP,
+  ),
+  /** The policy excludes the group: it lets the group's members past it (as Conditional Access's ALLOWS). */
+  COMPLIANCE_POLICY_ALLOWS_GROUP: relationship(
+    Entities.COMPLIANCE_POLICY,
+    ALLOWS,
+    Entities.GROUP,
+  ),
+  DEVICE_CONFIGURATION_ALLOWS_GROUP: relationship(
+    Entities.DEVICE_CONFIGURATION,
+    ALLOWS,
+    Entities.GROUP,
+  ),
 };
 
 export const MappedRelationships = {
@@ -525,6 +553,31 @@ export const MappedRelationships = {
     Entities.NAMED_LOCATION,
     RelationshipDirection.FORWARD,
   ),
+  // ---- issue 15: a group an Intune policy names that /groups did not return ----
+  COMPLIANCE_POLICY_ASSIGNED_GROUP: mappedRelationship(
+    Entities.COMPLIANCE_POLICY,
+    ASSIGNED,
+    Entities.GROUP,
+    RelationshipDirection.FORWARD,
+  ),
+  DEVICE_CONFIGURATION_ASSIGNED_GROUP: mappedRelationship(
+    Entities.DEVICE_CONFIGURATION,
+    ASSIGNED,
+    Entities.GROUP,
+    RelationshipDirection.FORWARD,
+  ),
+  COMPLIANCE_POLICY_ALLOWS_GROUP: mappedRelationship(
+    Entities.COMPLIANCE_POLICY,
+    ALLOWS,
+    Entities.GROUP,
+    RelationshipDirection.FORWARD,
+  ),
+  DEVICE_CONFIGURATION_ALLOWS_GROUP: mappedRelationship(
+    Entities.DEVICE_CONFIGURATION,
+    ALLOWS,
+    Entities.GROUP,
+    RelationshipDirection.FORWARD,
+  ),
 };
 
 /** issue 16: policy -> user, group, role, service principal, of one class. */
@@ -626,6 +679,12 @@ export const DATA_MODEL_NOTES: { about: string; note: string }[] = [
   {
     about: '`azure_conditional_access_policy` ASSIGNED / ALLOWS users, groups, roles, service principals; USES named locations',
     note: 'ASSIGNED: the policy includes the target (graph-azure\'s relationship). ALLOWS: the policy excludes it (lets it past its controls); an ALLOWS to a user carries `excludedFromEveryEnabledPolicy`. USES: a named location of the policy\'s include or exclude list (`locationCondition`). A target this collection did not produce is a mapped relationship.',
+  },
+  // ---- issue 15 ----
+  {
+    about:
+      '`intune_compliance_policy` / `intune_device_configuration` ASSIGNED / ALLOWS `azure_user_group`',
+    note: 'Beyond the specification table; read from the policy lists with `$expand=assignments`. ASSIGNED: the policy includes the group; ALLOWS: it excludes the group (lets its members past the policy), the same classes as Conditional Access. Each carries `assignmentId`, `intent` (include or exclude) and, when the assignment has an assignment filter, `filterId` and `filterMode` (include or exclude). "All devices" and "All users" are policy properties (`assignedToAllDevices`, `assignedToAllUsers`, with their filters), not relationships. A group this collection did not produce is a mapped relationship. See docs/compliance.md.',
   },
   {
     about: '`azure_user` and `microsoft_365_account` properties',

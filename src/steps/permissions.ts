@@ -35,6 +35,8 @@ export const REQUIRED_STEP_PERMISSIONS: Record<StepId, PermissionRequirement[]> 
   [Steps.ROLE_RELATIONSHIPS.id]: [],
   [Steps.CONDITIONAL_ACCESS_POLICIES.id]: [Permissions.CONDITIONAL_ACCESS],
   [Steps.CONDITIONAL_ACCESS_TARGETS.id]: [],
+  // ---- issue 15 ----
+  [Steps.POLICY_ASSIGNMENTS.id]: [],
 };
 
 /**

@@ -10,6 +10,7 @@ import { runCollection } from '../support/collect';
 import { countGraph } from '../support/graph-counts';
 import { startTestTenant } from '../support/tenant';
 import { IDENTITY_RELATIONSHIP_KEYS } from '../support/identity-model';
+import { POLICY_ASSIGNMENT_RELATIONSHIP_KEYS } from '../support/policy-assignment-model';
 
 const steps = invocationConfig.integrationSteps;
 const declaredEntities = steps.flatMap((s) => s.entities);
@@ -42,6 +43,8 @@ const ADDITIONS = [
   'azure_user|OWNS|azure_service_principal',
   // issue 16: privileged roles and Conditional Access
   ...IDENTITY_RELATIONSHIP_KEYS,
+  // issue 15: Intune policy assignments
+  ...POLICY_ASSIGNMENT_RELATIONSHIP_KEYS,
 ];
 
 /** The entity additions of jupiterone.md "Additions to the data model". */

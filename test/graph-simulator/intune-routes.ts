@@ -114,12 +114,7 @@ export const intuneRoutes: GraphRoute[] = [
     service: 'intuneConfiguration',
     permissions: Permissions.intuneConfiguration,
     requiresIntune: true,
-    handle: (call) =>
-      listIntune(call, {
-        type: 'deviceCompliancePolicy',
-        source: fromCollection(call.tenant.compliancePolicies),
-        contextFragment: 'deviceManagement/deviceCompliancePolicies',
-      }),
+    handle: (call) => listPolicies(call, 'compliance'),
   },
   {
     method: 'GET',
@@ -131,16 +126,19 @@ export const intuneRoutes: GraphRoute[] = [
   },
   {
     method: 'GET',
+    path: '/deviceManagement/deviceCompliancePolicies/{id}/deviceStatusOverview',
+    service: 'intuneConfiguration',
+    permissions: Permissions.intuneConfiguration,
+    requiresIntune: true,
+    handle: (call) => getStatusOverview(call, 'compliance'),
+  },
+  {
+    method: 'GET',
     path: '/deviceManagement/deviceConfigurations',
     service: 'intuneConfiguration',
     permissions: Permissions.intuneConfiguration,
     requiresIntune: true,
-    handle: (call) =>
-      listIntune(call, {
-        type: 'deviceConfiguration',
-        source: fromCollection(call.tenant.deviceConfigurations),
-        contextFragment: 'deviceManagement/deviceConfigurations',
-      }),
+    handle: (call) => listPolicies(call, 'configuration'),
   },
   {
     method: 'GET',
@@ -149,6 +147,14 @@ export const intuneRoutes: GraphRoute[] = [
     permissions: Permissions.intuneConfiguration,
     requiresIntune: true,
     handle: (call) => listDeviceStatuses(call, 'configuration'),
+  },
+  {
+    method: 'GET',
+    path: '/deviceManagement/deviceConfigurations/{id}/deviceStatusOverview',
+    service: 'intuneConfiguration',
+    permissions: Permissions.intuneConfiguration,
+    requiresIntune: true,
+    handle: (call) => getStatusOverview(call, 'configuration'),
   },
 ];
 
@@ -255,6 +261,8 @@ interface IntuneListOptions {
   count?: number;
   /** Filtering done by the caller; otherwise $filter is refused. */
   filterApplied?: boolean;
+  /** The caller handles `$expand`, and this adds to each item what it expands. */
+  expanded?: (item: GraphObject) => GraphObject;
 }
 
 /**
@@ -263,7 +271,7 @@ interface IntuneListOptions {
  */
 function listIntune(call: GraphCall, options: IntuneListOptions): GraphPayload {
   if (!options.filterApplied) rejectFilter(call, 'intuneDevices', options.type);
-  rejectExpand(call, options.type);
+  if (!options.expanded) rejectExpand(call, options.type);
   const select = resolveSelect(call, options.type, () =>
     samplesOf(options.source),
   );
@@ -277,8 +285,62 @@ function listIntune(call: GraphCall, options: IntuneListOptions): GraphPayload {
     cacheVariant: call.query.filter ?? '',
     project: (item) => {
       const visible = forVersion(options.type, call.version, item);
-      return select ? pickSelected(visible, select) : visible;
+      const picked = select ? pickSelected(visible, select) : visible;
+      return options.expanded ? options.expanded(picked) : picked;
     },
+  });
+}
+
+// ---- issue 15: policies with their assignments ---------------------------------------------
+
+/**
+ * The compliance policy and device configuration lists, with
+ * `$expand=assignments` (and nothing else) allowed. The list docs
+ * (intune-deviceconfig-devicecompliancepolicy-list, ...-deviceconfiguration-list)
+ * name no query parameters, but the expansion is what the Intune admin
+ * center and Microsoft's own Zero Trust Assessment (microsoft/zerotrustassessment,
+ * test 24541: `deviceManagement/deviceCompliancePolicies?$expand=assignments`
+ * on v1.0) read. Each policy then carries `assignments` (id, target) and
+ * `assignments@odata.context`, as OData writes for an expanded collection.
+ */
+function listPolicies(
+  call: GraphCall,
+  source: DeviceStatusSource,
+): GraphPayload {
+  const collection =
+    source === 'compliance'
+      ? 'deviceCompliancePolicies'
+      : 'deviceConfigurations';
+  const type: EntityTypeName =
+    source === 'compliance' ? 'deviceCompliancePolicy' : 'deviceConfiguration';
+  const expand = call.query.expand ?? [];
+  for (const item of expand) {
+    const name = item.replace(/\(.*$/, '');
+    if (name.toLowerCase() !== 'assignments') throw unknownProperty(name, type);
+  }
+  const expandAssignments = expand.length > 0;
+  return listIntune(call, {
+    type,
+    source: fromCollection(
+      source === 'compliance'
+        ? call.tenant.compliancePolicies
+        : call.tenant.deviceConfigurations,
+    ),
+    contextFragment: expandAssignments
+      ? `deviceManagement/${collection}(assignments())`
+      : `deviceManagement/${collection}`,
+    expanded: expandAssignments
+      ? (item) => ({
+          ...item,
+          'assignments@odata.context': `${call.origin}/${
+            call.version
+          }/$metadata#deviceManagement/${collection}('${item.id}')/${String(
+            item['@odata.type'] ?? '',
+          ).replace(/^#/, '')}/assignments`,
+          assignments:
+            call.tenant.policyAssignments?.(source, item.id as string) ?? [],
+        })
+      : undefined,
   });
 }
 
@@ -319,14 +381,64 @@ function listDeviceStatuses(
     source === 'compliance'
       ? 'deviceCompliancePolicies'
       : 'deviceConfigurations';
+  // issue 15: the list ends early and looks complete (statusListShortOfOverview).
+  const served = call.behaviour.statusListShortOfOverview
+    ? statuses.slice(0, Math.ceil(statuses.length / 2))
+    : statuses;
   return listIntune(call, {
     type:
       source === 'compliance'
         ? 'deviceComplianceDeviceStatus'
         : 'deviceConfigurationDeviceStatus',
-    source: fromArray(statuses),
+    source: fromArray(served),
     contextFragment: `deviceManagement/${collection}('${policyId}')/deviceStatuses`,
   });
+}
+
+/**
+ * issue 15: `{policy}/deviceStatusOverview`, a deviceComplianceDeviceOverview
+ * / deviceConfigurationDeviceOverview (learn.microsoft.com/graph/api/resources/
+ * intune-deviceconfig-devicecompliancedeviceoverview): v1.0 has pendingCount,
+ * notApplicableCount, successCount, errorCount, failedCount,
+ * lastUpdateDateTime and configurationVersion; beta adds
+ * notApplicablePlatformCount and conflictCount. Which status value falls in
+ * which count is not documented: here unknown is pending, compliant and
+ * remediated are success, nonCompliant is failed, error is error, conflict
+ * is error in v1.0 and conflict in beta; notAssigned devices are not counted.
+ */
+function getStatusOverview(
+  call: GraphCall,
+  source: DeviceStatusSource,
+): GraphPayload {
+  const [policyId] = call.params;
+  const counts = call.tenant.policyStatusOverview?.(source, policyId);
+  if (!counts) throw intuneNotFound(call);
+  const beta = call.version === 'beta';
+  const overview: GraphObject = {
+    id: policyId,
+    pendingCount: counts.unknown ?? 0,
+    notApplicableCount: counts.notApplicable ?? 0,
+    ...(beta ? { notApplicablePlatformCount: 0 } : {}),
+    successCount: (counts.compliant ?? 0) + (counts.remediated ?? 0),
+    errorCount: (counts.error ?? 0) + (beta ? 0 : counts.conflict ?? 0),
+    failedCount: counts.nonCompliant ?? 0,
+    ...(beta ? { conflictCount: counts.conflict ?? 0 } : {}),
+    lastUpdateDateTime: '2026-01-01T00:00:00Z',
+    configurationVersion: 1,
+  };
+  const collection =
+    source === 'compliance'
+      ? 'deviceCompliancePolicies'
+      : 'deviceConfigurations';
+  return {
+    body: serializeEntity(
+      call.origin,
+      call.version,
+      `deviceManagement/${collection}('${policyId}')/deviceStatusOverview/$entity`,
+      overview,
+    ),
+    itemsServed: 1,
+  };
 }
 
 /**

@@ -16,6 +16,7 @@ import {
 } from './tenant/model';
 import { INSTALL_SEVERITY, STATUS_SEVERITY } from './tenant/ground-truth';
 import { IDENTITY_RELATIONSHIP_KEYS } from '../support/identity-model';
+import { POLICY_ASSIGNMENT_RELATIONSHIP_KEYS } from '../support/policy-assignment-model';
 import { MOBILE_APP_TEMPLATES } from './tenant/mobile-app-templates';
 import { PROFILES, makeProfile } from './tenant/profiles';
 
@@ -503,6 +504,25 @@ function bruteForceTruth(t: TenantData): GroundTruth {
   for (const [source, policies, type] of sources) {
     entities[type] = policies.count;
     for (const policy of all(policies)) {
+      // issue 15: included groups ASSIGNED, excluded ALLOWS, mapped when not in /groups
+      for (const a of t.policyAssignments?.(source, policy.id as string) ??
+        []) {
+        const target = a.target as Record<string, string>;
+        const odataType = target['@odata.type'];
+        if (odataType.endsWith('.allDevicesAssignmentTarget'))
+          add(values, `${type} assignedToAllDevices=true`);
+        else if (odataType.endsWith('.allLicensedUsersAssignmentTarget'))
+          add(values, `${type} assignedToAllUsers=true`);
+        else
+          add(
+            groupIds.has(target.groupId) ? relationships : mapped,
+            `${type}|${
+              odataType.endsWith('.exclusionGroupAssignmentTarget')
+                ? 'ALLOWS'
+                : 'ASSIGNED'
+            }|azure_user_group`,
+          );
+      }
       const statusOf = new Map<string, string>();
       for (const item of t.deviceStatuses(source, policy.id as string)!) {
         const deviceId = (item.id as string).split('_').pop()!;
@@ -950,6 +970,7 @@ describe('tenant generator', () => {
           'intune_compliance_policy|IDENTIFIED|intune_noncompliance_finding',
           'intune_device_configuration|IDENTIFIED|intune_noncompliance_finding',
           ...IDENTITY_RELATIONSHIP_KEYS,
+          ...POLICY_ASSIGNMENT_RELATIONSHIP_KEYS,
         ].sort(),
       );
       expect(Object.keys(truth.mappedRelationships).sort()).toEqual(
@@ -968,6 +989,7 @@ describe('tenant generator', () => {
             `azure_user|USES|${k}`,
           ]),
           ...IDENTITY_RELATIONSHIP_KEYS,
+          ...POLICY_ASSIGNMENT_RELATIONSHIP_KEYS,
         ].sort(),
       );
     });

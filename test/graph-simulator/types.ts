@@ -181,6 +181,15 @@ export interface SimulatorBehaviour {
    * for a single object. For tests that prove neither is ever kept.
    */
   exposeCredentialSecrets: boolean;
+  /**
+   * issue 15: every policy's `deviceStatuses` list ends, with no nextLink,
+   * after the first half of its rows, while its `deviceStatusOverview` still
+   * counts every device. A public report: v1.0
+   * `deviceCompliancePolicies/{id}/deviceStatuses` returned 51 of 100+
+   * devices that the policy's own overview counted
+   * (microsoftgraph/microsoft-graph-explorer-v4 #4043, intune-exports.md §2.4).
+   */
+  statusListShortOfOverview?: boolean;
 }
 
 export const DEFAULT_BEHAVIOUR: SimulatorBehaviour = {

@@ -134,6 +134,9 @@ const TENANT_POLICIES = `The account is not enriched with security defaults, the
   'security defaults, the authorization policy and the authentication-methods policy',
 )}.`;
 
+// issue 15
+const POLICY_ASSIGNMENTS_INCOMPLETE = `${Steps.POLICY_ASSIGNMENTS.name}: ${Steps.COMPLIANCE_POLICIES.name} and ${Steps.DEVICE_CONFIGURATIONS.name} did not complete in this execution, so the group assignments of those policies are not related; the previous ones are kept.`;
+
 const DEVICES_INCOMPLETE =
   'Build User and Device Relationships did not run: Fetch Intune Managed Devices did not read every managed device in this execution. The previous user and device relationships are kept.';
 
@@ -262,6 +265,7 @@ const CASES: PermissionCase[] = [
         Steps.DEVICE_CONFIGURATIONS,
         GRANTS.configuration,
       ),
+      [Steps.POLICY_ASSIGNMENTS.id]: POLICY_ASSIGNMENTS_INCOMPLETE,
     },
     guarded:
       /^\/deviceManagement(\?|$|\/subscriptionState|\/deviceCompliancePolicies|\/deviceConfigurations)/,
@@ -317,6 +321,7 @@ const CASES: PermissionCase[] = [
         Steps.DEVICE_CONFIGURATIONS,
         GRANTS.configuration,
       ),
+      [Steps.POLICY_ASSIGNMENTS.id]: POLICY_ASSIGNMENTS_INCOMPLETE,
     },
     guarded:
       /^\/deviceManagement\/(deviceCompliancePolicies|deviceConfigurations)/,
@@ -426,6 +431,7 @@ test('with no application permission at all (validateInvocation bypassed), every
         GRANTS.conditionalAccess,
       ),
       [Steps.CONDITIONAL_ACCESS_TARGETS.id]: CA_INCOMPLETE,
+      [Steps.POLICY_ASSIGNMENTS.id]: POLICY_ASSIGNMENTS_INCOMPLETE,
     },
   });
   expect(Object.keys(result.summary.integrationStepResults).length).toBe(

@@ -129,7 +129,7 @@ test('under faults: throttling, resets, an expired token, a body that is not JSO
     respond: { kind: 'invalidJson' },
   });
   t.simulator.addFault({
-    match: { pathRegex: '^/v1\\.0/deviceManagement/deviceConfigurations$' },
+    match: { pathRegex: '^/v1\\.0/deviceManagement/deviceConfigurations\\?' },
     respond: {
       status: 403,
       code: 'Forbidden',
@@ -138,7 +138,9 @@ test('under faults: throttling, resets, an expired token, a body that is not JSO
   });
   try {
     const result = await collect('faults', t.config);
-    expect(Object.keys(failureMessages(result))).toEqual([
+    // (issue 15: the policy assignment step then cannot relate configurations)
+    expect(Object.keys(failureMessages(result)).sort()).toEqual([
+      'build-intune-policy-group-relationships',
       'fetch-device-configurations',
     ]);
   } finally {
@@ -214,7 +216,7 @@ test('j1-integration collect in a child process: no secret or token on its outpu
     respond: { status: 503 },
   });
   t.simulator.addFault({
-    match: { pathRegex: '^/v1\\.0/deviceManagement/deviceConfigurations$' },
+    match: { pathRegex: '^/v1\\.0/deviceManagement/deviceConfigurations\\?' },
     respond: { status: 500, code: 'UnknownError', message: 'boom' },
   });
   const run = await collectWithCli(t.config);
@@ -225,8 +227,12 @@ test('j1-integration collect in a child process: no secret or token on its outpu
     expect(
       run.summary.integrationStepResults
         .filter((s: { status: string }) => s.status !== 'success')
-        .map((s: { id: string }) => s.id),
-    ).toEqual(['fetch-device-configurations']);
+        .map((s: { id: string }) => s.id)
+        .sort(),
+    ).toEqual([
+      'build-intune-policy-group-relationships',
+      'fetch-device-configurations',
+    ]);
     expect(run.output).toContain(
       `failed with 500 UnknownError: boom (request-id`,
     );

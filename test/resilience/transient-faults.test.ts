@@ -124,7 +124,7 @@ test('500, 502 and connection resets (one of each on chosen requests, then 3% of
     ],
     [
       'reset-configurations',
-      { pathRegex: '^/v1\\.0/deviceManagement/deviceConfigurations$' },
+      { pathRegex: '^/v1\\.0/deviceManagement/deviceConfigurations\\?' },
       { kind: 'resetConnection' },
     ],
     [

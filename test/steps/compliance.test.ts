@@ -6,6 +6,7 @@
 import {
   IntegrationInvocationConfig,
   IntegrationStep,
+  RelationshipMapping,
 } from '@jupiterone/integration-sdk-core';
 import {
   executeStepWithDependencies,
@@ -29,7 +30,12 @@ import {
 import { STATUS_SEVERITY } from '../graph-simulator/tenant/ground-truth';
 import { CollectionResult, runCollection } from '../support/collect';
 import { countGraph } from '../support/graph-counts';
-import { doneRecord, ofType, stepError } from '../support/outcome';
+import {
+  doneRecord,
+  expectOutcome,
+  ofType,
+  stepError,
+} from '../support/outcome';
 import { ALL_ROLES, startTestTenant, TestTenant } from '../support/tenant';
 
 const COMPLIANCE_STEP = Steps.COMPLIANCE_POLICIES;
@@ -264,6 +270,113 @@ describe('compliance steps against a tenant with every status value', () => {
         instanceConfig: tenant.config,
       });
     }
+  });
+
+  // ---- issue 15: assignments ----------------------------------------------------------
+
+  test('policy group assignments: included ASSIGNED, excluded ALLOWS, deleted groups mapped, exact counts against the ground truth', () => {
+    expect(result.stepStatus(Steps.POLICY_ASSIGNMENTS.id)).toBe('success');
+    const truth = tenant.truth();
+    const keys = [POLICY, CONFIGURATION].flatMap((type) =>
+      ['ASSIGNED', 'ALLOWS'].map((cls) => `${type}|${cls}|azure_user_group`),
+    );
+    const counts = countGraph(result.entities, result.relationships);
+    const pick = (table: Record<string, number>) =>
+      Object.fromEntries(keys.map((key) => [key, table[key] ?? 0]));
+    // the tiny tenant has every one of the eight, direct and mapped
+    for (const key of keys) {
+      expect([key, truth.relationships[key] > 0]).toEqual([key, true]);
+      expect([key, truth.mappedRelationships[key] > 0]).toEqual([key, true]);
+    }
+    expect({
+      direct: pick(counts.relationships),
+      mapped: pick(counts.mappedRelationships),
+      duplicateKeys: counts.duplicateKeys,
+    }).toEqual({
+      direct: pick(truth.relationships),
+      mapped: pick(truth.mappedRelationships),
+      duplicateKeys: [],
+    });
+  });
+
+  test('policy group assignments: exact (policy, class, group) triples and filters, from the wire', () => {
+    const expected: string[] = [];
+    const sources: [
+      DeviceStatusSource,
+      typeof tenant.tenant.compliancePolicies,
+    ][] = [
+      ['compliance', tenant.tenant.compliancePolicies],
+      ['configuration', tenant.tenant.deviceConfigurations],
+    ];
+    for (const [source, policies] of sources) {
+      for (let i = 0; i < policies.count; i++) {
+        const policyId = policies.get(i).id as string;
+        for (const a of tenant.tenant.policyAssignments?.(source, policyId) ??
+          []) {
+          const target = a.target as Record<string, string | null>;
+          if (!target.groupId) continue;
+          const cls = target['@odata.type']!.endsWith(
+            'exclusionGroupAssignmentTarget',
+          )
+            ? 'ALLOWS'
+            : 'ASSIGNED';
+          const filter =
+            target.deviceAndAppManagementAssignmentFilterType === 'none'
+              ? ''
+              : `${target.deviceAndAppManagementAssignmentFilterType}:${target.deviceAndAppManagementAssignmentFilterId}`;
+          expected.push(`${policyId}|${cls}|${target.groupId}|${filter}`);
+        }
+      }
+    }
+    const written = result.relationships
+      .filter(
+        (r) =>
+          r._type.endsWith('_user_group') &&
+          /^intune_(compliance_policy|device_configuration)_/.test(r._type),
+      )
+      .map((r) => {
+        const mapping = r._mapping as RelationshipMapping | undefined;
+        const from = mapping ? mapping.sourceEntityKey : r._fromEntityKey;
+        const to = mapping ? mapping.targetEntity._key : r._toEntityKey;
+        expect(r.intent).toBe(r._class === 'ASSIGNED' ? 'include' : 'exclude');
+        const filter = r.filterMode ? `${r.filterMode}:${r.filterId}` : '';
+        return `${from}|${r._class}|${to}|${filter}`;
+      });
+    expect(written.length).toBeGreaterThan(0);
+    expect(written.some((w) => w.endsWith('|'))).toBe(true);
+    expect(written.some((w) => /\|include:[0-9a-f-]{36}$/.test(w))).toBe(true);
+    expect(written.sort()).toEqual(expected.sort());
+  });
+
+  test('"All devices" and "All users" are policy properties, with their filters', () => {
+    const truth = tenant.truth().values;
+    const policies = [
+      ...ofType(result.entities, POLICY),
+      ...ofType(result.entities, CONFIGURATION),
+    ];
+    for (const type of [POLICY, CONFIGURATION]) {
+      const ofThisType = policies.filter((p) => p._type === type);
+      expect(
+        ofThisType.every((p) => typeof p.assignedToAllDevices === 'boolean'),
+      ).toBe(true);
+      expect(
+        ofThisType.filter((p) => p.assignedToAllDevices === true).length,
+      ).toBe(truth[`${type} assignedToAllDevices=true`]);
+      expect(
+        ofThisType.filter((p) => p.assignedToAllUsers === true).length,
+      ).toBe(truth[`${type} assignedToAllUsers=true`]);
+      expect(truth[`${type} assignedToAllUsers=true`]).toBeGreaterThan(0);
+    }
+    // policy 1 of each source: all devices through an exclude filter
+    const policy1 = policies.find(
+      (p) => p._key === tenant.tenant.compliancePolicies.get(1).id,
+    );
+    expect(policy1).toMatchObject({
+      assignedToAllDevices: true,
+      allDevicesFilterMode: 'exclude',
+    });
+    expect(policy1?.allDevicesFilterId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(policy1?.allUsersFilterId).toBeUndefined();
   });
 
   test('finding keys are identical across two collections of the same tenant', async () => {
@@ -502,6 +615,100 @@ describe('statuses through $batch', () => {
           (r) => !r.batchItem && r.path.includes('/deviceStatuses'),
         ),
       ).toEqual([]);
+    } finally {
+      await tenant.close();
+    }
+  });
+});
+
+// ---- issue 15: the status list against the policy's own overview -------------------------
+
+describe('a status list short of its deviceStatusOverview (statusListShortOfOverview)', () => {
+  test('fails both policy steps with both numbers logged per short policy; their types are partial, the rest complete', async () => {
+    const tenant = await startTestTenant('tiny', {
+      behaviour: { statusListShortOfOverview: true },
+    });
+    try {
+      const result = await runCollection(tenant.config);
+      const t = tenant.tenant;
+      // The devices the first half of each list holds, and what the
+      // overview counts: managed devices whose worst row is not notAssigned.
+      const expectedShort: Record<string, unknown>[] = [];
+      const lines: Record<DeviceStatusSource, string[]> = {
+        compliance: [],
+        configuration: [],
+      };
+      const sources: [DeviceStatusSource, typeof t.compliancePolicies][] = [
+        ['compliance', t.compliancePolicies],
+        ['configuration', t.deviceConfigurations],
+      ];
+      for (const [source, policies] of sources) {
+        for (let i = 0; i < policies.count; i++) {
+          const policyId = policies.get(i).id as string;
+          const rows = t.deviceStatuses(source, policyId) ?? [];
+          // A device counts when one of its rows is not notAssigned (its
+          // worst row then is not), whether or not it is a managed device.
+          const listed = new Set(
+            rows
+              .slice(0, Math.ceil(rows.length / 2))
+              .filter((row) => row.status !== 'notAssigned')
+              .map((row) => deviceOf(row).toLowerCase()),
+          );
+          const collected = listed.size;
+          const overview = t.policyStatusOverview?.(source, policyId) ?? {};
+          const expected = Object.entries(overview)
+            .filter(([value]) => value !== 'notAssigned')
+            .reduce((sum, [, n]) => sum + n, 0);
+          const tolerance = Math.max(5, Math.ceil(expected * 0.05));
+          if (expected - collected > tolerance) {
+            expectedShort.push({ policyId, collected, expected, tolerance });
+            lines[source].push(
+              `"${
+                policies.get(i).displayName
+              }" (${policyId}): read the states of ${collected} devices, its deviceStatusOverview counts ${expected}`,
+            );
+          }
+        }
+      }
+      // policy 0 of each source covers every coverage device: far short
+      expect(expectedShort.map((s) => s.policyId)).toEqual(
+        expect.arrayContaining([
+          t.compliancePolicies.get(0).id,
+          t.deviceConfigurations.get(0).id,
+        ]),
+      );
+      const logged = result.logs
+        .filter(
+          (r) =>
+            r.policyId !== undefined &&
+            /its deviceStatusOverview counts/.test(r.msg),
+        )
+        .map(({ policyId, collected, expected, tolerance }) => ({
+          policyId,
+          collected,
+          expected,
+          tolerance,
+        }));
+      const byId = (a: Record<string, unknown>, b: Record<string, unknown>) =>
+        String(a.policyId).localeCompare(String(b.policyId));
+      expect(logged.sort(byId)).toEqual(expectedShort.sort(byId));
+      const failure = (step: { name: string }, short: string[]) =>
+        `${step.name}: the device status lists of ${
+          short.length
+        } policies fall short of the policy's deviceStatusOverview by more than 5 % (at least 5 devices): ${short
+          .slice(0, 3)
+          .join('; ')}${
+          short.length > 3 ? '; ...' : ''
+        }. Microsoft Graph ended those lists early, so the step's types are marked partial and the previous data is kept.`;
+      expectOutcome(result, tenant.truth(), {
+        failed: {
+          [COMPLIANCE_STEP.id]: failure(COMPLIANCE_STEP, lines.compliance),
+          [CONFIGURATION_STEP.id]: failure(
+            CONFIGURATION_STEP,
+            lines.configuration,
+          ),
+        },
+      });
     } finally {
       await tenant.close();
     }

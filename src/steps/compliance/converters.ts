@@ -20,6 +20,7 @@ import { DeviceKind, Entities } from '../constants';
 import { presentString, toEpochMs, withoutUndefined } from '../convert';
 import { directRelationship } from '../graph-objects';
 import { securitySettingsOf } from './security-settings';
+import { assignmentPropertiesOf, targetsOf } from './assignments';
 
 // ---- policies ------------------------------------------------------------------------
 
@@ -144,6 +145,10 @@ export function toPolicyEntity(
         updatedOn: toEpochMs(policy.lastModifiedDateTime),
         assignedDeviceCount: tally.assignedDevices,
         openFindingCount: tally.findings,
+        // Only when Graph returned the assignments: no answer is not "none".
+        ...(Array.isArray(policy.assignments)
+          ? assignmentPropertiesOf(targetsOf(policy))
+          : {}),
       },
     },
   });
@@ -339,4 +344,3 @@ export function toDeviceHasFindingRelationship(
     toKey: finding._key,
   });
 }
-

@@ -9,11 +9,16 @@ import {
   createDirectRelationship,
   RelationshipClass,
 } from '@jupiterone/integration-sdk-core';
-import { Entities, IngestionSources, Relationships } from '../constants';
+import {
+  Entities,
+  IngestionSources,
+  Relationships,
+  RELATIONSHIP_GRAPH_ID,
+} from '../constants';
 import { complianceSteps } from '.';
 
 describe('step metadata', () => {
-  test('two steps after fetch-devices, in the compliance ingestion source', () => {
+  test('two steps after fetch-devices and the assignment step, in the compliance ingestion source', () => {
     expect(
       complianceSteps.map((step) => ({
         id: step.id,
@@ -55,7 +60,22 @@ describe('step metadata', () => {
           ),
         ],
       },
+      // issue 15: in the second dependency graph, once every group is written
+      {
+        id: 'build-intune-policy-group-relationships',
+        name: 'Build Intune Policy Group Assignment Relationships',
+        dependsOn: undefined,
+        ingestionSourceId: IngestionSources.COMPLIANCE,
+        entities: [],
+        relationships: [
+          'intune_compliance_policy_assigned_azure_user_group',
+          'intune_compliance_policy_allows_azure_user_group',
+          'intune_device_configuration_assigned_azure_user_group',
+          'intune_device_configuration_allows_azure_user_group',
+        ],
+      },
     ]);
+    expect(complianceSteps[2].dependencyGraphId).toBe(RELATIONSHIP_GRAPH_ID);
     expect(Relationships.HOST_AGENT_ASSIGNED_COMPLIANCE_POLICY._type).toBe(
       createDirectRelationship({
         _class: RelationshipClass.ASSIGNED,

@@ -22,7 +22,6 @@ import {
 } from '../../config';
 import {
   forEachDeviceStatusPage,
-  IntunePolicy,
   POLICY_ENDPOINTS,
   PolicyDeviceStatus,
   PolicySource,
@@ -39,9 +38,6 @@ import { DeviceIndex, loadDeviceIndex } from '../intune-devices/device-index';
 import { requireStepPermissions } from '../require-permissions';
 import { brief, StepProgress } from '../progress';
 import {
-  PolicySummary,
-  PolicyTally,
-  summarizePolicy,
   toAssignedRelationship,
   toDeviceHasFindingRelationship,
   toFindingEntity,
@@ -54,6 +50,9 @@ import {
   isRecognizedStatus,
   statusOutcome,
 } from './statuses';
+import { handOverAssignments, policyAssignmentSteps } from './assignments';
+import { assertStatusListsComplete, readStatusOverviews } from './cross-check';
+import { PolicyState, readPolicies } from './policy-state';
 
 /**
  * Statuses are read without `$batch`. A batch saves round trips only for the
@@ -93,18 +92,6 @@ interface PolicyStepSpec {
   singular: string;
 }
 
-interface PolicyState {
-  policy: IntunePolicy;
-  summary: PolicySummary;
-  tally: PolicyTally;
-  /**
-   * The row that decides each device so far: every row of a policy is read
-   * before any of its relationships is written, since the deciding row may
-   * come last.
-   */
-  deciding?: Map<number, PolicyDeviceStatus>;
-}
-
 const EXAMPLES_LOGGED = 5;
 
 /**
@@ -128,6 +115,14 @@ export async function fetchPoliciesAndFindings(
     ),
   ]);
   progress.add(Counters.POLICIES, policies.size);
+  // issue 15: each policy's own count, read while its statuses are walked.
+  const overviews = readStatusOverviews(
+    client,
+    logger,
+    spec.step.name,
+    spec.source,
+    Array.from(policies.keys()),
+  );
 
   const unknownDeviceExamples: string[] = [];
   const unrecognized = new Map<string, number>();
@@ -192,6 +187,13 @@ export async function fetchPoliciesAndFindings(
     }
   });
 
+  await handOverAssignments(
+    context,
+    spec.step.name,
+    spec.source,
+    Array.from(policies.values(), (state) => state.policy),
+  );
+
   if (gone.length) {
     logger.warn(
       { policyIds: gone.slice(0, EXAMPLES_LOGGED), count: gone.length },
@@ -240,25 +242,18 @@ export async function fetchPoliciesAndFindings(
       message: `${spec.step.name}: Graph returned ${rows} device statuses and none of them names a managed device of this collection (${devices.size} devices), so no status was recorded; the previous data of this step is kept.`,
     });
   }
-}
-
-/** Every policy of the source by id (a policy Graph lists twice is kept once). */
-async function readPolicies(
-  source: PolicySource,
-  pages: () => AsyncGenerator<IntunePolicy[]>,
-): Promise<Map<string, PolicyState>> {
-  const policies = new Map<string, PolicyState>();
-  for await (const page of pages()) {
-    for (const policy of page) {
-      if (!policy?.id || policies.has(policy.id)) continue;
-      policies.set(policy.id, {
-        policy,
-        summary: summarizePolicy(source, policy),
-        tally: { assignedDevices: 0, findings: 0 },
-      });
-    }
-  }
-  return policies;
+  assertStatusListsComplete(
+    logger,
+    spec.step.name,
+    Array.from(policies.values())
+      .filter((state) => !gone.includes(state.policy.id))
+      .map(({ policy, summary, tally, listedUnknown }) => ({
+        policyId: policy.id,
+        policyName: summary.name,
+        collected: tally.assignedDevices + listedUnknown,
+      })),
+    await overviews,
+  );
 }
 
 interface PageCallbacks {
@@ -286,6 +281,9 @@ function readStatusPage(
     const ordinal = devices.ordinalOf(deviceId);
     if (ordinal === undefined) {
       on.onUnknownDevice(deviceId);
+      // Still a device the list holds, for the cross-check (cross-check.ts).
+      if (status.status !== 'notAssigned')
+        (state.unknownListed ??= new Set()).add(deviceId.toLowerCase());
       continue;
     }
     const before = deciding.get(ordinal);
@@ -308,6 +306,8 @@ function writeDecidingStatuses(
 ): void {
   const deciding = state.deciding;
   state.deciding = undefined;
+  state.listedUnknown += state.unknownListed?.size ?? 0;
+  state.unknownListed = undefined;
   for (const [ordinal, status] of deciding ?? []) {
     // The id the devices step read: a status may spell it in another case.
     const deviceId = devices.idAt(ordinal);
@@ -386,4 +386,5 @@ export const complianceSteps: IntegrationStep<IntegrationConfig>[] = [
     Relationships.HOST_AGENT_ASSIGNED_DEVICE_CONFIGURATION,
     Relationships.DEVICE_CONFIGURATION_IDENTIFIED_FINDING,
   ),
+  ...policyAssignmentSteps,
 ];

@@ -8,9 +8,11 @@
  *
  * Every enabled policy excludes the break-glass account (roles.ts), so the
  * question "who is excluded from every enabled policy" has an answer. With
- * anomalies, policies also name a user and a group deleted since /users and
- * /groups were read, a custom role since deleted, and a deleted named
- * location.
+ * anomalies, policies also name a user, a group and a service principal
+ * deleted since /users, /groups and /servicePrincipals were read, a custom
+ * role since deleted, and a deleted named location (objects deleted between
+ * a list and a later read: identity-security.md §4.2, cartography #2624,
+ * #2812).
  */
 import { Directory, MemberType } from './directory';
 import { GraphObject } from './model';

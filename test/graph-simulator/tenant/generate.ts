@@ -39,17 +39,27 @@ export function generateTenant(profile: TenantProfile): TenantData {
   const mobileApps = new MobileApps(profile, devices, detected);
   const appInventory = new AppInventoryReport(profile, devices, detected);
   const intuneAccountId = guid(profile.seed, IdKind.intuneAccount, 0);
+  // issue 15: what policies are assigned to
+  const assignableGroups = {
+    count: directory.groupCount,
+    id: (index: number) => directory.groupId(index),
+    ghostIds: Array.from({ length: directory.ghostGroupCount }, (_, index) =>
+      directory.memberId(MemberType.ghostGroup, index),
+    ),
+  };
   const compliance = new Policies(
     'compliance',
     profile,
     devices,
     intuneAccountId,
+    assignableGroups,
   );
   const configurations = new Policies(
     'configuration',
     profile,
     devices,
     intuneAccountId,
+    assignableGroups,
   );
   // issue 16
   const roles = new Roles(profile, directory);
@@ -132,6 +142,17 @@ export function generateTenant(profile: TenantProfile): TenantData {
     compliancePolicies: compliance.collection,
     deviceConfigurations: configurations.collection,
     deviceStatuses: (source, policyId) => statusesOf(`${source}|${policyId}`),
+    // issue 15
+    policyAssignments: (source, policyId) => {
+      const policies = source === 'compliance' ? compliance : configurations;
+      const index = policies.indexOf(policyId);
+      return index < 0 ? undefined : policies.assignments(index);
+    },
+    policyStatusOverview: (source, policyId) => {
+      const policies = source === 'compliance' ? compliance : configurations;
+      const index = policies.indexOf(policyId);
+      return index < 0 ? undefined : policies.statusOverview(index);
+    },
 
     // issue 16
     premiumP2: profile.premium && profile.identity.premiumP2,

@@ -205,6 +205,7 @@ export function computeGroundTruth(parts: TenantParts): GroundTruth {
     entities[type] = policies.count;
     relationships[`intune_host_agent|ASSIGNED|${type}`] = 0;
     relationships[`${type}|IDENTIFIED|intune_noncompliance_finding`] = 0;
+    countAssignments(policies, type, relationships, mapped, values, inc);
     for (let p = 0; p < policies.count; p++) {
       const statusOf = new Map<number, StatusValue>();
       for (const fact of policies.statusFacts(p)) {
@@ -254,6 +255,46 @@ export function computeGroundTruth(parts: TenantParts): GroundTruth {
     values,
     identity,
   };
+}
+
+/**
+ * issue 15: policy ASSIGNED group for an included group, ALLOWS for an
+ * excluded one, mapped when the group was deleted since /groups was read;
+ * "all devices" and "all licensed users" are policy properties (values).
+ */
+function countAssignments(
+  policies: Policies,
+  type: string,
+  relationships: Record<string, number>,
+  mapped: Record<string, number>,
+  values: Record<string, number>,
+  inc: (record: Record<string, number>, key: string, by?: number) => void,
+): void {
+  for (const cls of ['ASSIGNED', 'ALLOWS']) {
+    relationships[`${type}|${cls}|azure_user_group`] = 0;
+    mapped[`${type}|${cls}|azure_user_group`] = 0;
+  }
+  values[`${type} assignedToAllDevices=true`] = 0;
+  values[`${type} assignedToAllUsers=true`] = 0;
+  for (let p = 0; p < policies.count; p++) {
+    for (const fact of policies.assignmentFacts(p)) {
+      switch (fact.target) {
+        case 'allDevices':
+          inc(values, `${type} assignedToAllDevices=true`);
+          break;
+        case 'allLicensedUsers':
+          inc(values, `${type} assignedToAllUsers=true`);
+          break;
+        default: {
+          const cls = fact.target === 'group' ? 'ASSIGNED' : 'ALLOWS';
+          inc(
+            fact.ghost ? mapped : relationships,
+            `${type}|${cls}|azure_user_group`,
+          );
+        }
+      }
+    }
+  }
 }
 
 function perKindKeys(kind: string): string[] {

@@ -139,6 +139,16 @@ export interface TenantData {
     source: DeviceStatusSource,
     policyId: string,
   ): GraphObject[] | undefined;
+  /** issue 15: a policy's assignments, as `$expand=assignments` inlines them (none when absent). */
+  policyAssignments?(
+    source: DeviceStatusSource,
+    policyId: string,
+  ): GraphObject[] | undefined;
+  /** issue 15: managed devices per deciding status value, for `{policy}/deviceStatusOverview`. */
+  policyStatusOverview?(
+    source: DeviceStatusSource,
+    policyId: string,
+  ): Record<string, number> | undefined;
 
   // ---- issue 16: roles, MFA registration, Conditional Access ---------------
   /** Entra ID P2 (or ID Governance): without it the PIM lists answer 400 AadPremiumLicenseRequired. */

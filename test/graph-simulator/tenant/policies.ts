@@ -356,6 +356,65 @@ export interface StatusFact {
   systemAccountFirst?: boolean;
 }
 
+// ---- issue 15: assignments ---------------------------------------------------------
+
+/** The groups a policy can be assigned to: /groups, and groups deleted since (ghosts). */
+export interface AssignableGroups {
+  count: number;
+  id(index: number): string;
+  /** Ids of groups deleted since /groups was read; an assignment may still name them. */
+  ghostIds: string[];
+}
+
+const NO_GROUPS: AssignableGroups = { count: 0, id: () => '', ghostIds: [] };
+
+/**
+ * One assignment of a policy, before rendering. Target `@odata.type`s as the
+ * deviceAndAppManagementAssignmentTarget docs list them
+ * (learn.microsoft.com/graph/api/resources/intune-shared-deviceandappmanagementassignmenttarget):
+ * groupAssignmentTarget, exclusionGroupAssignmentTarget (groupId),
+ * allDevicesAssignmentTarget, allLicensedUsersAssignmentTarget; every
+ * target carries deviceAndAppManagementAssignmentFilterId / ...FilterType
+ * (none, include, exclude).
+ */
+export interface AssignmentFact {
+  target: 'group' | 'exclusionGroup' | 'allDevices' | 'allLicensedUsers';
+  groupId?: string;
+  /** The group was deleted since /groups was read (a mapped relationship). */
+  ghost?: boolean;
+  filterId?: string;
+  filterType: 'none' | 'include' | 'exclude';
+}
+
+/**
+ * The ids Intune gives the two virtual groups; an assignment's id is
+ * `{policyId}_{groupId}` (shape seen in public captures; UNCONFIRMED, and
+ * never parsed by the integration).
+ */
+const ALL_LICENSED_USERS_ID = 'acacacac-9df4-4c7d-9d50-4ef0226f57a9';
+const ALL_DEVICES_ID = 'adadadad-808e-44e2-905a-0b7873a8a531';
+
+const TARGET_TYPES: Record<AssignmentFact['target'], string> = {
+  group: '#microsoft.graph.groupAssignmentTarget',
+  exclusionGroup: '#microsoft.graph.exclusionGroupAssignmentTarget',
+  allDevices: '#microsoft.graph.allDevicesAssignmentTarget',
+  allLicensedUsers: '#microsoft.graph.allLicensedUsersAssignmentTarget',
+};
+
+const SALT_ASSIGNMENT = 67;
+
+/** The order in which a device's rows decide its state (docs/compliance.md). */
+const OVERVIEW_SEVERITY: readonly StatusValue[] = [
+  'nonCompliant',
+  'error',
+  'conflict',
+  'unknown',
+  'remediated',
+  'compliant',
+  'notApplicable',
+  'notAssigned',
+];
+
 /** The name Intune gives the device-context principal of a status row. */
 export const SYSTEM_ACCOUNT = 'System account';
 
@@ -377,6 +436,7 @@ export class Policies {
     private readonly profile: TenantProfile,
     private readonly devices: ManagedDevices,
     private readonly intuneAccountId: string,
+    private readonly groups: AssignableGroups = NO_GROUPS,
   ) {
     this.seed = profile.seed;
     const intune = profile.intune;
@@ -457,6 +517,103 @@ export class Policies {
     return merge(head, cloneJson(t.settings(rng)));
   }
 
+  /**
+   * The assignments of policy `index` ([] when unassigned). Policies 0-2
+   * cover every case: 0 includes a group through an include filter,
+   * excludes another and includes a deleted group; 1 is assigned to all
+   * devices through an exclude filter, includes a group and excludes a
+   * deleted group; 2 is assigned to all licensed users and a group. The
+   * others include one group, sometimes exclude another, sometimes all
+   * devices, sometimes through a filter.
+   */
+  assignmentFacts(index: number): AssignmentFact[] {
+    const g = this.groups;
+    if (!this.profile.intune || !this.assigned(index) || g.count === 0)
+      return [];
+    const group = (n: number) => g.id(n % g.count);
+    const ghost = g.ghostIds[0];
+    const filter = (k: number) =>
+      guid(this.seed, IdKind.assignmentFilter, (this.kind * 1000 + k) % 7);
+    const facts: AssignmentFact[] = [];
+    const include = (n: number, filterType: AssignmentFact['filterType']) =>
+      facts.push({
+        target: 'group',
+        groupId: group(n),
+        filterType,
+        filterId: filterType === 'none' ? undefined : filter(n),
+      });
+    const exclude = (n: number) => {
+      if (facts.some((f) => f.groupId === group(n))) return;
+      facts.push({
+        target: 'exclusionGroup',
+        groupId: group(n),
+        filterType: 'none',
+      });
+    };
+    switch (index) {
+      case 0:
+        include(0, 'include');
+        exclude(1);
+        if (ghost)
+          facts.push({
+            target: 'group',
+            groupId: ghost,
+            ghost: true,
+            filterType: 'none',
+          });
+        break;
+      case 1:
+        facts.push({
+          target: 'allDevices',
+          filterType: 'exclude',
+          filterId: filter(100),
+        });
+        include(2, 'none');
+        if (ghost)
+          facts.push({
+            target: 'exclusionGroup',
+            groupId: ghost,
+            ghost: true,
+            filterType: 'none',
+          });
+        break;
+      case 2:
+        facts.push({ target: 'allLicensedUsers', filterType: 'none' });
+        include(3, 'none');
+        break;
+      default: {
+        const rng = rngFor(this.seed, this.kind, index, SALT_ASSIGNMENT);
+        include(index, rng.chance(0.3) ? 'include' : 'none');
+        if (rng.chance(0.5)) exclude(index + 3);
+        if (rng.chance(0.3))
+          facts.push({ target: 'allDevices', filterType: 'none' });
+      }
+    }
+    return facts;
+  }
+
+  /**
+   * The policy's `assignments` as `$expand=assignments` inlines them
+   * (deviceCompliancePolicyAssignment / deviceConfigurationAssignment:
+   * `id` and `target`; learn.microsoft.com/graph/api/resources/
+   * intune-deviceconfig-devicecompliancepolicyassignment).
+   */
+  assignments(index: number): GraphObject[] {
+    const policyId = this.id(index);
+    return this.assignmentFacts(index).map((fact) => {
+      const targetId =
+        fact.groupId ??
+        (fact.target === 'allDevices' ? ALL_DEVICES_ID : ALL_LICENSED_USERS_ID);
+      const target: GraphObject = {
+        '@odata.type': TARGET_TYPES[fact.target],
+        deviceAndAppManagementAssignmentFilterId: fact.filterId ?? null,
+        deviceAndAppManagementAssignmentFilterType: fact.filterType,
+      };
+      if (fact.groupId) target.groupId = fact.groupId;
+      return { id: `${policyId}_${targetId}`, target };
+    });
+  }
+
   /** The statuses of policy `index` in Graph's order, before rendering ([] when unassigned). */
   statusFacts(index: number): StatusFact[] {
     const intune = this.profile.intune;
@@ -518,6 +675,31 @@ export class Policies {
       }
     }
     return facts;
+  }
+
+  /**
+   * issue 15: the policy's deviceStatusOverview before rendering: how many
+   * managed devices (not the stale ones the list also names) end in each
+   * state, a device's state being its worst row, as the integration decides
+   * (docs/compliance.md); notAssigned devices are not counted.
+   */
+  statusOverview(index: number): Record<StatusValue, number> {
+    const worst = new Map<number, StatusValue>();
+    const rank = (v: StatusValue) => OVERVIEW_SEVERITY.indexOf(v);
+    for (const fact of this.statusFacts(index)) {
+      if (fact.device < 0) continue;
+      for (const value of [fact.status, fact.systemAccount]) {
+        if (!value) continue;
+        const before = worst.get(fact.device);
+        if (before === undefined || rank(value) < rank(before))
+          worst.set(fact.device, value);
+      }
+    }
+    const counts = Object.fromEntries(
+      STATUS_VALUES.map((v) => [v, 0]),
+    ) as Record<StatusValue, number>;
+    for (const value of worst.values()) counts[value]++;
+    return counts;
   }
 
   /**

@@ -51,6 +51,8 @@ export const IdKind = {
   namedLocation: 26,
   conditionalAccessPolicy: 27,
   deletedObject: 28,
+  // issue 15: Intune policy assignments
+  assignmentFilter: 151,
 } as const;
 export type IdKindValue = (typeof IdKind)[keyof typeof IdKind];
 

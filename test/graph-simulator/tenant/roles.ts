@@ -27,7 +27,11 @@ export type PrincipalKind =
   | 'group'
   | 'ghostGroup'
   | 'servicePrincipal'
-  /** A service principal deleted since /servicePrincipals was read (issue 17's ghosts). */
+  /**
+   * A service principal deleted since /servicePrincipals was read (issue 17's
+   * ghosts): objects deleted between a list and a later read are reported
+   * for these connectors (identity-security.md §4.2: cartography #2624, #2812).
+   */
   | 'ghostServicePrincipal'
   /** An id Graph no longer resolves: `principal` is null. */
   | 'orphan';

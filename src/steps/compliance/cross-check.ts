@@ -1,0 +1,129 @@
+/**
+ * Issue 15: a policy's status list is checked against the policy's own
+ * count of its devices (`deviceStatusOverview`) before it is trusted
+ * (docs/compliance.md "Cross-check").
+ *
+ * A public report has v1.0 `deviceCompliancePolicies/{id}/deviceStatuses`
+ * returning 51 of 100+ devices while the policy's overview counted them all
+ * (microsoftgraph/microsoft-graph-explorer-v4 #4043). A list cut short that
+ * way ends with no nextLink: it looks complete, and the platform would
+ * delete the ASSIGNED relationships and close the findings of every device
+ * it left out. Like the completeness guard (completeness.ts), a shortfall
+ * beyond the tolerance fails the step so its types are partial, and a count
+ * that cannot be read only skips the check, with a warning.
+ */
+import {
+  IntegrationError,
+  IntegrationLogger,
+} from '@jupiterone/integration-sdk-core';
+import { GraphClient } from '../../graph/client';
+import {
+  forEachDeviceStatusOverview,
+  overviewTotal,
+  PolicySource,
+} from '../../graph/compliance';
+import { isGraphError } from '../../graph/errors';
+import { CountCheck, toleranceOf } from '../completeness';
+
+/**
+ * Devices a policy's list may miss against its overview without doubt: at
+ * least 5, or 5 %. Intune recomputes the overview on its own schedule
+ * (`lastUpdateDateTime`), so devices enrolled, retired or re-evaluated since
+ * make the two differ a little. 51 of 100+ is far past it.
+ */
+export const STATUS_OVERVIEW_CHECK: CountCheck = {
+  what: 'device statuses',
+  source: "the policy's deviceStatusOverview",
+  share: 0.05,
+};
+
+/**
+ * Every policy's overview total, by policy id, read while the statuses are
+ * walked. Never rejects: a policy whose overview cannot be read (deleted:
+ * 404; refused; no count in it) is left out, and so is not checked; every
+ * reason but a 404 is logged once.
+ */
+export async function readStatusOverviews(
+  client: GraphClient,
+  logger: IntegrationLogger,
+  stepName: string,
+  source: PolicySource,
+  policyIds: string[],
+): Promise<Map<string, number>> {
+  const totals = new Map<string, number>();
+  let unreadable = 0;
+  let example: unknown;
+  try {
+    await forEachDeviceStatusOverview(
+      client,
+      source,
+      policyIds,
+      (policyId, answer) => {
+        const total = answer.error ? undefined : overviewTotal(answer.body);
+        if (total !== undefined) {
+          totals.set(policyId, total);
+          return;
+        }
+        if (answer.error && isGraphError(answer.error, { status: 404 })) return;
+        unreadable++;
+        example ??= answer.error ?? 'no count in the answer';
+      },
+    );
+  } catch (err) {
+    unreadable = policyIds.length - totals.size;
+    example = err;
+  }
+  if (unreadable) {
+    logger.warn(
+      { err: example, unreadable },
+      `${stepName}: could not read the deviceStatusOverview of ${unreadable} policies; their device statuses are not checked against it.`,
+    );
+  }
+  return totals;
+}
+
+export interface StatusListCount {
+  policyId: string;
+  policyName: string;
+  /** Devices the policy's list holds with a state other than notAssigned. */
+  collected: number;
+}
+
+/**
+ * Logs each policy whose status list falls short of its overview by more
+ * than the tolerance, with both numbers, then fails the step once: its
+ * types become partial and the previous data is kept.
+ */
+export function assertStatusListsComplete(
+  logger: IntegrationLogger,
+  stepName: string,
+  counts: StatusListCount[],
+  overviews: Map<string, number>,
+): void {
+  const short: string[] = [];
+  for (const { policyId, policyName, collected } of counts) {
+    const expected = overviews.get(policyId);
+    if (expected === undefined) continue;
+    const tolerance = toleranceOf(expected, STATUS_OVERVIEW_CHECK.share);
+    if (expected - collected <= tolerance) continue;
+    const line = `"${policyName}" (${policyId}): read the states of ${collected} devices, its deviceStatusOverview counts ${expected}`;
+    logger.warn(
+      { policyId, collected, expected, tolerance },
+      `${stepName}: ${line}; ${
+        expected - collected
+      } missing is more than the ${tolerance} that changes during the collection explain.`,
+    );
+    short.push(line);
+  }
+  if (!short.length) return;
+  throw new IntegrationError({
+    code: 'INCOMPLETE_COLLECTION',
+    message: `${stepName}: the device status lists of ${
+      short.length
+    } policies fall short of ${STATUS_OVERVIEW_CHECK.source} by more than ${
+      STATUS_OVERVIEW_CHECK.share * 100
+    } % (at least 5 devices): ${short.slice(0, 3).join('; ')}${
+      short.length > 3 ? '; ...' : ''
+    }. Microsoft Graph ended those lists early, so the step's types are marked partial and the previous data is kept.`,
+  });
+}
