@@ -478,14 +478,12 @@ function bruteForceTruth(t: TenantData): GroundTruth {
         skipped.installRowsForUnknownDevices++;
         continue;
       }
-      const state = row.InstallState as string;
-      const before = stateOf.get(deviceId);
-      if (
-        !before ||
-        INSTALL_SEVERITY.indexOf(state as never) <
-          INSTALL_SEVERITY.indexOf(before as never)
-      )
-        stateOf.set(deviceId, state);
+      keepWorst(
+        stateOf,
+        deviceId,
+        row.InstallState as string,
+        INSTALL_SEVERITY,
+      );
     }
     for (const [deviceId, state] of stateOf) {
       add(
@@ -530,14 +528,7 @@ function bruteForceTruth(t: TenantData): GroundTruth {
           skipped.statusesForUnknownDevices++;
           continue;
         }
-        const value = item.status as string;
-        const before = statusOf.get(deviceId);
-        if (
-          !before ||
-          STATUS_SEVERITY.indexOf(value as never) <
-            STATUS_SEVERITY.indexOf(before as never)
-        )
-          statusOf.set(deviceId, value);
+        keepWorst(statusOf, deviceId, item.status as string, STATUS_SEVERITY);
       }
       for (const [deviceId, value] of statusOf) {
         const kind = kindOf.get(deviceId);
@@ -663,8 +654,12 @@ function bruteForceIdentity(
       (a) => a.principalId as string,
     ),
   );
-  const registered = users.filter((u) => listed.get(u.id as string)?.isMfaRegistered === true);
-  const notRegistered = users.filter((u) => listed.get(u.id as string)?.isMfaRegistered === false);
+  const registered = users.filter(
+    (u) => listed.get(u.id as string)?.isMfaRegistered === true,
+  );
+  const notRegistered = users.filter(
+    (u) => listed.get(u.id as string)?.isMfaRegistered === false,
+  );
 
   const policies = t.premium ? t.conditionalAccessPolicies : [];
   const locations = new Set(
@@ -732,7 +727,8 @@ function bruteForceIdentity(
   return {
     usersMfaRegistered: registered.length,
     usersMfaNotRegistered: notRegistered.length,
-    usersWithoutRegistration: users.length - registered.length - notRegistered.length,
+    usersWithoutRegistration:
+      users.length - registered.length - notRegistered.length,
     registrationRecordsForUnknownUsers: Array.from(listed.keys()).filter(
       (id) => !userIds.has(id),
     ).length,
@@ -745,8 +741,9 @@ function bruteForceIdentity(
     eligibleAssignments: eligible,
     roleAssignmentsWithoutPrincipal: withoutPrincipal,
     inheritedRoleInstances: t.premiumP2
-      ? t.roleAssignmentScheduleInstances.filter((i) => i.memberType === 'Group')
-          .length
+      ? t.roleAssignmentScheduleInstances.filter(
+          (i) => i.memberType === 'Group',
+        ).length
       : 0,
     enabledPolicies: states('enabled'),
     reportOnlyPolicies: states('enabledForReportingButNotEnforced'),
@@ -844,6 +841,18 @@ function bruteForceApplications(
         'azure_service_principal|ALLOWS|azure_service_principal',
       );
   }
+}
+
+/** Several rows for one device: the worst of `order` decides (docs/compliance.md, docs/applications.md). */
+function keepWorst(
+  worst: Map<string, string>,
+  deviceId: string,
+  value: string,
+  order: readonly string[],
+): void {
+  const before = worst.get(deviceId);
+  if (!before || order.indexOf(value) < order.indexOf(before))
+    worst.set(deviceId, value);
 }
 
 const nonZero = (record: Record<string, number>) =>
