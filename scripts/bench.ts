@@ -1,7 +1,7 @@
 /**
  * npm run bench -- [--profile S|M|L|XL] [--latency 40] [--per-item-ms 0.02] [--no-throttle] [--heap-mb N]
  *                   [--detected-apps-route auto|export|requests]
- *                   [--grant 0.2] [--grant-change 30:0.1] [--no-retry-after]
+ *                   [--grant 0.2] [--grant-change 30:0.1] [--no-retry-after] [--from-source]
  *
  * Starts the Microsoft Graph simulator as its own process with a tenant
  * profile and Graph-like behaviour (latency, documented per-service
@@ -11,8 +11,13 @@
  * collecting process, entities and relationships written (checked against
  * the simulator's ground truth), and the throttle-bound minimum for the
  * profile with the ratio wall / minimum.
+ *
+ * The collector runs the compiled integration (`npm run build`, dist/), as
+ * the platform runs a deployed one; `--from-source` runs src/ through the
+ * SDK's ts-node instead, as `npm run collect` does on a developer's machine
+ * (start-up measured in docs/performance.md).
  */
-import { ChildProcess, spawn } from 'child_process';
+import { ChildProcess, spawn, spawnSync } from 'child_process';
 import { randomBytes } from 'crypto';
 import { createWriteStream, promises as fs } from 'fs';
 import { cpus, totalmem, tmpdir } from 'os';
@@ -46,6 +51,8 @@ interface Options {
   noRetryAfter: boolean;
   /** DETECTED_APPS_ROUTE for the collector (default: unset, i.e. auto). */
   detectedAppsRoute?: string;
+  /** Collect from src/ through ts-node rather than the compiled dist/. */
+  fromSource: boolean;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -56,6 +63,7 @@ function parseOptions(argv: string[]): Options {
     throttle: true,
     grant: 1,
     noRetryAfter: false,
+    fromSource: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const next = () => argv[++i];
@@ -93,11 +101,26 @@ function parseOptions(argv: string[]): Options {
       case '--detected-apps-route':
         options.detectedAppsRoute = next();
         break;
+      case '--from-source':
+        options.fromSource = true;
+        break;
       default:
         throw new Error(`unknown argument ${argv[i]}`);
     }
   }
   return options;
+}
+
+/** `npm run build`: the compiled integration in dist/, from a clean directory. */
+function buildIntegration(): void {
+  console.log('Building the integration (npm run build)...');
+  const build = spawnSync('npm', ['run', '--silent', 'build'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
+  if (build.status !== 0) {
+    throw new Error(`npm run build failed with exit code ${build.status}`);
+  }
 }
 
 interface SimulatorProcess {
@@ -187,7 +210,10 @@ function runCollector(
   logFile: string,
 ): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(J1, ['collect', '-p', ROOT], {
+    // The SDK loads <project>/src/index: dist/src/index.js once built. The
+    // graph is written under the working directory, ROOT, either way.
+    const project = options.fromSource ? ROOT : join(ROOT, 'dist');
+    const child = spawn(J1, ['collect', '-p', project], {
       cwd: ROOT,
       env: {
         ...process.env,
@@ -246,6 +272,7 @@ async function main() {
     `Profile ${options.profile}: generating the tenant to compute its throttle-bound minimum...`,
   );
   const tenant = generateTenant(PROFILES[options.profile]);
+  if (!options.fromSource) buildIntegration();
   const minimum = throttleBoundMinimum(tenant, options.grant);
 
   const simulator = await startSimulatorProcess(options, secret);
@@ -330,6 +357,7 @@ async function main() {
         grant: options.grant,
         grantChange: options.grantChange ?? null,
         retryAfter: !options.noRetryAfter,
+        collectorCode: options.fromSource ? 'src (ts-node)' : 'dist (compiled)',
       },
       exitCode,
       wallSeconds: wallMs / 1000,

@@ -136,7 +136,7 @@ export async function batchGet<T>(
           retryAfter ?? backoffDelay(counts.throttled, retry),
           retry.maxRetryAfterMs,
         );
-        if (throttled429) budget.throttled(delay);
+        if (throttled429) budget.throttled(delay, retryAfter !== undefined);
         transport.logRetry(failure, delay, counts.throttled);
         waitMs = Math.max(waitMs, delay);
         again.push(index);

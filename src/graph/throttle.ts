@@ -14,9 +14,15 @@
  *   in the last window (the units that succeeded are what Graph granted),
  *   at most once per hold period so that one burst of 429s counts once.
  * - `x-ms-throttle-limit-percentage` (identity answers from 80 % of the
- *   limit): the rate stops growing and eases off before a 429.
+ *   limit): what got through in the window over that share is the limit
+ *   Graph grants; the pace and the bucket come down to it before any 429.
  * - Success (additive increase): the rate climbs back by a small share of
  *   the documented limit per second, up to the target share.
+ * - Slow start: a service's first burst is a second and a half of the pace,
+ *   growing with every answer that carries no sign of the limit (TCP's slow
+ *   start), so that a grant far below the documented one is found by a
+ *   header or a few 429s, not by every request of a 16 x 20-item $batch
+ *   fan-out in flight at once.
  */
 import {
   DOCUMENTED_LIMITS,
@@ -92,6 +98,19 @@ const CEILING = 0.9;
 /** After a 429, the bucket holds this much time's worth of the pace. */
 const BURST_MS = 1000;
 const CEILING_MS = 120_000;
+/** A service's first burst, in time at the pace (it grows during the slow start). */
+const INITIAL_BURST_MS = 1500;
+/**
+ * A 429 measures the grant when Graph's Retry-After asks for at least half a window's
+ * wait (its budget for the window is spent, not just brushed) after a window
+ * whose demand reached a tenth of the documented limit: then what got
+ * through is what Graph grants, not what little was asked
+ * (FLOOR_OF_CURRENT's case), nor a short stumble of a busy walk.
+ */
+const MEASURING_DEMAND = 0.1;
+const MEASURING_WAIT = 0.5;
+/** The pace stays at or under this share of a measured grant, while the ceiling holds. */
+const OF_MEASURED_GRANT = 0.95;
 
 export class ServiceBudget {
   readonly stats: BudgetStats;
@@ -113,6 +132,13 @@ export class ServiceBudget {
   private timer: NodeJS.Timeout | undefined;
   /** Units that succeeded, by the second they did (the last window's worth). */
   private readonly recent: { at: number; units: number }[] = [];
+  /** Units sent, refused ones included (the last window's worth): the demand. */
+  private readonly sent: { at: number; units: number }[] = [];
+  private readonly fullCapacity: number;
+  /** Until Graph first signals its limit, the burst grows with each answer. */
+  private slowStart = true;
+  /** Graph said when to retry: one request may go when the pause ends, whatever the bucket. */
+  private retryOwed = false;
 
   constructor(private readonly options: BudgetOptions) {
     const { units, windowMs } = options.limit;
@@ -127,10 +153,15 @@ export class ServiceBudget {
       ),
     );
     this.ratePerMs = this.maxRatePerMs;
-    // Until Graph says otherwise, a whole window may go at once. The bucket
-    // holds at least one request, or a 1-request budget (Conditional Access)
-    // could never send anything (issue 16).
-    this.capacity = Math.max(units * options.targetShare, 1);
+    // Until Graph says otherwise, up to a whole window may go at once, once
+    // the slow start has grown the burst to it. The bucket holds at least
+    // one request, or a 1-request budget (Conditional Access) could never
+    // send anything (issue 16).
+    this.fullCapacity = Math.max(units * options.targetShare, 1);
+    this.capacity = Math.max(
+      1,
+      Math.min(this.fullCapacity, this.maxRatePerMs * INITIAL_BURST_MS),
+    );
     this.tokens = this.capacity;
     this.concurrency = options.maxConcurrency;
     this.stats = {
@@ -173,13 +204,15 @@ export class ServiceBudget {
     this.recent.push({ at: now, units });
     this.forget(now);
     if (limitPercentage !== undefined && limitPercentage >= 0.8) {
-      // Close to the limit: stop growing, and ease off a little.
-      if (now >= this.holdUntil) {
-        this.setRate(this.ratePerMs * EASE);
-        this.holdUntil = now + MIN_HOLD_MS;
-      }
-      this.increasedAt = now;
+      this.nearLimit(now, limitPercentage);
       return;
+    }
+    if (this.slowStart) {
+      // No sign of the limit: the burst may grow by what just got through,
+      // up to a whole window (the pace itself stays the documented one).
+      const grown = Math.min(this.fullCapacity, this.capacity + units);
+      this.tokens += grown - this.capacity;
+      this.capacity = grown;
     }
     if (now < this.holdUntil) return;
     const seconds = (now - this.increasedAt) / 1000;
@@ -195,10 +228,14 @@ export class ServiceBudget {
       );
     }
     // Requests in flight in proportion to the pace regained.
-    this.concurrency = Math.min(
+    this.concurrency = Math.max(this.concurrency, this.concurrencyOfPace());
+  }
+
+  private concurrencyOfPace(): number {
+    return Math.min(
       this.options.maxConcurrency,
       Math.max(
-        this.concurrency,
+        1,
         Math.ceil(
           (this.options.maxConcurrency * this.ratePerMs) / this.maxRatePerMs,
         ),
@@ -206,30 +243,87 @@ export class ServiceBudget {
     );
   }
 
-  /** Graph said 429: hold the whole service back for `retryAfterMs`, and slow down. */
-  throttled(retryAfterMs: number): void {
+  private limitConcurrencyToPace(): void {
+    this.concurrency = Math.min(this.concurrency, this.concurrencyOfPace());
+  }
+
+  private sum(entries: { units: number }[]): number {
+    let total = 0;
+    for (const entry of entries) total += entry.units;
+    return total;
+  }
+
+  /**
+   * Graph says `share` of the limit is used (0.8 to 1.8): what got through
+   * in the window over that share estimates the limit it grants us. The
+   * pace comes down to the margin under it at once, and the bucket keeps
+   * only what is left of this window, so that the requests already in
+   * flight are the last before the window turns.
+   */
+  private nearLimit(now: number, share: number): void {
+    this.slowStart = false;
+    this.increasedAt = now;
+    if (now < this.holdUntil) return;
+    const used = this.sum(this.recent);
+    const estimate = used / share;
+    const { windowMs } = this.options.limit;
+    this.setRate(
+      Math.min(
+        this.ratePerMs * EASE,
+        (estimate * OF_MEASURED_GRANT) / windowMs,
+      ),
+    );
+    this.tokens = Math.min(
+      this.tokens,
+      Math.max(0, estimate * OF_MEASURED_GRANT - used),
+    );
+    this.limitConcurrencyToPace();
+    this.holdUntil = now + MIN_HOLD_MS;
+  }
+
+  /**
+   * Graph said 429: hold the whole service back for `retryAfterMs`, and slow
+   * down. `graphNamedIt`: the wait is Graph's Retry-After, not our backoff.
+   */
+  throttled(retryAfterMs: number, graphNamedIt = false): void {
     const now = Date.now();
     this.stats.throttled++;
     this.stats.throttledSince ??= now;
     this.pausedUntil = Math.max(this.pausedUntil, now + retryAfterMs);
     this.tokens = Math.min(this.tokens, 0);
+    this.slowStart = false;
+    // Only a wait that Graph named is one it will honour: after a backoff of
+    // our own, retrying before the bucket refills keeps a service without
+    // Retry-After (Conditional Access) refusing for ever.
+    this.retryOwed = graphNamedIt;
     if (now >= this.holdUntil) {
       this.forget(now);
+      const { windowMs } = this.options.limit;
       // What got through in the last window is what Graph granted in it
-      // (a first burst included: Graph counts it in the same window).
-      const granted =
-        this.recent.reduce((sum, r) => sum + r.units, 0) /
-        this.options.limit.windowMs;
-      // Little got through because little was asked (a small tenant, a
-      // quiet step): that measures the demand, not the grant, so one burst
-      // of 429s cuts the rate by DECREASE * FLOOR_OF_CURRENT at most, and
-      // further bursts go on down. Otherwise one early 429 would pace the
-      // rest of a large collection at the floor.
-      const basis = Math.max(
-        Math.min(this.ratePerMs, granted),
-        this.ratePerMs * FLOOR_OF_CURRENT,
-      );
-      this.ceilingPerMs = this.ratePerMs * CEILING;
+      // (a first burst included: Graph counts it in the same window)...
+      const granted = this.sum(this.recent) / windowMs;
+      // ...when enough was asked. Little got through because little was
+      // asked (a small tenant, a quiet step) measures the demand, not the
+      // grant: then one burst of 429s cuts the rate by DECREASE *
+      // FLOOR_OF_CURRENT at most, and further bursts go on down. Otherwise
+      // one early 429 would pace the rest of a large collection at the floor.
+      const measured =
+        graphNamedIt &&
+        retryAfterMs >= windowMs * MEASURING_WAIT &&
+        this.sum(this.sent) / windowMs >=
+          this.documentedPerMs * MEASURING_DEMAND;
+      const basis = measured
+        ? Math.min(this.ratePerMs, granted)
+        : Math.max(
+            Math.min(this.ratePerMs, granted),
+            this.ratePerMs * FLOOR_OF_CURRENT,
+          );
+      // A measured grant caps the regrowth under it (one request per 10 s on
+      // a fifth of the identity reports: any faster is refused, and each
+      // refusal costs two windows, since Graph counts it too).
+      this.ceilingPerMs = measured
+        ? Math.max(this.minRatePerMs, granted * OF_MEASURED_GRANT)
+        : this.ratePerMs * CEILING;
       this.ceilingUntil = now + CEILING_MS;
       this.setRate(basis * DECREASE);
       // Every request in flight when Graph says 429 meets one (a $batch
@@ -262,6 +356,7 @@ export class ServiceBudget {
   private forget(now: number): void {
     const since = now - this.options.limit.windowMs;
     while (this.recent.length && this.recent[0].at < since) this.recent.shift();
+    while (this.sent.length && this.sent[0].at < since) this.sent.shift();
   }
 
   private refill(now: number): void {
@@ -284,6 +379,13 @@ export class ServiceBudget {
       if (now < this.pausedUntil) return this.wakeAt(this.pausedUntil);
       const head = this.queue[0];
       const cost = Math.min(head.units, this.capacity);
+      if (this.tokens < cost && this.retryOwed) {
+        // Graph named the time to retry, and the pause is over: the retry
+        // goes now, and the pace counts from it (no wait for a whole token
+        // at a pace cut by the same 429).
+        this.tokens = cost;
+      }
+      this.retryOwed = false;
       if (this.tokens < cost) {
         return this.wakeAt(
           now + Math.ceil((cost - this.tokens) / this.ratePerMs),
@@ -291,6 +393,8 @@ export class ServiceBudget {
       }
       this.queue.shift();
       this.tokens -= cost;
+      this.sent.push({ at: now, units: head.units });
+      if (this.sent.length > 4096) this.forget(now);
       this.inFlight++;
       this.stats.requests++;
       this.stats.unitsSpent += head.units;

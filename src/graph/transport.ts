@@ -223,7 +223,7 @@ export class GraphTransport {
         );
         retries.throttled++;
         this.counters.throttled++;
-        budget.throttled(delay);
+        budget.throttled(delay, retryAfterMs !== undefined);
         this.logRetry(failure, delay, retries.throttled);
         await sleep(delay);
         continue;
