@@ -23,6 +23,9 @@
  *   start), so that a grant far below the documented one is found by a
  *   header or a few 429s, not by every request of a 16 x 20-item $batch
  *   fan-out in flight at once.
+ *
+ * One file because it is one state machine: the rules above read and write
+ * the same pace, bucket and memory of the last window.
  */
 import {
   DOCUMENTED_LIMITS,
