@@ -33,10 +33,7 @@ export const Permissions = {
     'Directory.Read.All',
   ]),
   USERS: requirement('User.Read.All', 'users', ['Directory.Read.All']),
-  SIGN_IN_ACTIVITY: requirement(
-    'AuditLog.Read.All',
-    "users' sign-in activity",
-  ),
+  SIGN_IN_ACTIVITY: requirement('AuditLog.Read.All', "users' sign-in activity"),
   GROUPS: requirement('GroupMember.Read.All', 'groups and their members', [
     'Group.Read.All',
     'Directory.Read.All',
@@ -125,7 +122,10 @@ export function requirementForPath(
   }
   if (
     p.startsWith('/devicemanagement/devicecompliancepolicies') ||
-    p.startsWith('/devicemanagement/deviceconfigurations')
+    p.startsWith('/devicemanagement/deviceconfigurations') ||
+    // issue 15: administrativeTemplate, settingsCompliance
+    p.startsWith('/devicemanagement/grouppolicyconfigurations') ||
+    p.startsWith('/devicemanagement/compliancepolicies')
   ) {
     return Permissions.CONFIGURATION;
   }

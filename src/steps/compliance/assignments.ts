@@ -169,6 +169,9 @@ type PolicyType =
 const POLICY_TYPE: Record<PolicySource, PolicyType> = {
   compliancePolicy: Entities.COMPLIANCE_POLICY._type,
   deviceConfiguration: Entities.DEVICE_CONFIGURATION._type,
+  // issue 15: administrativeTemplate, settingsCompliance
+  groupPolicyConfiguration: Entities.DEVICE_CONFIGURATION._type,
+  settingsCompliancePolicy: Entities.COMPLIANCE_POLICY._type,
 };
 
 const CLASS_OF: Record<AssignmentIntent, RelationshipClass> = {
@@ -187,6 +190,15 @@ const MAPPED_ROWS: Record<
   deviceConfiguration: {
     include: MappedRelationships.DEVICE_CONFIGURATION_ASSIGNED_GROUP,
     exclude: MappedRelationships.DEVICE_CONFIGURATION_ALLOWS_GROUP,
+  },
+  // issue 15: administrativeTemplate, settingsCompliance
+  groupPolicyConfiguration: {
+    include: MappedRelationships.DEVICE_CONFIGURATION_ASSIGNED_GROUP,
+    exclude: MappedRelationships.DEVICE_CONFIGURATION_ALLOWS_GROUP,
+  },
+  settingsCompliancePolicy: {
+    include: MappedRelationships.COMPLIANCE_POLICY_ASSIGNED_GROUP,
+    exclude: MappedRelationships.COMPLIANCE_POLICY_ALLOWS_GROUP,
   },
 };
 
@@ -277,11 +289,20 @@ export async function handOverAssignments(
   }
 }
 
-const SOURCES: PolicySource[] = ['compliancePolicy', 'deviceConfiguration'];
+const SOURCES: PolicySource[] = [
+  'compliancePolicy',
+  'deviceConfiguration',
+  // issue 15: administrativeTemplate, settingsCompliance
+  'groupPolicyConfiguration',
+  'settingsCompliancePolicy',
+];
 
 const POLICY_STEP: Record<PolicySource, { name: string }> = {
   compliancePolicy: Steps.COMPLIANCE_POLICIES,
   deviceConfiguration: Steps.DEVICE_CONFIGURATIONS,
+  // issue 15
+  groupPolicyConfiguration: Steps.ADMINISTRATIVE_TEMPLATES,
+  settingsCompliancePolicy: Steps.SETTINGS_COMPLIANCE_POLICIES,
 };
 
 export async function buildPolicyGroupRelationships(
@@ -346,8 +367,11 @@ export const policyAssignmentSteps: IntegrationStep<IntegrationConfig>[] = [
       Relationships.DEVICE_CONFIGURATION_ASSIGNED_GROUP,
       Relationships.DEVICE_CONFIGURATION_ALLOWS_GROUP,
     ],
-    mappedRelationships: Object.values(MAPPED_ROWS).flatMap((rows) =>
-      Object.values(rows),
+    // One row per (type, class): the families of one type share theirs.
+    mappedRelationships: Array.from(
+      new Set(
+        Object.values(MAPPED_ROWS).flatMap((rows) => Object.values(rows)),
+      ),
     ),
     executionHandler: buildPolicyGroupRelationships,
   },

@@ -79,27 +79,109 @@ export interface PolicySummary {
 export const POLICY_ENTITIES: Record<PolicySource, StepEntityMetadata> = {
   compliancePolicy: Entities.COMPLIANCE_POLICY,
   deviceConfiguration: Entities.DEVICE_CONFIGURATION,
+  // issue 15: administrativeTemplate, settingsCompliance
+  groupPolicyConfiguration: Entities.DEVICE_CONFIGURATION,
+  settingsCompliancePolicy: Entities.COMPLIANCE_POLICY,
 };
 
 /** ControlPolicy `category` (enum compliance, config, password, other). */
 const POLICY_CATEGORY: Record<PolicySource, string> = {
   compliancePolicy: 'compliance',
   deviceConfiguration: 'config',
+  // issue 15
+  groupPolicyConfiguration: 'config',
+  settingsCompliancePolicy: 'compliance',
 };
+
+// ---- issue 15: policy families -------------------------------------------------------
+
+/**
+ * The `policyFamily` property (docs/compliance.md "Policy families"): which
+ * Intune family a policy of the shared types comes from.
+ */
+export const POLICY_FAMILY: Record<PolicySource, string> = {
+  compliancePolicy: 'compliancePolicy',
+  deviceConfiguration: 'deviceConfiguration',
+  groupPolicyConfiguration: 'administrativeTemplate',
+  settingsCompliancePolicy: 'settingsCompliance',
+};
+
+/**
+ * The kind of a policy whose list items carry no `@odata.type` (the report
+ * families' resources are not polymorphic): the resource's type name.
+ */
+const KIND_WITHOUT_ODATA_TYPE: Partial<Record<PolicySource, string>> = {
+  groupPolicyConfiguration: 'groupPolicyConfiguration',
+  settingsCompliancePolicy: 'deviceManagementCompliancePolicy',
+};
+
+/**
+ * deviceManagementConfigurationPlatforms of a settings compliance policy
+ * (`platforms`: none, android, iOS, macOS, windows10X, windows10, linux...)
+ * -> the platform families of platformOfPolicyKind. Administrative templates
+ * are Windows ADMX.
+ */
+function platformOfFamily(
+  source: PolicySource,
+  policy: IntunePolicy,
+): string | undefined {
+  if (source === 'groupPolicyConfiguration') return 'windows';
+  if (source !== 'settingsCompliancePolicy') return undefined;
+  const platforms = String(policy.platforms ?? '').toLowerCase();
+  if (platforms.startsWith('windows')) return 'windows';
+  if (platforms === 'ios') return 'ios';
+  if (platforms === 'macos') return 'macOS';
+  if (platforms === 'android') return 'android';
+  if (platforms === 'linux') return 'linux';
+  return 'unknown';
+}
+
+/** What a report family's policy says about itself beyond the common properties. */
+function familyPropertiesOf(
+  source: PolicySource,
+  policy: IntunePolicy,
+): Record<string, string | number | boolean | undefined> {
+  const text = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
+  switch (source) {
+    case 'groupPolicyConfiguration':
+      return {
+        policyConfigurationIngestionType: text(
+          policy.policyConfigurationIngestionType,
+        ),
+      };
+    case 'settingsCompliancePolicy':
+      return {
+        platforms: text(policy.platforms),
+        technologies: text(policy.technologies),
+        settingCount:
+          typeof policy.settingCount === 'number'
+            ? policy.settingCount
+            : undefined,
+      };
+    default:
+      return {};
+  }
+}
 
 export function summarizePolicy(
   source: PolicySource,
   policy: IntunePolicy,
 ): PolicySummary {
-  const kind = policyKindOf(policy);
+  const kind = policy['@odata.type']
+    ? policyKindOf(policy)
+    : KIND_WITHOUT_ODATA_TYPE[source] ?? policyKindOf(policy);
   return {
     source,
     id: policy.id,
     key: policy.id,
     _type: POLICY_ENTITIES[source]._type,
-    name: policy.displayName || policy.id,
+    // issue 15: settings compliance policies have `name`, not displayName.
+    name:
+      policy.displayName ||
+      (typeof policy.name === 'string' && policy.name) ||
+      policy.id,
     kind,
-    platform: platformOfPolicyKind(kind),
+    platform: platformOfFamily(source, policy) ?? platformOfPolicyKind(kind),
   };
 }
 
@@ -145,6 +227,9 @@ export function toPolicyEntity(
         updatedOn: toEpochMs(policy.lastModifiedDateTime),
         assignedDeviceCount: tally.assignedDevices,
         openFindingCount: tally.findings,
+        // issue 15
+        policyFamily: POLICY_FAMILY[source],
+        ...familyPropertiesOf(source, policy),
         // Only when Graph returned the assignments: no answer is not "none".
         ...(Array.isArray(policy.assignments)
           ? assignmentPropertiesOf(targetsOf(policy))
@@ -184,7 +269,7 @@ const PROTECTION_KIND =
   /endpointprotection|threatprotection|defender|identityprotection|bitlocker|firewall|updateforbusiness|softwareupdate|updateconfiguration/i;
 
 export function policyTierOf(source: PolicySource, kind: string): PolicyTier {
-  if (source === 'compliancePolicy') return 'compliance';
+  if (POLICY_CATEGORY[source] === 'compliance') return 'compliance';
   return PROTECTION_KIND.test(kind) ? 'protection' : 'general';
 }
 
@@ -212,6 +297,9 @@ export function severityOf(
 const SOURCE_LABEL: Record<PolicySource, string> = {
   compliancePolicy: 'compliance policy',
   deviceConfiguration: 'device configuration',
+  // issue 15
+  groupPolicyConfiguration: 'administrative template',
+  settingsCompliancePolicy: 'settings compliance policy',
 };
 
 const RECOMMENDATION: Record<string, string> = {

@@ -33,6 +33,7 @@ import {
   Relationships,
   Steps,
 } from '../constants';
+import { isIntuneNotApplicable } from '../../graph/errors';
 import { GraphObjectWriter, writingGraphObjects } from '../graph-objects';
 import { DeviceIndex, loadDeviceIndex } from '../intune-devices/device-index';
 import { requireStepPermissions } from '../require-permissions';
@@ -86,10 +87,21 @@ export const Counters = {
 
 interface PolicyStepSpec {
   source: PolicySource;
-  step: typeof Steps.COMPLIANCE_POLICIES | typeof Steps.DEVICE_CONFIGURATIONS;
+  step:
+    | typeof Steps.COMPLIANCE_POLICIES
+    | typeof Steps.DEVICE_CONFIGURATIONS
+    // issue 15
+    | typeof Steps.ADMINISTRATIVE_TEMPLATES
+    | typeof Steps.SETTINGS_COMPLIANCE_POLICIES;
   /** Plural and singular nouns for log lines. */
   label: string;
   singular: string;
+  /**
+   * issue 15: a family the tenant's licence may lack. Its list answering
+   * "Request not applicable to target tenant." skips the family (info log,
+   * no entities) rather than failing the step.
+   */
+  licence?: string;
 }
 
 const EXAMPLES_LOGGED = 5;
@@ -112,16 +124,33 @@ export async function fetchPoliciesAndFindings(
     loadDeviceIndex(jobState),
     readPolicies(spec.source, () =>
       POLICY_ENDPOINTS[spec.source].iteratePolicies(client),
-    ),
+    ).catch((err) => {
+      // issue 15: a family the licence lacks is skipped, never an empty success of a failure.
+      if (spec.licence && isIntuneNotApplicable(err)) return undefined;
+      throw err;
+    }),
   ]);
+  if (!policies) {
+    logger.info(
+      { policyFamily: spec.source },
+      `${spec.step.name}: Microsoft Graph answered "Request not applicable to target tenant." for ${spec.label}: the tenant's licence lacks ${spec.licence}, so this family is skipped.`,
+    );
+    await handOverAssignments(context, spec.step.name, spec.source, []);
+    progress.done();
+    return;
+  }
   progress.add(Counters.POLICIES, policies.size);
   // issue 15: each policy's own count, read while its statuses are walked.
+  const countName = POLICY_ENDPOINTS[spec.source].reports
+    ? 'summary report'
+    : undefined;
   const overviews = readStatusOverviews(
     client,
     logger,
     spec.step.name,
     spec.source,
     Array.from(policies.keys()),
+    countName,
   );
 
   const unknownDeviceExamples: string[] = [];
@@ -253,6 +282,7 @@ export async function fetchPoliciesAndFindings(
         collected: tally.assignedDevices + listedUnknown,
       })),
     await overviews,
+    countName,
   );
 }
 
@@ -373,6 +403,24 @@ export const DEVICE_CONFIGURATIONS_SPEC: PolicyStepSpec = {
   singular: 'device configuration',
 };
 
+// ---- issue 15: administrativeTemplate, settingsCompliance --------------------------------
+
+export const ADMINISTRATIVE_TEMPLATES_SPEC: PolicyStepSpec = {
+  source: 'groupPolicyConfiguration',
+  step: Steps.ADMINISTRATIVE_TEMPLATES,
+  label: 'administrative templates',
+  singular: 'administrative template',
+  licence: 'administrative templates (Intune for Windows)',
+};
+
+export const SETTINGS_COMPLIANCE_POLICIES_SPEC: PolicyStepSpec = {
+  source: 'settingsCompliancePolicy',
+  step: Steps.SETTINGS_COMPLIANCE_POLICIES,
+  label: 'settings compliance policies',
+  singular: 'settings compliance policy',
+  licence: 'settings compliance policies (e.g. Linux management)',
+};
+
 export const complianceSteps: IntegrationStep<IntegrationConfig>[] = [
   policyStep(
     COMPLIANCE_POLICIES_SPEC,
@@ -385,6 +433,19 @@ export const complianceSteps: IntegrationStep<IntegrationConfig>[] = [
     Entities.DEVICE_CONFIGURATION,
     Relationships.HOST_AGENT_ASSIGNED_DEVICE_CONFIGURATION,
     Relationships.DEVICE_CONFIGURATION_IDENTIFIED_FINDING,
+  ),
+  // issue 15: administrativeTemplate, settingsCompliance
+  policyStep(
+    ADMINISTRATIVE_TEMPLATES_SPEC,
+    Entities.DEVICE_CONFIGURATION,
+    Relationships.HOST_AGENT_ASSIGNED_DEVICE_CONFIGURATION,
+    Relationships.DEVICE_CONFIGURATION_IDENTIFIED_FINDING,
+  ),
+  policyStep(
+    SETTINGS_COMPLIANCE_POLICIES_SPEC,
+    Entities.COMPLIANCE_POLICY,
+    Relationships.HOST_AGENT_ASSIGNED_COMPLIANCE_POLICY,
+    Relationships.COMPLIANCE_POLICY_IDENTIFIED_FINDING,
   ),
   ...policyAssignmentSteps,
 ];

@@ -1,0 +1,143 @@
+/**
+ * Issue 15: administrative templates (beta groupPolicyConfigurations) end to
+ * end: the whole integration collects the tiny tenant through the real
+ * credential and client, and what the administrative-template step wrote is
+ * compared with the ground truth of that family
+ * (values 'family administrativeTemplate …').
+ */
+import { Steps } from '../../src/steps/constants';
+import { CollectionResult, runCollection } from '../support/collect';
+import { doneRecord } from '../support/outcome';
+import { startTestTenant, TestTenant } from '../support/tenant';
+
+const STEP = Steps.ADMINISTRATIVE_TEMPLATES;
+const FAMILY = 'administrativeTemplate';
+const CONFIGURATION = 'intune_device_configuration';
+
+function familyTruth(tenant: TestTenant, key: string): number {
+  return tenant.truth().values[`family ${FAMILY} ${key}`] ?? 0;
+}
+
+/** What the collection holds of one family: its policies and what hangs off them. */
+export function familyGraph(result: CollectionResult, family: string) {
+  const policies = result.entities.filter(
+    (e) => (e as Record<string, unknown>).policyFamily === family,
+  );
+  const keys = new Set(policies.map((p) => p._key));
+  const to = (cls: string) =>
+    result.relationships.filter(
+      (r) =>
+        r._class === cls &&
+        keys.has(String(r._toEntityKey)) &&
+        String(r._fromEntityKey).startsWith('intune_host_agent:'),
+    );
+  const from = (cls: string, mapped: boolean) =>
+    result.relationships.filter((r) => {
+      const fromKey = r._mapping
+        ? (r._mapping as { sourceEntityKey: string }).sourceEntityKey
+        : String(r._fromEntityKey);
+      return (
+        r._class === cls && keys.has(fromKey) && Boolean(r._mapping) === mapped
+      );
+    });
+  const findings = result.entities.filter(
+    (e) =>
+      e._type === 'intune_noncompliance_finding' &&
+      keys.has(String((e as Record<string, unknown>).policyId)),
+  );
+  return {
+    policies,
+    assigned: to('ASSIGNED'),
+    findings,
+    identified: from('IDENTIFIED', false),
+    groupsAssigned: from('ASSIGNED', false).filter(
+      (r) => String(r._toEntityKey ?? '').length,
+    ),
+    groupsAllowed: from('ALLOWS', false),
+    mappedAssigned: from('ASSIGNED', true),
+    mappedAllowed: from('ALLOWS', true),
+  };
+}
+
+describe('administrative templates', () => {
+  let tenant: TestTenant;
+  let result: CollectionResult;
+
+  beforeAll(async () => {
+    tenant = await startTestTenant('tiny');
+    result = await runCollection(tenant.config);
+  });
+  afterAll(() => tenant?.close());
+
+  test('the step and the assignment step succeed', () => {
+    expect(result.error).toBeUndefined();
+    expect(result.stepStatus(STEP.id)).toBe('success');
+    expect(result.stepStatus(Steps.POLICY_ASSIGNMENTS.id)).toBe('success');
+  });
+
+  test('policies, ASSIGNED host agents, findings and group assignments match the ground truth exactly', () => {
+    const graph = familyGraph(result, FAMILY);
+    expect(familyTruth(tenant, 'findings')).toBeGreaterThan(0);
+    expect({
+      policies: graph.policies.length,
+      assigned: graph.assigned.length,
+      findings: graph.findings.length,
+      identified: graph.identified.length,
+      groupsAssigned: graph.groupsAssigned.length,
+      groupsAllowed: graph.groupsAllowed.length,
+      mappedAssigned: graph.mappedAssigned.length,
+      mappedAllowed: graph.mappedAllowed.length,
+    }).toEqual({
+      policies: familyTruth(tenant, 'policies'),
+      assigned: familyTruth(tenant, 'ASSIGNED'),
+      findings: familyTruth(tenant, 'findings'),
+      identified: familyTruth(tenant, 'findings'),
+      groupsAssigned: familyTruth(tenant, 'ASSIGNED group'),
+      groupsAllowed: familyTruth(tenant, 'ALLOWS group'),
+      mappedAssigned: familyTruth(tenant, 'ASSIGNED group (mapped)'),
+      mappedAllowed: familyTruth(tenant, 'ALLOWS group (mapped)'),
+    });
+    expect(graph.mappedAssigned.length).toBeGreaterThan(0);
+    expect(graph.groupsAllowed.length).toBeGreaterThan(0);
+  });
+
+  test('policies are intune_device_configuration with the family, kind and platform', () => {
+    const graph = familyGraph(result, FAMILY);
+    for (const policy of graph.policies) {
+      expect(policy).toMatchObject({
+        _type: CONFIGURATION,
+        _class: ['Configuration', 'ControlPolicy'],
+        category: 'config',
+        kind: 'groupPolicyConfiguration',
+        platform: 'windows',
+        policyFamily: FAMILY,
+      });
+      expect(typeof policy.policyConfigurationIngestionType).toBe('string');
+    }
+    const first = graph.policies.find(
+      (p) => p.name === 'Edge security baseline (ADMX)',
+    );
+    expect(first).toMatchObject({
+      assignedToAllDevices: false,
+      includedGroupCount: 2,
+    });
+  });
+
+  test('findings carry the family as their source and the stable key', () => {
+    const graph = familyGraph(result, FAMILY);
+    for (const finding of graph.findings) {
+      const f = finding as Record<string, unknown>;
+      expect(f.policySource).toBe('groupPolicyConfiguration');
+      expect(finding._key).toBe(
+        `intune_noncompliance_finding:${f.policyId}:${f.managedDeviceId}`,
+      );
+      expect(['nonCompliant', 'error', 'conflict']).toContain(f.status);
+    }
+  });
+
+  test('statuses of devices the collection does not have are counted, not related', () => {
+    expect(Number(doneRecord(result, STEP).statusesForUnknownDevices)).toBe(
+      familyTruth(tenant, 'statusesForUnknownDevices'),
+    );
+  });
+});
