@@ -7,7 +7,7 @@
  */
 import { Steps } from '../../src/steps/constants';
 import { CollectionResult, runCollection } from '../support/collect';
-import { doneRecord } from '../support/outcome';
+import { doneRecord, graphOf } from '../support/outcome';
 import { startTestTenant, TestTenant } from '../support/tenant';
 
 const STEP = Steps.ADMINISTRATIVE_TEMPLATES;
@@ -139,5 +139,45 @@ describe('administrative templates', () => {
     expect(Number(doneRecord(result, STEP).statusesForUnknownDevices)).toBe(
       familyTruth(tenant, 'statusesForUnknownDevices'),
     );
+  });
+});
+
+describe('when Graph refuses $expand=assignments', () => {
+  test('every family reads GET …/{id}/assignments in $batch instead, logged once per list, and the graph is the same', async () => {
+    const plain = await startTestTenant('tiny');
+    const refused = await startTestTenant('tiny', {
+      behaviour: { expandAssignmentsRefused: true },
+    });
+    try {
+      // One after the other: a collection's storage folder is process-wide.
+      const a = await runCollection(plain.config);
+      const b = await runCollection(refused.config);
+      expect(b.error).toBeUndefined();
+      expect(graphOf(b)).toEqual(graphOf(a));
+      const lines = b.logs.filter((r) =>
+        /refused \$expand=assignments/.test(r.msg),
+      );
+      expect(lines.map((r) => r.path).sort()).toEqual([
+        '/deviceManagement/compliancePolicies',
+        '/deviceManagement/deviceCompliancePolicies',
+        '/deviceManagement/deviceConfigurations',
+        '/deviceManagement/groupPolicyConfigurations',
+      ]);
+      const requests = refused.simulator.requests;
+      const assignmentReads = requests.filter((r) =>
+        /\/[^/]+\/assignments$/.test(r.path),
+      );
+      // One per policy of every family, every one inside a $batch.
+      const t = refused.tenant;
+      const policyCount =
+        t.compliancePolicies.count +
+        t.deviceConfigurations.count +
+        (t.reportPolicies?.('administrativeTemplate').count ?? 0) +
+        (t.reportPolicies?.('settingsCompliance').count ?? 0);
+      expect(assignmentReads).toHaveLength(policyCount);
+      expect(assignmentReads.every((r) => r.batchItem === true)).toBe(true);
+    } finally {
+      await Promise.all([plain.close(), refused.close()]);
+    }
   });
 });
