@@ -113,6 +113,15 @@ export function requirementForPath(
     return Permissions.DELEGATED_GRANTS;
   }
   if (p.startsWith('/deviceappmanagement')) return Permissions.APPS;
+  // issue 15: the policy reports of the configuration families; the step
+  // needs DeviceManagementConfiguration.Read.All (which they accept) anyway.
+  if (
+    /^\/devicemanagement\/reports\/get(configurationpolicydevice|devicestatus(summary)?bycompliacepolicy)/.test(
+      p,
+    )
+  ) {
+    return Permissions.CONFIGURATION;
+  }
   if (p.startsWith('/devicemanagement/reports')) return Permissions.APPS;
   if (
     p.startsWith('/devicemanagement/manageddevices') ||

@@ -6,7 +6,7 @@
  */
 import { Steps } from '../../src/steps/constants';
 import { CollectionResult, runCollection } from '../support/collect';
-import { doneRecord } from '../support/outcome';
+import { doneRecord, stepError } from '../support/outcome';
 import { startTestTenant, TestTenant } from '../support/tenant';
 import { familyGraph } from './administrative-templates.test';
 
@@ -145,6 +145,37 @@ describe('report families: a device report short of its summary, and a family th
         'groupPolicyConfiguration',
         'settingsCompliancePolicy',
       ]);
+    } finally {
+      await tenant.close();
+    }
+  });
+
+  test('a 403 on the device report fails the step naming DeviceManagementConfiguration.Read.All; the other steps still run', async () => {
+    const tenant = await startTestTenant('tiny');
+    try {
+      tenant.simulator.addFault({
+        id: 'settings-compliance-report-403',
+        match: { pathIncludes: '/getDeviceStatusByCompliacePolicyReport' },
+        respond: {
+          status: 403,
+          code: 'Forbidden',
+          message: 'Application is not authorized to perform this operation.',
+        },
+      });
+      const result = await runCollection(tenant.config);
+      expect(result.stepStatus(STEP.id)).toBe('failure');
+      expect(result.stepStatus(Steps.ADMINISTRATIVE_TEMPLATES.id)).toBe(
+        'success',
+      );
+      expect(result.stepStatus(Steps.COMPLIANCE_POLICIES.id)).toBe('success');
+      const message = stepError(result, STEP);
+      expect(message).toMatch(
+        /^Microsoft Graph POST \S+\/beta\/deviceManagement\/reports\/getDeviceStatusByCompliacePolicyReport failed with 403 Forbidden: /,
+      );
+      expect(message).toContain(
+        'To fix it, grant the Microsoft Graph application permission DeviceManagementConfiguration.Read.All',
+      );
+      expect(familyGraph(result, FAMILY).policies).toHaveLength(0);
     } finally {
       await tenant.close();
     }
