@@ -42,6 +42,16 @@ import {
   SETTINGS_COMPLIANCE_REPORTS,
 } from './settings-compliance';
 
+// The shapes of policies and statuses live in policy-types.ts, which the
+// family modules import without importing this one (issue 15).
+import type { IntunePolicy, PolicyDeviceStatus } from './policy-types';
+export type {
+  AssignmentTarget,
+  IntunePolicy,
+  PolicyAssignment,
+  PolicyDeviceStatus,
+} from './policy-types';
+
 /** Where a policy comes from; decides URLs here and entity metadata in the step. */
 export type PolicySource =
   | 'compliancePolicy'
@@ -49,50 +59,6 @@ export type PolicySource =
   // issue 15: administrative templates, settings compliance policies
   | 'groupPolicyConfiguration'
   | 'settingsCompliancePolicy';
-
-/**
- * A compliance policy or device configuration as Graph lists it: the common
- * properties, plus the settings of its derived type (`@odata.type`).
- */
-export interface IntunePolicy {
-  '@odata.type'?: string;
-  id: string;
-  displayName?: string | null;
-  description?: string | null;
-  version?: number | null;
-  createdDateTime?: string | null;
-  lastModifiedDateTime?: string | null;
-  /** `$expand=assignments` (issue 15). */
-  assignments?: PolicyAssignment[] | null;
-  [setting: string]: unknown;
-}
-
-/**
- * deviceCompliancePolicyAssignment / deviceConfigurationAssignment: `id`
- * and `target` (learn.microsoft.com/graph/api/resources/
- * intune-deviceconfig-devicecompliancepolicyassignment,
- * ...-deviceconfigurationassignment).
- */
-export interface PolicyAssignment {
-  id?: string | null;
-  target?: AssignmentTarget | null;
-}
-
-/**
- * deviceAndAppManagementAssignmentTarget and its derived types
- * (learn.microsoft.com/graph/api/resources/intune-shared-deviceandappmanagementassignmenttarget):
- * `#microsoft.graph.groupAssignmentTarget` and
- * `#microsoft.graph.exclusionGroupAssignmentTarget` carry `groupId`;
- * `allDevicesAssignmentTarget` and `allLicensedUsersAssignmentTarget` carry
- * nothing more; every one may carry an assignment filter (id, and type
- * none / include / exclude).
- */
-export interface AssignmentTarget {
-  '@odata.type'?: string;
-  groupId?: string | null;
-  deviceAndAppManagementAssignmentFilterId?: string | null;
-  deviceAndAppManagementAssignmentFilterType?: string | null;
-}
 
 /**
  * `$expand=assignments` on both policy lists: the list pages document no
@@ -104,22 +70,6 @@ export interface AssignmentTarget {
  * alternative, `GET …/{id}/assignments`, is one more per policy.
  */
 export const EXPAND_ASSIGNMENTS = { $expand: 'assignments' };
-
-/** deviceComplianceDeviceStatus / deviceConfigurationDeviceStatus. */
-export interface PolicyDeviceStatus {
-  /** `{intuneAccountId}_{policyId}_{managedDeviceId}` (graph-api.md §9). */
-  id: string;
-  deviceDisplayName?: string | null;
-  userName?: string | null;
-  deviceModel?: string | null;
-  /** beta only (compliance statuses); not read from v1.0. */
-  platform?: number | null;
-  complianceGracePeriodExpirationDateTime?: string | null;
-  /** unknown, notApplicable, compliant, remediated, nonCompliant, error, conflict, notAssigned (+ future values). */
-  status?: string | null;
-  lastReportedDateTime?: string | null;
-  userPrincipalName?: string | null;
-}
 
 /**
  * GET /v1.0/deviceManagement/deviceCompliancePolicies?$expand=assignments, page by page.

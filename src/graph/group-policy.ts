@@ -24,7 +24,7 @@
  * the report actions on the budget costOf gives /deviceManagement/reports.
  */
 import { GraphClient, ReportRow } from './client';
-import type { IntunePolicy } from './compliance';
+import type { IntunePolicy } from './policy-types';
 import { iteratePoliciesWithAssignments } from './policy-assignments';
 import {
   cellText,

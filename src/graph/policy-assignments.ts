@@ -12,7 +12,7 @@
  * Intune's budget), so the graph is the same either way; one log line says so.
  */
 import { GraphClient, GraphRequest } from './client';
-import type { IntunePolicy, PolicyAssignment } from './compliance';
+import type { IntunePolicy, PolicyAssignment } from './policy-types';
 import { isGraphError, isIntuneNotApplicable } from './errors';
 
 /** The list, page by page, each policy with its `assignments` (undefined when they could not be read). */

@@ -11,7 +11,7 @@
  */
 import { GraphClient, GraphRequest, ReportRow } from './client';
 import { GraphAnswer } from './batch';
-import type { PolicyDeviceStatus } from './compliance';
+import type { PolicyDeviceStatus } from './policy-types';
 import { forEachConcurrently } from './fan-out';
 import { isGraphError } from './errors';
 

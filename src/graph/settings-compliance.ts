@@ -16,7 +16,7 @@
  *   from `getDeviceStatusSummaryByCompliacePolicyReport` (one row per OS).
  */
 import { GraphClient, ReportRow } from './client';
-import type { IntunePolicy } from './compliance';
+import type { IntunePolicy } from './policy-types';
 import { iteratePoliciesWithAssignments } from './policy-assignments';
 import {
   cellText,

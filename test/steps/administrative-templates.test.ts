@@ -8,6 +8,10 @@
 import { Steps } from '../../src/steps/constants';
 import { CollectionResult, runCollection } from '../support/collect';
 import { doneRecord, graphOf } from '../support/outcome';
+import {
+  expectFamilyMatchesTruth,
+  familyGraph,
+} from '../support/policy-families';
 import { startTestTenant, TestTenant } from '../support/tenant';
 
 const STEP = Steps.ADMINISTRATIVE_TEMPLATES;
@@ -16,47 +20,6 @@ const CONFIGURATION = 'intune_device_configuration';
 
 function familyTruth(tenant: TestTenant, key: string): number {
   return tenant.truth().values[`family ${FAMILY} ${key}`] ?? 0;
-}
-
-/** What the collection holds of one family: its policies and what hangs off them. */
-export function familyGraph(result: CollectionResult, family: string) {
-  const policies = result.entities.filter(
-    (e) => (e as Record<string, unknown>).policyFamily === family,
-  );
-  const keys = new Set(policies.map((p) => p._key));
-  const to = (cls: string) =>
-    result.relationships.filter(
-      (r) =>
-        r._class === cls &&
-        keys.has(String(r._toEntityKey)) &&
-        String(r._fromEntityKey).startsWith('intune_host_agent:'),
-    );
-  const from = (cls: string, mapped: boolean) =>
-    result.relationships.filter((r) => {
-      const fromKey = r._mapping
-        ? (r._mapping as { sourceEntityKey: string }).sourceEntityKey
-        : String(r._fromEntityKey);
-      return (
-        r._class === cls && keys.has(fromKey) && Boolean(r._mapping) === mapped
-      );
-    });
-  const findings = result.entities.filter(
-    (e) =>
-      e._type === 'intune_noncompliance_finding' &&
-      keys.has(String((e as Record<string, unknown>).policyId)),
-  );
-  return {
-    policies,
-    assigned: to('ASSIGNED'),
-    findings,
-    identified: from('IDENTIFIED', false),
-    groupsAssigned: from('ASSIGNED', false).filter(
-      (r) => String(r._toEntityKey ?? '').length,
-    ),
-    groupsAllowed: from('ALLOWS', false),
-    mappedAssigned: from('ASSIGNED', true),
-    mappedAllowed: from('ALLOWS', true),
-  };
 }
 
 describe('administrative templates', () => {
@@ -76,27 +39,8 @@ describe('administrative templates', () => {
   });
 
   test('policies, ASSIGNED host agents, findings and group assignments match the ground truth exactly', () => {
-    const graph = familyGraph(result, FAMILY);
+    const graph = expectFamilyMatchesTruth(result, tenant, FAMILY);
     expect(familyTruth(tenant, 'findings')).toBeGreaterThan(0);
-    expect({
-      policies: graph.policies.length,
-      assigned: graph.assigned.length,
-      findings: graph.findings.length,
-      identified: graph.identified.length,
-      groupsAssigned: graph.groupsAssigned.length,
-      groupsAllowed: graph.groupsAllowed.length,
-      mappedAssigned: graph.mappedAssigned.length,
-      mappedAllowed: graph.mappedAllowed.length,
-    }).toEqual({
-      policies: familyTruth(tenant, 'policies'),
-      assigned: familyTruth(tenant, 'ASSIGNED'),
-      findings: familyTruth(tenant, 'findings'),
-      identified: familyTruth(tenant, 'findings'),
-      groupsAssigned: familyTruth(tenant, 'ASSIGNED group'),
-      groupsAllowed: familyTruth(tenant, 'ALLOWS group'),
-      mappedAssigned: familyTruth(tenant, 'ASSIGNED group (mapped)'),
-      mappedAllowed: familyTruth(tenant, 'ALLOWS group (mapped)'),
-    });
     expect(graph.mappedAssigned.length).toBeGreaterThan(0);
     expect(graph.groupsAllowed.length).toBeGreaterThan(0);
   });

@@ -305,6 +305,13 @@ const POLICY_STEP: Record<PolicySource, { name: string }> = {
   settingsCompliancePolicy: Steps.SETTINGS_COMPLIANCE_POLICIES,
 };
 
+/** "A", "A and B", "A, B and C". */
+function listed(names: string[]): string {
+  return names.length < 2
+    ? names.join('')
+    : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
 export async function buildPolicyGroupRelationships(
   context: IntegrationStepContext,
 ): Promise<void> {
@@ -347,8 +354,8 @@ export async function buildPolicyGroupRelationships(
   if (incomplete.length) {
     throw new IntegrationError({
       code: 'POLICY_ASSIGNMENTS_INCOMPLETE',
-      message: `${Steps.POLICY_ASSIGNMENTS.name}: ${incomplete.join(
-        ' and ',
+      message: `${Steps.POLICY_ASSIGNMENTS.name}: ${listed(
+        incomplete,
       )} did not complete in this execution, so the group assignments of those policies are not related; the previous ones are kept.`,
     });
   }

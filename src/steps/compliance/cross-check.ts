@@ -17,9 +17,20 @@ import {
   IntegrationLogger,
 } from '@jupiterone/integration-sdk-core';
 import { GraphClient } from '../../graph/client';
-import { forEachPolicyDeviceTotal, PolicySource } from '../../graph/compliance';
+import {
+  forEachPolicyDeviceTotal,
+  POLICY_ENDPOINTS,
+  PolicySource,
+} from '../../graph/compliance';
 import { isGraphError } from '../../graph/errors';
 import { CountCheck, toleranceOf } from '../completeness';
+
+/** What a source's own count is called: issue 15, a report family's is its summary report. */
+function countNameOf(source: PolicySource | undefined): string {
+  return source && POLICY_ENDPOINTS[source].reports
+    ? 'summary report'
+    : 'deviceStatusOverview';
+}
 
 /**
  * Devices a policy's list may miss against its overview without doubt: at
@@ -27,9 +38,6 @@ import { CountCheck, toleranceOf } from '../completeness';
  * (`lastUpdateDateTime`), so devices enrolled, retired or re-evaluated since
  * make the two differ a little. 51 of 100+ is far past it.
  */
-/** What the v1.0 sources' count is called; issue 15: a report family's is its summary report. */
-const OVERVIEW = 'deviceStatusOverview';
-
 export const STATUS_OVERVIEW_CHECK: CountCheck = {
   what: 'device statuses',
   source: "the policy's deviceStatusOverview",
@@ -48,8 +56,8 @@ export async function readStatusOverviews(
   stepName: string,
   source: PolicySource,
   policyIds: string[],
-  countName = OVERVIEW,
 ): Promise<Map<string, number>> {
+  const countName = countNameOf(source);
   const totals = new Map<string, number>();
   let unreadable = 0;
   let example: unknown;
@@ -100,8 +108,9 @@ export function assertStatusListsComplete(
   stepName: string,
   counts: StatusListCount[],
   overviews: Map<string, number>,
-  countName = OVERVIEW,
+  source?: PolicySource,
 ): void {
+  const countName = countNameOf(source);
   const short: string[] = [];
   for (const { policyId, policyName, collected } of counts) {
     const expected = overviews.get(policyId);

@@ -9,6 +9,12 @@
  * concurrently, page by page, and each page goes to the job state as it
  * arrives (in runs of one type, GraphObjectWriter). Devices are looked up
  * in one in-memory index, never findEntity.
+ *
+ * One file because the routine reads, decides and writes one policy's rows
+ * in one pass over state it shares with the step's log lines; every policy
+ * family (issue 15) runs it, and what sets a family apart is data in files
+ * of its own (administrative-templates.ts, settings-compliance.ts,
+ * policy-families.ts, src/graph/*).
  */
 import {
   IntegrationError,
@@ -24,7 +30,6 @@ import {
   forEachDeviceStatusPage,
   POLICY_ENDPOINTS,
   PolicyDeviceStatus,
-  PolicySource,
 } from '../../graph/compliance';
 import {
   allOf,
@@ -33,7 +38,6 @@ import {
   Relationships,
   Steps,
 } from '../constants';
-import { isIntuneNotApplicable } from '../../graph/errors';
 import { GraphObjectWriter, writingGraphObjects } from '../graph-objects';
 import { DeviceIndex, loadDeviceIndex } from '../intune-devices/device-index';
 import { requireStepPermissions } from '../require-permissions';
@@ -53,7 +57,14 @@ import {
 } from './statuses';
 import { handOverAssignments, policyAssignmentSteps } from './assignments';
 import { assertStatusListsComplete, readStatusOverviews } from './cross-check';
-import { PolicyState, readPolicies } from './policy-state';
+import {
+  PolicyState,
+  PolicyStepSpec,
+  readPoliciesOfStep,
+} from './policy-state';
+// issue 15: administrativeTemplate, settingsCompliance
+import { ADMINISTRATIVE_TEMPLATES_SPEC } from './administrative-templates';
+import { SETTINGS_COMPLIANCE_POLICIES_SPEC } from './settings-compliance';
 
 /**
  * Statuses are read without `$batch`. A batch saves round trips only for the
@@ -85,25 +96,6 @@ export const Counters = {
   POLICIES_GONE: 'policiesDeletedDuringCollection',
 } as const;
 
-interface PolicyStepSpec {
-  source: PolicySource;
-  step:
-    | typeof Steps.COMPLIANCE_POLICIES
-    | typeof Steps.DEVICE_CONFIGURATIONS
-    // issue 15
-    | typeof Steps.ADMINISTRATIVE_TEMPLATES
-    | typeof Steps.SETTINGS_COMPLIANCE_POLICIES;
-  /** Plural and singular nouns for log lines. */
-  label: string;
-  singular: string;
-  /**
-   * issue 15: a family the tenant's licence may lack. Its list answering
-   * "Request not applicable to target tenant." skips the family (info log,
-   * no entities) rather than failing the step.
-   */
-  licence?: string;
-}
-
 const EXAMPLES_LOGGED = 5;
 
 /**
@@ -122,35 +114,20 @@ export async function fetchPoliciesAndFindings(
 
   const [devices, policies] = await Promise.all([
     loadDeviceIndex(jobState),
-    readPolicies(spec.source, () =>
+    // issue 15: undefined when the family's licence is lacking (skipped).
+    readPoliciesOfStep(context, spec, () =>
       POLICY_ENDPOINTS[spec.source].iteratePolicies(client),
-    ).catch((err) => {
-      // issue 15: a family the licence lacks is skipped, never an empty success of a failure.
-      if (spec.licence && isIntuneNotApplicable(err)) return undefined;
-      throw err;
-    }),
+    ),
   ]);
-  if (!policies) {
-    logger.info(
-      { policyFamily: spec.source },
-      `${spec.step.name}: Microsoft Graph answered "Request not applicable to target tenant." for ${spec.label}: the tenant's licence lacks ${spec.licence}, so this family is skipped.`,
-    );
-    await handOverAssignments(context, spec.step.name, spec.source, []);
-    progress.done();
-    return;
-  }
+  if (!policies) return progress.done();
   progress.add(Counters.POLICIES, policies.size);
   // issue 15: each policy's own count, read while its statuses are walked.
-  const countName = POLICY_ENDPOINTS[spec.source].reports
-    ? 'summary report'
-    : undefined;
   const overviews = readStatusOverviews(
     client,
     logger,
     spec.step.name,
     spec.source,
     Array.from(policies.keys()),
-    countName,
   );
 
   const unknownDeviceExamples: string[] = [];
@@ -282,7 +259,7 @@ export async function fetchPoliciesAndFindings(
         collected: tally.assignedDevices + listedUnknown,
       })),
     await overviews,
-    countName,
+    spec.source,
   );
 }
 
@@ -401,24 +378,6 @@ export const DEVICE_CONFIGURATIONS_SPEC: PolicyStepSpec = {
   step: Steps.DEVICE_CONFIGURATIONS,
   label: 'device configurations',
   singular: 'device configuration',
-};
-
-// ---- issue 15: administrativeTemplate, settingsCompliance --------------------------------
-
-export const ADMINISTRATIVE_TEMPLATES_SPEC: PolicyStepSpec = {
-  source: 'groupPolicyConfiguration',
-  step: Steps.ADMINISTRATIVE_TEMPLATES,
-  label: 'administrative templates',
-  singular: 'administrative template',
-  licence: 'administrative templates (Intune for Windows)',
-};
-
-export const SETTINGS_COMPLIANCE_POLICIES_SPEC: PolicyStepSpec = {
-  source: 'settingsCompliancePolicy',
-  step: Steps.SETTINGS_COMPLIANCE_POLICIES,
-  label: 'settings compliance policies',
-  singular: 'settings compliance policy',
-  licence: 'settings compliance policies (e.g. Linux management)',
 };
 
 export const complianceSteps: IntegrationStep<IntegrationConfig>[] = [

@@ -817,36 +817,63 @@ export class Policies {
    * a row Graph repeats, as the deviceStatuses of the v1.0 families.
    */
   reportRows(policyId: string): ReportStatusRow[] | undefined {
+    return this.inGraphOrder(
+      policyId,
+      (fact, label, item) => {
+        const row: ReportStatusRow = {
+          deviceId: label.id,
+          deviceName: label.deviceName,
+          userPrincipalName: label.userPrincipalName ?? '',
+          userName: label.userDisplayName ?? '',
+          userId: label.userId ?? '',
+          status: fact.status,
+          lastReported: String(item.lastReportedDateTime),
+        };
+        const system: ReportStatusRow | undefined = fact.systemAccount
+          ? {
+              ...row,
+              userPrincipalName: '',
+              userName: SYSTEM_ACCOUNT,
+              userId: '',
+              status: fact.systemAccount,
+            }
+          : undefined;
+        return { row, system };
+      },
+      (row) => ({ ...row }),
+    );
+  }
+
+  /**
+   * A policy's rows in Graph's order ([] when unassigned, undefined for an
+   * unknown policy): per fact its row, its "System account" row before or
+   * after it, and the row again when Graph repeats it.
+   */
+  private inGraphOrder<T>(
+    policyId: string,
+    render: (
+      fact: StatusFact,
+      label: DeviceLabel,
+      item: GraphObject,
+    ) => { row: T; system?: T },
+    copy: (row: T) => T,
+  ): T[] | undefined {
     const index = this.indexOf(policyId);
     if (index < 0) return undefined;
-    const rows: ReportStatusRow[] = [];
+    const rows: T[] = [];
     for (const fact of this.statusFacts(index)) {
       const label =
         fact.device >= 0
           ? this.devices.label(fact.device)
           : this.devices.staleLabel(-1 - fact.device);
-      const item = this.statusItem(policyId, label, fact);
-      const row: ReportStatusRow = {
-        deviceId: label.id,
-        deviceName: label.deviceName,
-        userPrincipalName: label.userPrincipalName ?? '',
-        userName: label.userDisplayName ?? '',
-        userId: label.userId ?? '',
-        status: fact.status,
-        lastReported: String(item.lastReportedDateTime),
-      };
-      const system: ReportStatusRow | undefined = fact.systemAccount
-        ? {
-            ...row,
-            userPrincipalName: '',
-            userName: SYSTEM_ACCOUNT,
-            userId: '',
-            status: fact.systemAccount,
-          }
-        : undefined;
+      const { row, system } = render(
+        fact,
+        label,
+        this.statusItem(policyId, label, fact),
+      );
       if (system && fact.systemAccountFirst) rows.push(system);
       rows.push(row);
-      if (fact.repeated) rows.push({ ...row });
+      if (fact.repeated) rows.push(copy(row));
       if (system && !fact.systemAccountFirst) rows.push(system);
     }
     return rows;
@@ -888,31 +915,23 @@ export class Policies {
   }
 
   deviceStatuses(policyId: string): GraphObject[] | undefined {
-    const index = this.indexOf(policyId);
-    if (index < 0) return undefined;
-    const items: GraphObject[] = [];
-    for (const fact of this.statusFacts(index)) {
-      const label =
-        fact.device >= 0
-          ? this.devices.label(fact.device)
-          : this.devices.staleLabel(-1 - fact.device);
-      const item = this.statusItem(policyId, label, fact);
-      const system = fact.systemAccount
-        ? this.statusItem(policyId, label, {
-            ...fact,
-            status: fact.systemAccount,
-          })
-        : undefined;
-      if (system) {
-        system.userName = SYSTEM_ACCOUNT;
-        system.userPrincipalName = '';
-      }
-      if (system && fact.systemAccountFirst) items.push(system);
-      items.push(item);
-      if (fact.repeated) items.push(cloneJson(item));
-      if (system && !fact.systemAccountFirst) items.push(system);
-    }
-    return items;
+    return this.inGraphOrder(
+      policyId,
+      (fact, label, item) => {
+        const system = fact.systemAccount
+          ? this.statusItem(policyId, label, {
+              ...fact,
+              status: fact.systemAccount,
+            })
+          : undefined;
+        if (system) {
+          system.userName = SYSTEM_ACCOUNT;
+          system.userPrincipalName = '';
+        }
+        return { row: item, system };
+      },
+      cloneJson,
+    );
   }
 
   private statusItem(
