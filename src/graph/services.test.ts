@@ -43,6 +43,16 @@ describe('costOf', () => {
     expect(
       costOf('/deviceManagement/reports/getDeviceInstallStatusReport').service,
     ).toBe('intuneApps');
+    // issue 15: the policy families' reports, with the policy lists
+    for (const action of [
+      'getConfigurationPolicyDevicesReport',
+      'getConfigurationPolicyDeviceSummaryReport',
+      'getDeviceStatusByCompliacePolicyReport',
+      'getDeviceStatusSummaryByCompliacePolicyReport',
+    ])
+      expect(costOf(`/deviceManagement/reports/${action}`).service).toBe(
+        'intuneConfiguration',
+      );
   });
 
   test('identity reports and Conditional Access draw on their own budgets (issue 16)', () => {

@@ -316,7 +316,8 @@ const CASES: PermissionCase[] = [
     },
     // Export jobs are not the managed-apps step's: DeviceManagementManagedDevices.Read.All opens them.
     guarded:
-      /^\/(deviceAppManagement|deviceManagement\/reports\/(?!exportJobs))/,
+      // issue 15: the policy reports accept DeviceManagementConfiguration.Read.All
+      /^\/(deviceAppManagement|deviceManagement\/reports\/(?!exportJobs|getConfigurationPolicyDevice|getDeviceStatus(Summary)?ByCompliacePolicy))/,
   },
   {
     removed: ['DeviceManagementConfiguration.Read.All'],
