@@ -62,6 +62,11 @@ export class GraphClient {
     this.options.logger = logger;
   }
 
+  /** The step's logger, for the one line a domain client logs (issue 15: policy-assignments.ts). */
+  get logger(): IntegrationLogger | undefined {
+    return this.options.logger;
+  }
+
   get graphEndpoint(): string {
     return this.transport.graphEndpoint;
   }

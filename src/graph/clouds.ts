@@ -79,8 +79,10 @@ export function resolveCloudSettings(options: {
 }): CloudSettings {
   const cloud = (options.cloud || 'global') as CloudName;
   const defaults = CLOUDS[cloud];
-  const authorityHost = toOrigin(options.authorityHost) ?? defaults.authorityHost;
-  const graphEndpoint = toOrigin(options.graphEndpoint) ?? defaults.graphEndpoint;
+  const authorityHost =
+    toOrigin(options.authorityHost) ?? defaults.authorityHost;
+  const graphEndpoint =
+    toOrigin(options.graphEndpoint) ?? defaults.graphEndpoint;
   const graphHost = new URL(graphEndpoint).hostname;
   return {
     cloud,

@@ -26,53 +26,39 @@ import {
   GraphRequest,
 } from './client';
 import { mapIterable } from './fan-out';
+// issue 15: administrativeTemplate, settingsCompliance
+import {
+  ADMINISTRATIVE_TEMPLATE_REPORTS,
+  iterateGroupPolicyConfigurations,
+} from './group-policy';
+import { iteratePoliciesWithAssignments } from './policy-assignments';
+import {
+  forEachReportStatusPage,
+  forEachReportSummaryTotal,
+  ReportPolicyFamily,
+} from './policy-reports';
+import {
+  iterateSettingsCompliancePolicies,
+  SETTINGS_COMPLIANCE_REPORTS,
+} from './settings-compliance';
+
+// The shapes of policies and statuses live in policy-types.ts, which the
+// family modules import without importing this one (issue 15).
+import type { IntunePolicy, PolicyDeviceStatus } from './policy-types';
+export type {
+  AssignmentTarget,
+  IntunePolicy,
+  PolicyAssignment,
+  PolicyDeviceStatus,
+} from './policy-types';
 
 /** Where a policy comes from; decides URLs here and entity metadata in the step. */
-export type PolicySource = 'compliancePolicy' | 'deviceConfiguration';
-
-/**
- * A compliance policy or device configuration as Graph lists it: the common
- * properties, plus the settings of its derived type (`@odata.type`).
- */
-export interface IntunePolicy {
-  '@odata.type'?: string;
-  id: string;
-  displayName?: string | null;
-  description?: string | null;
-  version?: number | null;
-  createdDateTime?: string | null;
-  lastModifiedDateTime?: string | null;
-  /** `$expand=assignments` (issue 15). */
-  assignments?: PolicyAssignment[] | null;
-  [setting: string]: unknown;
-}
-
-/**
- * deviceCompliancePolicyAssignment / deviceConfigurationAssignment: `id`
- * and `target` (learn.microsoft.com/graph/api/resources/
- * intune-deviceconfig-devicecompliancepolicyassignment,
- * ...-deviceconfigurationassignment).
- */
-export interface PolicyAssignment {
-  id?: string | null;
-  target?: AssignmentTarget | null;
-}
-
-/**
- * deviceAndAppManagementAssignmentTarget and its derived types
- * (learn.microsoft.com/graph/api/resources/intune-shared-deviceandappmanagementassignmenttarget):
- * `#microsoft.graph.groupAssignmentTarget` and
- * `#microsoft.graph.exclusionGroupAssignmentTarget` carry `groupId`;
- * `allDevicesAssignmentTarget` and `allLicensedUsersAssignmentTarget` carry
- * nothing more; every one may carry an assignment filter (id, and type
- * none / include / exclude).
- */
-export interface AssignmentTarget {
-  '@odata.type'?: string;
-  groupId?: string | null;
-  deviceAndAppManagementAssignmentFilterId?: string | null;
-  deviceAndAppManagementAssignmentFilterType?: string | null;
-}
+export type PolicySource =
+  | 'compliancePolicy'
+  | 'deviceConfiguration'
+  // issue 15: administrative templates, settings compliance policies
+  | 'groupPolicyConfiguration'
+  | 'settingsCompliancePolicy';
 
 /**
  * `$expand=assignments` on both policy lists: the list pages document no
@@ -83,23 +69,7 @@ export interface AssignmentTarget {
  * (docs/compliance.md). It costs no request beyond the list: the
  * alternative, `GET …/{id}/assignments`, is one more per policy.
  */
-const EXPAND_ASSIGNMENTS = { $expand: 'assignments' };
-
-/** deviceComplianceDeviceStatus / deviceConfigurationDeviceStatus. */
-export interface PolicyDeviceStatus {
-  /** `{intuneAccountId}_{policyId}_{managedDeviceId}` (graph-api.md §9). */
-  id: string;
-  deviceDisplayName?: string | null;
-  userName?: string | null;
-  deviceModel?: string | null;
-  /** beta only (compliance statuses); not read from v1.0. */
-  platform?: number | null;
-  complianceGracePeriodExpirationDateTime?: string | null;
-  /** unknown, notApplicable, compliant, remediated, nonCompliant, error, conflict, notAssigned (+ future values). */
-  status?: string | null;
-  lastReportedDateTime?: string | null;
-  userPrincipalName?: string | null;
-}
+export const EXPAND_ASSIGNMENTS = { $expand: 'assignments' };
 
 /**
  * GET /v1.0/deviceManagement/deviceCompliancePolicies?$expand=assignments, page by page.
@@ -109,10 +79,10 @@ export interface PolicyDeviceStatus {
 export function iterateCompliancePolicies(
   client: GraphClient,
 ): AsyncGenerator<IntunePolicy[]> {
-  return client.iteratePages<IntunePolicy>({
+  // EXPAND_ASSIGNMENTS, or each policy's /assignments when it is refused.
+  return iteratePoliciesWithAssignments(client, {
     version: 'v1.0',
     path: '/deviceManagement/deviceCompliancePolicies',
-    query: EXPAND_ASSIGNMENTS,
   });
 }
 
@@ -141,10 +111,10 @@ export function compliancePolicyDeviceStatusesRequest(
 export function iterateDeviceConfigurations(
   client: GraphClient,
 ): AsyncGenerator<IntunePolicy[]> {
-  return client.iteratePages<IntunePolicy>({
+  // EXPAND_ASSIGNMENTS, or each policy's /assignments when it is refused.
+  return iteratePoliciesWithAssignments(client, {
     version: 'v1.0',
     path: '/deviceManagement/deviceConfigurations',
-    query: EXPAND_ASSIGNMENTS,
   });
 }
 
@@ -165,12 +135,16 @@ export function deviceConfigurationDeviceStatusesRequest(
   };
 }
 
-/** The list walk and the statuses request of one source. */
+/**
+ * The list walk of one source, and where its per-device state comes from:
+ * a `deviceStatuses` collection, or (issue 15) report actions.
+ */
 export const POLICY_ENDPOINTS: Record<
   PolicySource,
   {
     iteratePolicies(client: GraphClient): AsyncGenerator<IntunePolicy[]>;
-    deviceStatusesRequest(policyId: string): GraphRequest;
+    deviceStatusesRequest?(policyId: string): GraphRequest;
+    reports?: ReportPolicyFamily;
   }
 > = {
   compliancePolicy: {
@@ -180,6 +154,15 @@ export const POLICY_ENDPOINTS: Record<
   deviceConfiguration: {
     iteratePolicies: iterateDeviceConfigurations,
     deviceStatusesRequest: deviceConfigurationDeviceStatusesRequest,
+  },
+  // issue 15: administrative templates, settings compliance policies
+  groupPolicyConfiguration: {
+    iteratePolicies: iterateGroupPolicyConfigurations,
+    reports: ADMINISTRATIVE_TEMPLATE_REPORTS,
+  },
+  settingsCompliancePolicy: {
+    iteratePolicies: iterateSettingsCompliancePolicies,
+    reports: SETTINGS_COMPLIANCE_REPORTS,
   },
 };
 
@@ -221,7 +204,14 @@ export function forEachDeviceStatusPage(
   ) => Promise<void> | void,
   options: DeviceStatusWalkOptions = {},
 ): Promise<void> {
-  const request = POLICY_ENDPOINTS[source].deviceStatusesRequest;
+  const { deviceStatusesRequest: request, reports } = POLICY_ENDPOINTS[source];
+  if (reports || !request) {
+    // issue 15: a family read through report actions (policy-reports.ts).
+    return forEachReportStatusPage(client, reports!, policyIds, onPage, {
+      concurrency: options.concurrency,
+      onPolicyDone: options.onPolicyDone,
+    });
+  }
   return client.forEachCollection<PolicyDeviceStatus>(
     mapIterable(policyIds, (policyId) => ({
       key: policyId,
@@ -312,5 +302,34 @@ export function forEachDeviceStatusOverview(
     })),
     async (item, answer) => onAnswer(item.key, answer),
     { batch: true },
+  );
+}
+
+/**
+ * issue 15: every device each policy's own count says it has in any state:
+ * the deviceStatusOverview's counts for the v1.0 sources, the summary
+ * report's for the report families. Each answer (a total, undefined when
+ * the answer holds no count, or the Graph error of that policy's request)
+ * to `onAnswer`.
+ */
+export function forEachPolicyDeviceTotal(
+  client: GraphClient,
+  source: PolicySource,
+  policyIds: Iterable<string>,
+  onAnswer: (
+    policyId: string,
+    answer: GraphAnswer<number | undefined>,
+  ) => Promise<void> | void,
+): Promise<void> {
+  const reports = POLICY_ENDPOINTS[source].reports;
+  if (reports)
+    return forEachReportSummaryTotal(client, reports, policyIds, onAnswer);
+  return forEachDeviceStatusOverview(client, source, policyIds, (id, answer) =>
+    onAnswer(
+      id,
+      answer.error
+        ? { error: answer.error }
+        : { body: overviewTotal(answer.body) },
+    ),
   );
 }

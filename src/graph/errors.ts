@@ -115,7 +115,9 @@ export class GraphFanOutError extends IntegrationError {
         : `. The first ${shown.length}: ${shown.join(' | ')}`;
     const what = stoppedAfterFailuresInARow
       ? `${failures.length} of the ${items} Microsoft Graph requests of this step kept failing after retries, the last ${stoppedAfterFailuresInARow} in a row, so the step stopped before its other requests; its data is partial`
-      : `${failures.length} of ${items} Microsoft Graph requests of this step kept failing after retries; the other ${
+      : `${
+          failures.length
+        } of ${items} Microsoft Graph requests of this step kept failing after retries; the other ${
           items - failures.length
         } were read, and this step's data is partial`;
     super({ code: 'GRAPH_FAN_OUT_INCOMPLETE', message: `${what}${which}` });
@@ -183,7 +185,10 @@ export function graphResponseError(
   if (failure.status === 403) {
     return new GraphAuthorizationError(failure, grant);
   }
-  if (failure.status === 400 && failure.message?.startsWith(INTUNE_NOT_APPLICABLE_MESSAGE)) {
+  if (
+    failure.status === 400 &&
+    failure.message?.startsWith(INTUNE_NOT_APPLICABLE_MESSAGE)
+  ) {
     return new GraphApiError(
       failure,
       'The tenant has no Intune subscription; Intune data cannot be read.',
@@ -199,7 +204,10 @@ export function graphResponseError(
 }
 
 /** The token request failed: explain the AADSTS error in terms of the config to fix. */
-export function tokenError(err: unknown, auth: AuthContext): GraphAuthenticationError {
+export function tokenError(
+  err: unknown,
+  auth: AuthContext,
+): GraphAuthenticationError {
   const text = err instanceof Error ? err.message : String(err);
   const aadsts = /AADSTS(\d+)/.exec(text)?.[1];
   const failure: GraphFailure = {
@@ -219,7 +227,14 @@ function errorName(err: unknown): string | undefined {
 function tokenStatus(aadsts: string | undefined): number {
   if (!aadsts) return -1;
   // invalid_client answers; the status of 700021/700023/700024 is UNCONFIRMED (401 assumed, like 700027).
-  return ['7000215', '7000222', '700027', '700024', '700023', '700021'].includes(aadsts)
+  return [
+    '7000215',
+    '7000222',
+    '700027',
+    '700024',
+    '700023',
+    '700021',
+  ].includes(aadsts)
     ? 401
     : 400;
 }
@@ -240,11 +255,15 @@ function tokenHint(
       return `The client secret of application ${auth.clientId} has expired. Create a new client secret in Certificates & secrets of the app registration and update clientSecret.`;
     case '700027': {
       // "... Thumbprint of key used by client: '<hex>' ..." (real 700027 text); public, not key material.
-      const thumbprint = /Thumbprint of key used by client: '([0-9A-Fa-f]+)'/.exec(text)?.[1];
-      const label = thumbprint?.length === 64 ? 'SHA-256 thumbprint' : 'thumbprint';
+      const thumbprint =
+        /Thumbprint of key used by client: '([0-9A-Fa-f]+)'/.exec(text)?.[1];
+      const label =
+        thumbprint?.length === 64 ? 'SHA-256 thumbprint' : 'thumbprint';
       return `The certificate in clientCertificate${
         thumbprint ? ` (${label} ${thumbprint.toUpperCase()})` : ''
-      } is not registered on application ${auth.clientId}, or the assertion signed with it did not verify. Upload the certificate's public part (.cer or .pem, without the key) to Certificates & secrets of the app registration, or set clientCertificate to a certificate registered there; the app registration must be in the cloud named by the cloud setting.`;
+      } is not registered on application ${
+        auth.clientId
+      }, or the assertion signed with it did not verify. Upload the certificate's public part (.cer or .pem, without the key) to Certificates & secrets of the app registration, or set clientCertificate to a certificate registered there; the app registration must be in the cloud named by the cloud setting.`;
     }
     case '700024':
       return 'The client assertion signed with the certificate was outside its valid time range. Check that the clock of this machine is correct: the assertion is valid for 10 minutes from the moment it is made.';
@@ -260,7 +279,11 @@ function tokenHint(
     case '70011':
       return 'The token scope was refused. Check that the cloud setting matches the cloud of the tenant.';
     default:
-      if (/endpoints_resolution_error|ENOTFOUND|ECONNREFUSED|getaddrinfo/i.test(text)) {
+      if (
+        /endpoints_resolution_error|ENOTFOUND|ECONNREFUSED|getaddrinfo/i.test(
+          text,
+        )
+      ) {
         return 'The Microsoft Entra ID login service could not be reached. Check the cloud or authorityHost setting and the network path to it.';
       }
       return aadsts

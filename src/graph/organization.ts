@@ -13,7 +13,14 @@ export interface Organization {
   onPremisesSyncEnabled?: boolean | null;
   onPremisesLastSyncDateTime?: string | null;
   technicalNotificationMails?: string[] | null;
-  verifiedDomains?: { name: string; isDefault?: boolean; isInitial?: boolean; type?: string }[] | null;
+  verifiedDomains?:
+    | {
+        name: string;
+        isDefault?: boolean;
+        isInitial?: boolean;
+        type?: string;
+      }[]
+    | null;
   [key: string]: unknown;
 }
 
@@ -21,7 +28,9 @@ export interface Organization {
  * GET /v1.0/organization (one item). Needs Organization.Read.All.
  * https://learn.microsoft.com/graph/api/organization-list
  */
-export async function readOrganization(client: GraphClient): Promise<Organization> {
+export async function readOrganization(
+  client: GraphClient,
+): Promise<Organization> {
   const page = await client.get<{ value?: Organization[] }>({
     version: 'v1.0',
     path: '/organization',
@@ -108,7 +117,10 @@ async function requestIntuneAvailability(
     };
   } catch (err) {
     if (isIntuneNotApplicable(err)) return { status: 'absent' };
-    if (isGraphError(err, { status: 403 }) || isGraphError(err, { status: 401, code: 'Forbidden' })) {
+    if (
+      isGraphError(err, { status: 403 }) ||
+      isGraphError(err, { status: 401, code: 'Forbidden' })
+    ) {
       return { status: 'unknown', reason: (err as Error).message };
     }
     throw err;

@@ -83,9 +83,7 @@ export async function* iteratePages<T extends { id?: string }>(
     transport.counters.pages++;
     // Graph has been seen to repeat an item on two pages; yield it once.
     const identityOf = options.identityOf ?? idOf;
-    const fresh = page.value.filter((item) =>
-      isNew(identityOf(item), yielded),
-    );
+    const fresh = page.value.filter((item) => isNew(identityOf(item), yielded));
     if (fresh.length) yield fresh;
     const next: string | undefined = page['@odata.nextLink'];
     if (next) {

@@ -33,10 +33,7 @@ export const Permissions = {
     'Directory.Read.All',
   ]),
   USERS: requirement('User.Read.All', 'users', ['Directory.Read.All']),
-  SIGN_IN_ACTIVITY: requirement(
-    'AuditLog.Read.All',
-    "users' sign-in activity",
-  ),
+  SIGN_IN_ACTIVITY: requirement('AuditLog.Read.All', "users' sign-in activity"),
   GROUPS: requirement('GroupMember.Read.All', 'groups and their members', [
     'Group.Read.All',
     'Directory.Read.All',
@@ -116,6 +113,15 @@ export function requirementForPath(
     return Permissions.DELEGATED_GRANTS;
   }
   if (p.startsWith('/deviceappmanagement')) return Permissions.APPS;
+  // issue 15: the policy reports of the configuration families; the step
+  // needs DeviceManagementConfiguration.Read.All (which they accept) anyway.
+  if (
+    /^\/devicemanagement\/reports\/get(configurationpolicydevice|devicestatus(summary)?bycompliacepolicy)/.test(
+      p,
+    )
+  ) {
+    return Permissions.CONFIGURATION;
+  }
   if (p.startsWith('/devicemanagement/reports')) return Permissions.APPS;
   if (
     p.startsWith('/devicemanagement/manageddevices') ||
@@ -125,7 +131,10 @@ export function requirementForPath(
   }
   if (
     p.startsWith('/devicemanagement/devicecompliancepolicies') ||
-    p.startsWith('/devicemanagement/deviceconfigurations')
+    p.startsWith('/devicemanagement/deviceconfigurations') ||
+    // issue 15: administrativeTemplate, settingsCompliance
+    p.startsWith('/devicemanagement/grouppolicyconfigurations') ||
+    p.startsWith('/devicemanagement/compliancepolicies')
   ) {
     return Permissions.CONFIGURATION;
   }

@@ -29,7 +29,12 @@ describe('classifyStatus', () => {
     [500, 'UnknownError', undefined, 'transient'],
     [502, undefined, undefined, 'transient'],
     [-1, 'TypeError', 'fetch failed', 'transient'],
-    [401, 'InvalidAuthenticationToken', 'Lifetime validation failed, the token is expired.', 'expiredToken'],
+    [
+      401,
+      'InvalidAuthenticationToken',
+      'Lifetime validation failed, the token is expired.',
+      'expiredToken',
+    ],
     [401, 'InvalidAuthenticationToken', 'Access token is empty.', 'permanent'],
     [400, 'Directory_ExpiredPageToken', undefined, 'expiredPageToken'],
     [403, 'Authorization_RequestDenied', undefined, 'permanent'],

@@ -10,7 +10,9 @@ describe('account step', () => {
     const result = await runCollection(t.config);
     expect(result.error).toBeUndefined();
     expect(result.stepStatus('fetch-account')).toBe('success');
-    const accounts = result.entities.filter((e) => e._type === 'microsoft_365_account');
+    const accounts = result.entities.filter(
+      (e) => e._type === 'microsoft_365_account',
+    );
     expect(accounts).toHaveLength(1);
     const org = t.tenant.organization as any;
     expect(accounts[0]).toMatchObject({
@@ -32,7 +34,9 @@ describe('account step', () => {
     t = await startTestTenant('noIntune');
     const result = await runCollection(t.config);
     expect(result.error).toBeUndefined();
-    const account = result.entities.find((e) => e._type === 'microsoft_365_account');
+    const account = result.entities.find(
+      (e) => e._type === 'microsoft_365_account',
+    );
     expect(account).toMatchObject({ intuneEnabled: false });
     expect(account).not.toHaveProperty('intuneAccountId');
     const intuneSteps = result.summary.integrationStepResults.filter((s) =>
@@ -61,7 +65,9 @@ describe('account step', () => {
       ),
     });
     const result = await runCollection(t.config);
-    const account = result.entities.find((e) => e._type === 'microsoft_365_account');
+    const account = result.entities.find(
+      (e) => e._type === 'microsoft_365_account',
+    );
     expect(account).toMatchObject({ intuneEnabled: false });
     const warning = result.logs.find((r) =>
       r.msg.startsWith('The account is not enriched with Intune details:'),

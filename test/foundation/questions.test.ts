@@ -43,9 +43,7 @@ const file = load(readFileSync(FILE, 'utf8')) as QuestionFile;
 
 // ---- the data model -------------------------------------------------------------------
 
-const ENTITY_ROWS = [
-  ...integrationSteps.flatMap((s) => s.entities),
-];
+const ENTITY_ROWS = [...integrationSteps.flatMap((s) => s.entities)];
 const RELATIONSHIP_ROWS = [
   ...Object.values(Relationships).flatMap((r) => allOf(r)),
   ...Object.values(MappedRelationships).flatMap((r) => allOf(r)),

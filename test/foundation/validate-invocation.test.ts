@@ -41,7 +41,9 @@ describe('validateInvocation against the simulator', () => {
     await expect(
       validate({ ...t.config, clientSecret: '', clientCertificate: cert.pem }),
     ).resolves.toBeUndefined();
-    expect(t.simulator.requests.map((r) => `${r.endpoint} ${r.status}`)).toEqual([
+    expect(
+      t.simulator.requests.map((r) => `${r.endpoint} ${r.status}`),
+    ).toEqual([
       'GET /{tenant}/v2.0/.well-known/openid-configuration 200',
       'POST /{tenant}/oauth2/v2.0/token 200',
       'GET /organization 200',
@@ -58,7 +60,10 @@ describe('validateInvocation against the simulator', () => {
 
   test('unknown client id (AADSTS700016)', async () => {
     await expect(
-      validate({ ...t.config, clientId: '9e9e9e9e-0000-4000-8000-000000000000' }),
+      validate({
+        ...t.config,
+        clientId: '9e9e9e9e-0000-4000-8000-000000000000',
+      }),
     ).rejects.toThrow(
       `failed with 400 AADSTS700016. Application (client) ID 9e9e9e9e-0000-4000-8000-000000000000 was not found in tenant "${t.tenant.tenantId}". Set clientId to the Application (client) ID of the app registration, and have an administrator of the tenant grant admin consent to it.`,
     );
@@ -80,7 +85,11 @@ describe('validateInvocation against the simulator', () => {
       secrets: [{ value: expired, expired: true }],
     });
     await expect(
-      validate({ ...t.config, clientId: OTHER_CLIENT_ID, clientSecret: expired }),
+      validate({
+        ...t.config,
+        clientId: OTHER_CLIENT_ID,
+        clientSecret: expired,
+      }),
     ).rejects.toThrow(
       `failed with 401 AADSTS7000222. The client secret of application ${OTHER_CLIENT_ID} has expired. Create a new client secret in Certificates & secrets of the app registration and update clientSecret.`,
     );
@@ -94,12 +103,18 @@ describe('validateInvocation against the simulator', () => {
       displayName: 'multi-tenant app without a service principal here',
       secrets: [{ value: secret }],
     });
-    const error = await validate({ ...t.config, clientId, clientSecret: secret }).catch(
-      (e) => e,
-    );
+    const error = await validate({
+      ...t.config,
+      clientId,
+      clientSecret: secret,
+    }).catch((e) => e);
     expect(error.message).toMatch(
       new RegExp(
-        `^Microsoft Graph GET ${escape(t.simulator.origin)}/v1.0/organization failed with 401 Authorization_IdentityNotFound: The identity of the calling application could not be established. \\(request-id [0-9a-f-]{36}\\)\\. Application ${clientId} is not installed in tenant ${t.tenant.tenantId}: an administrator of that tenant must grant admin consent to the application \\(Enterprise applications\\), or check that tenant and clientId belong together\\.$`,
+        `^Microsoft Graph GET ${escape(
+          t.simulator.origin,
+        )}/v1.0/organization failed with 401 Authorization_IdentityNotFound: The identity of the calling application could not be established. \\(request-id [0-9a-f-]{36}\\)\\. Application ${clientId} is not installed in tenant ${
+          t.tenant.tenantId
+        }: an administrator of that tenant must grant admin consent to the application \\(Enterprise applications\\), or check that tenant and clientId belong together\\.$`,
       ),
     );
     expect(error.code).toBe('PROVIDER_AUTHENTICATION_ERROR');
@@ -113,7 +128,9 @@ describe('validateInvocation against the simulator', () => {
       { ...t.config, tenant: 'nowhere.onmicrosoft.com' },
       t.config,
     ]) {
-      await validate(config, logs).catch((e) => errors.push(`${e.message} ${e.stack}`));
+      await validate(config, logs).catch((e) =>
+        errors.push(`${e.message} ${e.stack}`),
+      );
     }
     const text = JSON.stringify(logs) + errors.join('\n');
     expect(errors).toHaveLength(2);
@@ -143,7 +160,7 @@ describe('validateInvocation with missing permissions', () => {
     expect(warnings).toEqual([
       'Missing Microsoft Graph permission: grant the Microsoft Graph application permission DeviceManagementManagedDevices.Read.All to read Intune managed devices and their detected applications, then grant admin consent. Until then these steps fail and keep their previous data: Fetch Intune Managed Devices, Fetch Intune Detected Applications.',
       'Missing Microsoft Graph permission: grant the Microsoft Graph application permission DeviceManagementApps.Read.All to read Intune managed applications and their install status, then grant admin consent. Until then these steps fail and keep their previous data: Fetch Intune Managed Applications.',
-      'Missing Microsoft Graph permission: grant the Microsoft Graph application permission DeviceManagementConfiguration.Read.All to read Intune compliance policies, device configurations and their device statuses, then grant admin consent. Until then these steps fail and keep their previous data: Fetch Intune Compliance Policies and Findings, Fetch Intune Device Configurations and Findings.',
+      'Missing Microsoft Graph permission: grant the Microsoft Graph application permission DeviceManagementConfiguration.Read.All to read Intune compliance policies, device configurations and their device statuses, then grant admin consent. Until then these steps fail and keep their previous data: Fetch Intune Compliance Policies and Findings, Fetch Intune Device Configurations and Findings, Fetch Intune Administrative Templates and Findings, Fetch Intune Settings Compliance Policies and Findings.',
       'Missing Microsoft Graph permission: grant the Microsoft Graph application permission Application.Read.All (or Directory.Read.All) to read app registrations, service principals, their credentials, owners and application permissions, then grant admin consent. Until then these steps fail and keep their previous data: Fetch Service Principals, Fetch App Registrations, Fetch Application Permissions.',
       'Missing Microsoft Graph permission: grant the Microsoft Graph application permission Directory.Read.All to read delegated permission grants (OAuth2 consents), then grant admin consent. Until then these steps fail and keep their previous data: Fetch Delegated Permission Grants.',
       // issue 16

@@ -10,6 +10,8 @@ import { exportJobRoutes } from './export-jobs';
 import { identityRoutes } from './identity-routes';
 import { intuneRoutes } from './intune-routes';
 import { reportRoutes } from './reports';
+// issue 15
+import { reportPolicyRoutes } from './report-policy-routes';
 
 export interface RouteMatch {
   route: GraphRoute;
@@ -26,6 +28,8 @@ const ROUTES: CompiledRoute[] = [
   ...directoryRoutes,
   ...intuneRoutes,
   ...reportRoutes,
+  // issue 15
+  ...reportPolicyRoutes,
   ...exportJobRoutes,
   ...applicationRoutes,
   ...identityRoutes, // issue 16

@@ -30,6 +30,7 @@ import {
   withSelect,
 } from './graph-call';
 import { Permissions } from './permissions';
+import { expandsAssignments } from './report-policy-routes';
 import {
   EntityTypeName,
   forVersion,
@@ -313,12 +314,7 @@ function listPolicies(
       : 'deviceConfigurations';
   const type: EntityTypeName =
     source === 'compliance' ? 'deviceCompliancePolicy' : 'deviceConfiguration';
-  const expand = call.query.expand ?? [];
-  for (const item of expand) {
-    const name = item.replace(/\(.*$/, '');
-    if (name.toLowerCase() !== 'assignments') throw unknownProperty(name, type);
-  }
-  const expandAssignments = expand.length > 0;
+  const expandAssignments = expandsAssignments(call, type);
   return listIntune(call, {
     type,
     source: fromCollection(

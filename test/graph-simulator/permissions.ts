@@ -46,6 +46,13 @@ export const Permissions = {
   ],
   registrationDetails: ['AuditLog.Read.All'],
   policies: ['Policy.Read.All'],
+  // issue 15: the report actions accept any of the three DeviceManagement
+  // families (learn.microsoft.com/graph/api/intune-reporting-devicemanagementreports-getdevicestatusbycompliacepolicyreport)
+  intuneReports: [
+    'DeviceManagementConfiguration.Read.All',
+    'DeviceManagementApps.Read.All',
+    'DeviceManagementManagedDevices.Read.All',
+  ],
 } as const;
 
 /**

@@ -549,6 +549,50 @@ function bruteForceTruth(t: TenantData): GroundTruth {
       }
     }
   }
+  // issue 15: the report families, from their lists, assignments and report rows.
+  const reportFamilies = [
+    ['administrativeTemplate', 'intune_device_configuration'],
+    ['settingsCompliance', 'intune_compliance_policy'],
+  ] as const;
+  for (const [source, type] of reportFamilies) {
+    const policies = t.reportPolicies?.(source);
+    if (!policies) continue;
+    add(entities, type, policies.count);
+    for (const policy of all(policies)) {
+      const policyId = policy.id as string;
+      for (const a of t.reportPolicyAssignments?.(source, policyId) ?? []) {
+        const target = a.target as Record<string, string>;
+        if (!target.groupId) continue;
+        add(
+          groupIds.has(target.groupId) ? relationships : mapped,
+          `${type}|${
+            target['@odata.type'].endsWith('.exclusionGroupAssignmentTarget')
+              ? 'ALLOWS'
+              : 'ASSIGNED'
+          }|azure_user_group`,
+        );
+      }
+      const statusOf = new Map<string, string>();
+      for (const row of t.reportPolicyRows?.(source, policyId) ?? []) {
+        if (!kindOf.get(row.deviceId)) {
+          skipped.statusesForUnknownDevices++;
+          continue;
+        }
+        keepWorst(statusOf, row.deviceId, row.status, STATUS_SEVERITY);
+      }
+      for (const [deviceId, value] of statusOf) {
+        add(relationships, `intune_host_agent|ASSIGNED|${type}`);
+        if (['nonCompliant', 'error', 'conflict'].includes(value)) {
+          add(entities, 'intune_noncompliance_finding');
+          add(relationships, `${type}|IDENTIFIED|intune_noncompliance_finding`);
+          add(
+            relationships,
+            `${kindOf.get(deviceId)}|HAS|intune_noncompliance_finding`,
+          );
+        }
+      }
+    }
+  }
   // The AppInvRawData export: rows naming no managed device, rows that repeat one.
   const seenRows = new Set<string>();
   for (const row of t.appInventory?.rows() ?? []) {

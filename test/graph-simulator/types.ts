@@ -190,6 +190,34 @@ export interface SimulatorBehaviour {
    * (microsoftgraph/microsoft-graph-explorer-v4 #4043, intune-exports.md §2.4).
    */
   statusListShortOfOverview?: boolean;
+  /**
+   * issue 15: every policy list refuses `$expand=assignments` with a 400, so
+   * a client must read `…/{id}/assignments` instead. No public report of
+   * Intune refusing it on these lists was found; Graph documents that
+   * `$expand` is not supported on every navigation ("Use query parameters"),
+   * and beta `intents?$expand=assignments` is reported to answer empty
+   * assignments (microsoft-graph-explorer-v4 #2051): a client that relies
+   * on the expansion alone has no way back.
+   */
+  expandAssignmentsRefused?: boolean;
+  /**
+   * issue 15: every per-policy device report (administrative templates,
+   * settings compliance) holds the first half of its rows only, with a
+   * TotalRowCount to match, while the policy's summary report counts every
+   * device: the report actions' form of statusListShortOfOverview (the
+   * public report of a list short of its overview, microsoft-graph-explorer-v4
+   * #4043, is about the v1.0 lists; nothing says the reports are immune).
+   */
+  reportShortOfSummary?: boolean;
+  /**
+   * issue 15: policy families the tenant's licence lacks; their lists and
+   * reports answer 400 "Request not applicable to target tenant.", as Intune
+   * answers a tenant without the service (graph-api.md §0.8).
+   */
+  policyFamiliesNotLicensed?: (
+    | 'administrativeTemplate'
+    | 'settingsCompliance'
+  )[];
 }
 
 export const DEFAULT_BEHAVIOUR: SimulatorBehaviour = {

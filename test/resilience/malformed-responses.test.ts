@@ -123,6 +123,9 @@ describe('bodies that are not what Graph promises', () => {
         Steps.DETECTED_APPS.id,
         Steps.COMPLIANCE_POLICIES.id,
         Steps.DEVICE_CONFIGURATIONS.id,
+        // issue 15
+        Steps.ADMINISTRATIVE_TEMPLATES.id,
+        Steps.SETTINGS_COMPLIANCE_POLICIES.id,
       ],
     });
     // 1 attempt + 5 retries: a body that never parses is not retried forever.

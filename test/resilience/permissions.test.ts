@@ -135,7 +135,7 @@ const TENANT_POLICIES = `The account is not enriched with security defaults, the
 )}.`;
 
 // issue 15
-const POLICY_ASSIGNMENTS_INCOMPLETE = `${Steps.POLICY_ASSIGNMENTS.name}: ${Steps.COMPLIANCE_POLICIES.name} and ${Steps.DEVICE_CONFIGURATIONS.name} did not complete in this execution, so the group assignments of those policies are not related; the previous ones are kept.`;
+const POLICY_ASSIGNMENTS_INCOMPLETE = `${Steps.POLICY_ASSIGNMENTS.name}: ${Steps.COMPLIANCE_POLICIES.name}, ${Steps.DEVICE_CONFIGURATIONS.name}, ${Steps.ADMINISTRATIVE_TEMPLATES.name} and ${Steps.SETTINGS_COMPLIANCE_POLICIES.name} did not complete in this execution, so the group assignments of those policies are not related; the previous ones are kept.`;
 
 const DEVICES_INCOMPLETE =
   'Build User and Device Relationships did not run: Fetch Intune Managed Devices did not read every managed device in this execution. The previous user and device relationships are kept.';
@@ -253,6 +253,9 @@ const CASES: PermissionCase[] = [
         GRANTS.configuration,
         Steps.COMPLIANCE_POLICIES,
         Steps.DEVICE_CONFIGURATIONS,
+        // issue 15
+        Steps.ADMINISTRATIVE_TEMPLATES,
+        Steps.SETTINGS_COMPLIANCE_POLICIES,
       ),
       NOT_ENRICHED,
     ],
@@ -265,10 +268,19 @@ const CASES: PermissionCase[] = [
         Steps.DEVICE_CONFIGURATIONS,
         GRANTS.configuration,
       ),
+      // issue 15
+      [Steps.ADMINISTRATIVE_TEMPLATES.id]: cannotRun(
+        Steps.ADMINISTRATIVE_TEMPLATES,
+        GRANTS.configuration,
+      ),
+      [Steps.SETTINGS_COMPLIANCE_POLICIES.id]: cannotRun(
+        Steps.SETTINGS_COMPLIANCE_POLICIES,
+        GRANTS.configuration,
+      ),
       [Steps.POLICY_ASSIGNMENTS.id]: POLICY_ASSIGNMENTS_INCOMPLETE,
     },
     guarded:
-      /^\/deviceManagement(\?|$|\/subscriptionState|\/deviceCompliancePolicies|\/deviceConfigurations)/,
+      /^\/deviceManagement(\?|$|\/subscriptionState|\/deviceCompliancePolicies|\/deviceConfigurations|\/groupPolicyConfigurations|\/compliancePolicies)/,
     // getStepStartStates asks once whether the tenant has Intune, and takes
     // the 403 as "cannot tell" (the Intune steps stay enabled).
     probes: [
@@ -288,6 +300,9 @@ const CASES: PermissionCase[] = [
       Steps.MANAGED_APPS.id,
       Steps.COMPLIANCE_POLICIES.id,
       Steps.DEVICE_CONFIGURATIONS.id,
+      // issue 15
+      Steps.ADMINISTRATIVE_TEMPLATES.id,
+      Steps.SETTINGS_COMPLIANCE_POLICIES.id,
     ],
     guarded:
       /^\/deviceManagement\/(managedDevices|detectedApps|reports\/exportJobs)/,
@@ -301,7 +316,8 @@ const CASES: PermissionCase[] = [
     },
     // Export jobs are not the managed-apps step's: DeviceManagementManagedDevices.Read.All opens them.
     guarded:
-      /^\/(deviceAppManagement|deviceManagement\/reports\/(?!exportJobs))/,
+      // issue 15: the policy reports accept DeviceManagementConfiguration.Read.All
+      /^\/(deviceAppManagement|deviceManagement\/reports\/(?!exportJobs|getConfigurationPolicyDevice|getDeviceStatus(Summary)?ByCompliacePolicy))/,
   },
   {
     removed: ['DeviceManagementConfiguration.Read.All'],
@@ -310,6 +326,9 @@ const CASES: PermissionCase[] = [
         GRANTS.configuration,
         Steps.COMPLIANCE_POLICIES,
         Steps.DEVICE_CONFIGURATIONS,
+        // issue 15
+        Steps.ADMINISTRATIVE_TEMPLATES,
+        Steps.SETTINGS_COMPLIANCE_POLICIES,
       ),
     ],
     failed: {
@@ -321,10 +340,19 @@ const CASES: PermissionCase[] = [
         Steps.DEVICE_CONFIGURATIONS,
         GRANTS.configuration,
       ),
+      // issue 15
+      [Steps.ADMINISTRATIVE_TEMPLATES.id]: cannotRun(
+        Steps.ADMINISTRATIVE_TEMPLATES,
+        GRANTS.configuration,
+      ),
+      [Steps.SETTINGS_COMPLIANCE_POLICIES.id]: cannotRun(
+        Steps.SETTINGS_COMPLIANCE_POLICIES,
+        GRANTS.configuration,
+      ),
       [Steps.POLICY_ASSIGNMENTS.id]: POLICY_ASSIGNMENTS_INCOMPLETE,
     },
     guarded:
-      /^\/deviceManagement\/(deviceCompliancePolicies|deviceConfigurations)/,
+      /^\/deviceManagement\/(deviceCompliancePolicies|deviceConfigurations|groupPolicyConfigurations|compliancePolicies)/,
   },
 ];
 
@@ -408,6 +436,15 @@ test('with no application permission at all (validateInvocation bypassed), every
       ),
       [Steps.DEVICE_CONFIGURATIONS.id]: cannotRun(
         Steps.DEVICE_CONFIGURATIONS,
+        GRANTS.configuration,
+      ),
+      // issue 15
+      [Steps.ADMINISTRATIVE_TEMPLATES.id]: cannotRun(
+        Steps.ADMINISTRATIVE_TEMPLATES,
+        GRANTS.configuration,
+      ),
+      [Steps.SETTINGS_COMPLIANCE_POLICIES.id]: cannotRun(
+        Steps.SETTINGS_COMPLIANCE_POLICIES,
         GRANTS.configuration,
       ),
       [Steps.USER_DEVICES.id]: DEVICES_INCOMPLETE,

@@ -169,6 +169,9 @@ type PolicyType =
 const POLICY_TYPE: Record<PolicySource, PolicyType> = {
   compliancePolicy: Entities.COMPLIANCE_POLICY._type,
   deviceConfiguration: Entities.DEVICE_CONFIGURATION._type,
+  // issue 15: administrativeTemplate, settingsCompliance
+  groupPolicyConfiguration: Entities.DEVICE_CONFIGURATION._type,
+  settingsCompliancePolicy: Entities.COMPLIANCE_POLICY._type,
 };
 
 const CLASS_OF: Record<AssignmentIntent, RelationshipClass> = {
@@ -187,6 +190,15 @@ const MAPPED_ROWS: Record<
   deviceConfiguration: {
     include: MappedRelationships.DEVICE_CONFIGURATION_ASSIGNED_GROUP,
     exclude: MappedRelationships.DEVICE_CONFIGURATION_ALLOWS_GROUP,
+  },
+  // issue 15: administrativeTemplate, settingsCompliance
+  groupPolicyConfiguration: {
+    include: MappedRelationships.DEVICE_CONFIGURATION_ASSIGNED_GROUP,
+    exclude: MappedRelationships.DEVICE_CONFIGURATION_ALLOWS_GROUP,
+  },
+  settingsCompliancePolicy: {
+    include: MappedRelationships.COMPLIANCE_POLICY_ASSIGNED_GROUP,
+    exclude: MappedRelationships.COMPLIANCE_POLICY_ALLOWS_GROUP,
   },
 };
 
@@ -277,12 +289,28 @@ export async function handOverAssignments(
   }
 }
 
-const SOURCES: PolicySource[] = ['compliancePolicy', 'deviceConfiguration'];
+const SOURCES: PolicySource[] = [
+  'compliancePolicy',
+  'deviceConfiguration',
+  // issue 15: administrativeTemplate, settingsCompliance
+  'groupPolicyConfiguration',
+  'settingsCompliancePolicy',
+];
 
 const POLICY_STEP: Record<PolicySource, { name: string }> = {
   compliancePolicy: Steps.COMPLIANCE_POLICIES,
   deviceConfiguration: Steps.DEVICE_CONFIGURATIONS,
+  // issue 15
+  groupPolicyConfiguration: Steps.ADMINISTRATIVE_TEMPLATES,
+  settingsCompliancePolicy: Steps.SETTINGS_COMPLIANCE_POLICIES,
 };
+
+/** "A", "A and B", "A, B and C". */
+function listed(names: string[]): string {
+  return names.length < 2
+    ? names.join('')
+    : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
 
 export async function buildPolicyGroupRelationships(
   context: IntegrationStepContext,
@@ -326,8 +354,8 @@ export async function buildPolicyGroupRelationships(
   if (incomplete.length) {
     throw new IntegrationError({
       code: 'POLICY_ASSIGNMENTS_INCOMPLETE',
-      message: `${Steps.POLICY_ASSIGNMENTS.name}: ${incomplete.join(
-        ' and ',
+      message: `${Steps.POLICY_ASSIGNMENTS.name}: ${listed(
+        incomplete,
       )} did not complete in this execution, so the group assignments of those policies are not related; the previous ones are kept.`,
     });
   }
@@ -346,8 +374,11 @@ export const policyAssignmentSteps: IntegrationStep<IntegrationConfig>[] = [
       Relationships.DEVICE_CONFIGURATION_ASSIGNED_GROUP,
       Relationships.DEVICE_CONFIGURATION_ALLOWS_GROUP,
     ],
-    mappedRelationships: Object.values(MAPPED_ROWS).flatMap((rows) =>
-      Object.values(rows),
+    // One row per (type, class): the families of one type share theirs.
+    mappedRelationships: Array.from(
+      new Set(
+        Object.values(MAPPED_ROWS).flatMap((rows) => Object.values(rows)),
+      ),
     ),
     executionHandler: buildPolicyGroupRelationships,
   },

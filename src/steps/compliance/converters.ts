@@ -21,6 +21,13 @@ import { presentString, toEpochMs, withoutUndefined } from '../convert';
 import { directRelationship } from '../graph-objects';
 import { securitySettingsOf } from './security-settings';
 import { assignmentPropertiesOf, targetsOf } from './assignments';
+// issue 15: administrativeTemplate, settingsCompliance
+import {
+  familyPropertiesOf,
+  KIND_WITHOUT_ODATA_TYPE,
+  platformOfFamily,
+  POLICY_FAMILY,
+} from './policy-families';
 
 // ---- policies ------------------------------------------------------------------------
 
@@ -79,27 +86,39 @@ export interface PolicySummary {
 export const POLICY_ENTITIES: Record<PolicySource, StepEntityMetadata> = {
   compliancePolicy: Entities.COMPLIANCE_POLICY,
   deviceConfiguration: Entities.DEVICE_CONFIGURATION,
+  // issue 15: administrativeTemplate, settingsCompliance
+  groupPolicyConfiguration: Entities.DEVICE_CONFIGURATION,
+  settingsCompliancePolicy: Entities.COMPLIANCE_POLICY,
 };
 
 /** ControlPolicy `category` (enum compliance, config, password, other). */
 const POLICY_CATEGORY: Record<PolicySource, string> = {
   compliancePolicy: 'compliance',
   deviceConfiguration: 'config',
+  // issue 15
+  groupPolicyConfiguration: 'config',
+  settingsCompliancePolicy: 'compliance',
 };
 
 export function summarizePolicy(
   source: PolicySource,
   policy: IntunePolicy,
 ): PolicySummary {
-  const kind = policyKindOf(policy);
+  const kind = policy['@odata.type']
+    ? policyKindOf(policy)
+    : KIND_WITHOUT_ODATA_TYPE[source] ?? policyKindOf(policy);
   return {
     source,
     id: policy.id,
     key: policy.id,
     _type: POLICY_ENTITIES[source]._type,
-    name: policy.displayName || policy.id,
+    // issue 15: settings compliance policies have `name`, not displayName.
+    name:
+      policy.displayName ||
+      (typeof policy.name === 'string' && policy.name) ||
+      policy.id,
     kind,
-    platform: platformOfPolicyKind(kind),
+    platform: platformOfFamily(source, policy) ?? platformOfPolicyKind(kind),
   };
 }
 
@@ -145,6 +164,9 @@ export function toPolicyEntity(
         updatedOn: toEpochMs(policy.lastModifiedDateTime),
         assignedDeviceCount: tally.assignedDevices,
         openFindingCount: tally.findings,
+        // issue 15
+        policyFamily: POLICY_FAMILY[source],
+        ...familyPropertiesOf(source, policy),
         // Only when Graph returned the assignments: no answer is not "none".
         ...(Array.isArray(policy.assignments)
           ? assignmentPropertiesOf(targetsOf(policy))
@@ -184,7 +206,7 @@ const PROTECTION_KIND =
   /endpointprotection|threatprotection|defender|identityprotection|bitlocker|firewall|updateforbusiness|softwareupdate|updateconfiguration/i;
 
 export function policyTierOf(source: PolicySource, kind: string): PolicyTier {
-  if (source === 'compliancePolicy') return 'compliance';
+  if (POLICY_CATEGORY[source] === 'compliance') return 'compliance';
   return PROTECTION_KIND.test(kind) ? 'protection' : 'general';
 }
 
@@ -212,6 +234,9 @@ export function severityOf(
 const SOURCE_LABEL: Record<PolicySource, string> = {
   compliancePolicy: 'compliance policy',
   deviceConfiguration: 'device configuration',
+  // issue 15
+  groupPolicyConfiguration: 'administrative template',
+  settingsCompliancePolicy: 'settings compliance policy',
 };
 
 const RECOMMENDATION: Record<string, string> = {

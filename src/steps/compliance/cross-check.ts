@@ -18,12 +18,19 @@ import {
 } from '@jupiterone/integration-sdk-core';
 import { GraphClient } from '../../graph/client';
 import {
-  forEachDeviceStatusOverview,
-  overviewTotal,
+  forEachPolicyDeviceTotal,
+  POLICY_ENDPOINTS,
   PolicySource,
 } from '../../graph/compliance';
 import { isGraphError } from '../../graph/errors';
 import { CountCheck, toleranceOf } from '../completeness';
+
+/** What a source's own count is called: issue 15, a report family's is its summary report. */
+function countNameOf(source: PolicySource | undefined): string {
+  return source && POLICY_ENDPOINTS[source].reports
+    ? 'summary report'
+    : 'deviceStatusOverview';
+}
 
 /**
  * Devices a policy's list may miss against its overview without doubt: at
@@ -50,16 +57,18 @@ export async function readStatusOverviews(
   source: PolicySource,
   policyIds: string[],
 ): Promise<Map<string, number>> {
+  const countName = countNameOf(source);
   const totals = new Map<string, number>();
   let unreadable = 0;
   let example: unknown;
   try {
-    await forEachDeviceStatusOverview(
+    // issue 15: a report family's summary report stands for its overview.
+    await forEachPolicyDeviceTotal(
       client,
       source,
       policyIds,
       (policyId, answer) => {
-        const total = answer.error ? undefined : overviewTotal(answer.body);
+        const total = answer.error ? undefined : answer.body;
         if (total !== undefined) {
           totals.set(policyId, total);
           return;
@@ -76,7 +85,7 @@ export async function readStatusOverviews(
   if (unreadable) {
     logger.warn(
       { err: example, unreadable },
-      `${stepName}: could not read the deviceStatusOverview of ${unreadable} policies; their device statuses are not checked against it.`,
+      `${stepName}: could not read the ${countName} of ${unreadable} policies; their device statuses are not checked against it.`,
     );
   }
   return totals;
@@ -99,14 +108,16 @@ export function assertStatusListsComplete(
   stepName: string,
   counts: StatusListCount[],
   overviews: Map<string, number>,
+  source?: PolicySource,
 ): void {
+  const countName = countNameOf(source);
   const short: string[] = [];
   for (const { policyId, policyName, collected } of counts) {
     const expected = overviews.get(policyId);
     if (expected === undefined) continue;
     const tolerance = toleranceOf(expected, STATUS_OVERVIEW_CHECK.share);
     if (expected - collected <= tolerance) continue;
-    const line = `"${policyName}" (${policyId}): read the states of ${collected} devices, its deviceStatusOverview counts ${expected}`;
+    const line = `"${policyName}" (${policyId}): read the states of ${collected} devices, its ${countName} counts ${expected}`;
     logger.warn(
       { policyId, collected, expected, tolerance },
       `${stepName}: ${line}; ${
@@ -120,7 +131,7 @@ export function assertStatusListsComplete(
     code: 'INCOMPLETE_COLLECTION',
     message: `${stepName}: the device status lists of ${
       short.length
-    } policies fall short of ${STATUS_OVERVIEW_CHECK.source} by more than ${
+    } policies fall short of the policy's ${countName} by more than ${
       STATUS_OVERVIEW_CHECK.share * 100
     } % (at least 5 devices): ${short.slice(0, 3).join('; ')}${
       short.length > 3 ? '; ...' : ''

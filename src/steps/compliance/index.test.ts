@@ -18,7 +18,7 @@ import {
 import { complianceSteps } from '.';
 
 describe('step metadata', () => {
-  test('two steps after fetch-devices and the assignment step, in the compliance ingestion source', () => {
+  test('four policy steps after fetch-devices and the assignment step, in the compliance ingestion source', () => {
     expect(
       complianceSteps.map((step) => ({
         id: step.id,
@@ -60,6 +60,38 @@ describe('step metadata', () => {
           ),
         ],
       },
+      // issue 15: administrative templates, settings compliance policies
+      {
+        id: 'fetch-intune-administrative-templates',
+        name: 'Fetch Intune Administrative Templates and Findings',
+        dependsOn: ['fetch-devices'],
+        ingestionSourceId: IngestionSources.COMPLIANCE,
+        entities: [
+          'intune_device_configuration',
+          'intune_noncompliance_finding',
+        ],
+        relationships: [
+          Relationships.HOST_AGENT_ASSIGNED_DEVICE_CONFIGURATION._type,
+          Relationships.DEVICE_CONFIGURATION_IDENTIFIED_FINDING._type,
+          ...Object.values(Relationships.DEVICE_HAS_FINDING).map(
+            (r) => r._type,
+          ),
+        ],
+      },
+      {
+        id: 'fetch-intune-settings-compliance-policies',
+        name: 'Fetch Intune Settings Compliance Policies and Findings',
+        dependsOn: ['fetch-devices'],
+        ingestionSourceId: IngestionSources.COMPLIANCE,
+        entities: ['intune_compliance_policy', 'intune_noncompliance_finding'],
+        relationships: [
+          Relationships.HOST_AGENT_ASSIGNED_COMPLIANCE_POLICY._type,
+          Relationships.COMPLIANCE_POLICY_IDENTIFIED_FINDING._type,
+          ...Object.values(Relationships.DEVICE_HAS_FINDING).map(
+            (r) => r._type,
+          ),
+        ],
+      },
       // issue 15: in the second dependency graph, once every group is written
       {
         id: 'build-intune-policy-group-relationships',
@@ -75,7 +107,9 @@ describe('step metadata', () => {
         ],
       },
     ]);
-    expect(complianceSteps[2].dependencyGraphId).toBe(RELATIONSHIP_GRAPH_ID);
+    expect(complianceSteps[complianceSteps.length - 1].dependencyGraphId).toBe(
+      RELATIONSHIP_GRAPH_ID,
+    );
     expect(Relationships.HOST_AGENT_ASSIGNED_COMPLIANCE_POLICY._type).toBe(
       createDirectRelationship({
         _class: RelationshipClass.ASSIGNED,

@@ -9,6 +9,12 @@
  * concurrently, page by page, and each page goes to the job state as it
  * arrives (in runs of one type, GraphObjectWriter). Devices are looked up
  * in one in-memory index, never findEntity.
+ *
+ * One file because the routine reads, decides and writes one policy's rows
+ * in one pass over state it shares with the step's log lines; every policy
+ * family (issue 15) runs it, and what sets a family apart is data in files
+ * of its own (administrative-templates.ts, settings-compliance.ts,
+ * policy-families.ts, src/graph/*).
  */
 import {
   IntegrationError,
@@ -24,7 +30,6 @@ import {
   forEachDeviceStatusPage,
   POLICY_ENDPOINTS,
   PolicyDeviceStatus,
-  PolicySource,
 } from '../../graph/compliance';
 import {
   allOf,
@@ -52,7 +57,14 @@ import {
 } from './statuses';
 import { handOverAssignments, policyAssignmentSteps } from './assignments';
 import { assertStatusListsComplete, readStatusOverviews } from './cross-check';
-import { PolicyState, readPolicies } from './policy-state';
+import {
+  PolicyState,
+  PolicyStepSpec,
+  readPoliciesOfStep,
+} from './policy-state';
+// issue 15: administrativeTemplate, settingsCompliance
+import { ADMINISTRATIVE_TEMPLATES_SPEC } from './administrative-templates';
+import { SETTINGS_COMPLIANCE_POLICIES_SPEC } from './settings-compliance';
 
 /**
  * Statuses are read without `$batch`. A batch saves round trips only for the
@@ -84,14 +96,6 @@ export const Counters = {
   POLICIES_GONE: 'policiesDeletedDuringCollection',
 } as const;
 
-interface PolicyStepSpec {
-  source: PolicySource;
-  step: typeof Steps.COMPLIANCE_POLICIES | typeof Steps.DEVICE_CONFIGURATIONS;
-  /** Plural and singular nouns for log lines. */
-  label: string;
-  singular: string;
-}
-
 const EXAMPLES_LOGGED = 5;
 
 /**
@@ -110,10 +114,12 @@ export async function fetchPoliciesAndFindings(
 
   const [devices, policies] = await Promise.all([
     loadDeviceIndex(jobState),
-    readPolicies(spec.source, () =>
+    // issue 15: undefined when the family's licence is lacking (skipped).
+    readPoliciesOfStep(context, spec, () =>
       POLICY_ENDPOINTS[spec.source].iteratePolicies(client),
     ),
   ]);
+  if (!policies) return progress.done();
   progress.add(Counters.POLICIES, policies.size);
   // issue 15: each policy's own count, read while its statuses are walked.
   const overviews = readStatusOverviews(
@@ -253,6 +259,7 @@ export async function fetchPoliciesAndFindings(
         collected: tally.assignedDevices + listedUnknown,
       })),
     await overviews,
+    spec.source,
   );
 }
 
@@ -385,6 +392,19 @@ export const complianceSteps: IntegrationStep<IntegrationConfig>[] = [
     Entities.DEVICE_CONFIGURATION,
     Relationships.HOST_AGENT_ASSIGNED_DEVICE_CONFIGURATION,
     Relationships.DEVICE_CONFIGURATION_IDENTIFIED_FINDING,
+  ),
+  // issue 15: administrativeTemplate, settingsCompliance
+  policyStep(
+    ADMINISTRATIVE_TEMPLATES_SPEC,
+    Entities.DEVICE_CONFIGURATION,
+    Relationships.HOST_AGENT_ASSIGNED_DEVICE_CONFIGURATION,
+    Relationships.DEVICE_CONFIGURATION_IDENTIFIED_FINDING,
+  ),
+  policyStep(
+    SETTINGS_COMPLIANCE_POLICIES_SPEC,
+    Entities.COMPLIANCE_POLICY,
+    Relationships.HOST_AGENT_ASSIGNED_COMPLIANCE_POLICY,
+    Relationships.COMPLIANCE_POLICY_IDENTIFIED_FINDING,
   ),
   ...policyAssignmentSteps,
 ];

@@ -61,6 +61,23 @@ export function generateTenant(profile: TenantProfile): TenantData {
     intuneAccountId,
     assignableGroups,
   );
+  // issue 15: families read through report actions
+  const reportFamilies = {
+    administrativeTemplate: new Policies(
+      'administrativeTemplate',
+      profile,
+      devices,
+      intuneAccountId,
+      assignableGroups,
+    ),
+    settingsCompliance: new Policies(
+      'settingsCompliance',
+      profile,
+      devices,
+      intuneAccountId,
+      assignableGroups,
+    ),
+  };
   // issue 16
   const roles = new Roles(profile, directory);
   const registration = new RegistrationReport(
@@ -149,10 +166,23 @@ export function generateTenant(profile: TenantProfile): TenantData {
       return index < 0 ? undefined : policies.assignments(index);
     },
     policyStatusOverview: (source, policyId) => {
-      const policies = source === 'compliance' ? compliance : configurations;
+      const policies =
+        source === 'compliance'
+          ? compliance
+          : source === 'configuration'
+          ? configurations
+          : reportFamilies[source];
       const index = policies.indexOf(policyId);
       return index < 0 ? undefined : policies.statusOverview(index);
     },
+    reportPolicies: (source) => reportFamilies[source].collection,
+    reportPolicyAssignments: (source, policyId) => {
+      const policies = reportFamilies[source];
+      const index = policies.indexOf(policyId);
+      return index < 0 ? undefined : policies.assignments(index);
+    },
+    reportPolicyRows: (source, policyId) =>
+      reportFamilies[source].reportRows(policyId),
 
     // issue 16
     premiumP2: profile.premium && profile.identity.premiumP2,
@@ -175,6 +205,7 @@ export function generateTenant(profile: TenantProfile): TenantData {
         mobileApps,
         compliance,
         configurations,
+        reportFamilies: Object.values(reportFamilies),
         appInventory,
         apps,
         identity: {

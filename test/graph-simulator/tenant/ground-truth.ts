@@ -30,6 +30,8 @@ export interface TenantParts {
   mobileApps: MobileApps;
   compliance: Policies;
   configurations: Policies;
+  /** issue 15: administrative templates and settings compliance policies. */
+  reportFamilies?: Policies[];
   apps: AppCatalogue;
   appInventory: AppInventoryReport;
   /** issue 16 */
@@ -200,17 +202,55 @@ export function computeGroundTruth(parts: TenantParts): GroundTruth {
   const sources: [Policies, string][] = [
     [parts.compliance, 'intune_compliance_policy'],
     [parts.configurations, 'intune_device_configuration'],
+    // issue 15: administrative templates, settings compliance policies
+    ...(parts.reportFamilies ?? []).map((policies): [Policies, string] => [
+      policies,
+      policies.isCompliance
+        ? 'intune_compliance_policy'
+        : 'intune_device_configuration',
+    ]),
   ];
-  for (const [policies, type] of sources) {
-    entities[type] = policies.count;
+  for (const type of new Set(sources.map(([, t]) => t))) {
+    entities[type] = 0;
     relationships[`intune_host_agent|ASSIGNED|${type}`] = 0;
     relationships[`${type}|IDENTIFIED|intune_noncompliance_finding`] = 0;
-    countAssignments(policies, type, relationships, mapped, values, inc);
+  }
+  const assignmentsCounted = new Set<string>();
+  for (const [policies, type] of sources) {
+    entities[type] += policies.count;
+    countAssignments(
+      policies,
+      type,
+      relationships,
+      mapped,
+      values,
+      inc,
+      !assignmentsCounted.has(type),
+    );
+    assignmentsCounted.add(type);
+    // issue 15: the same counts per family (values 'family <source> …'), as
+    // several families share one entity type.
+    const family = `family ${policies.family}`;
+    inc(values, `${family} policies`, policies.count);
+    for (const key of ['ASSIGNED', 'findings', 'statusesForUnknownDevices'])
+      inc(values, `${family} ${key}`, 0);
+    for (let p = 0; p < policies.count; p++) {
+      for (const fact of policies.assignmentFacts(p)) {
+        if (!fact.groupId) continue;
+        const cls = fact.target === 'group' ? 'ASSIGNED' : 'ALLOWS';
+        inc(values, `${family} ${cls} group${fact.ghost ? ' (mapped)' : ''}`);
+      }
+    }
     for (let p = 0; p < policies.count; p++) {
       const statusOf = new Map<number, StatusValue>();
       for (const fact of policies.statusFacts(p)) {
         if (fact.device < 0) {
           skipped.statusesForUnknownDevices += fact.repeated ? 2 : 1;
+          inc(
+            values,
+            `${family} statusesForUnknownDevices`,
+            fact.repeated ? 2 : 1,
+          );
           continue;
         }
         const states = [fact.status];
@@ -224,8 +264,10 @@ export function computeGroundTruth(parts: TenantParts): GroundTruth {
         if (status.status !== 'notAssigned') {
           inc(relationships, `intune_host_agent|ASSIGNED|${type}`);
           inc(values, `ASSIGNED ${type} status=${status.status}`);
+          inc(values, `${family} ASSIGNED`);
         }
         if (FINDING_STATUSES.has(status.status)) {
+          inc(values, `${family} findings`);
           inc(entities, 'intune_noncompliance_finding');
           inc(relationships, `${type}|IDENTIFIED|intune_noncompliance_finding`);
           inc(
@@ -269,13 +311,16 @@ function countAssignments(
   mapped: Record<string, number>,
   values: Record<string, number>,
   inc: (record: Record<string, number>, key: string, by?: number) => void,
+  first = true,
 ): void {
-  for (const cls of ['ASSIGNED', 'ALLOWS']) {
-    relationships[`${type}|${cls}|azure_user_group`] = 0;
-    mapped[`${type}|${cls}|azure_user_group`] = 0;
+  if (first) {
+    for (const cls of ['ASSIGNED', 'ALLOWS']) {
+      relationships[`${type}|${cls}|azure_user_group`] = 0;
+      mapped[`${type}|${cls}|azure_user_group`] = 0;
+    }
+    values[`${type} assignedToAllDevices=true`] = 0;
+    values[`${type} assignedToAllUsers=true`] = 0;
   }
-  values[`${type} assignedToAllDevices=true`] = 0;
-  values[`${type} assignedToAllUsers=true`] = 0;
   for (let p = 0; p < policies.count; p++) {
     for (const fact of policies.assignmentFacts(p)) {
       switch (fact.target) {

@@ -52,6 +52,29 @@ export interface IntuneState {
 
 export type DeviceStatusSource = 'compliance' | 'configuration';
 
+/**
+ * issue 15: policy families whose per-device state Graph serves only through
+ * report actions: administrative templates (beta groupPolicyConfigurations)
+ * and settings compliance policies (beta compliancePolicies).
+ */
+export type ReportPolicySource =
+  | 'administrativeTemplate'
+  | 'settingsCompliance';
+
+/** Every policy family the tenant generates. */
+export type PolicyFamilySource = DeviceStatusSource | ReportPolicySource;
+
+/** issue 15: one row of a per-policy device status report, before rendering. */
+export interface ReportStatusRow {
+  deviceId: string;
+  deviceName: string;
+  userPrincipalName: string;
+  userName: string;
+  userId: string;
+  status: string;
+  lastReported: string;
+}
+
 export interface TenantData {
   tenantId: string;
   /** Verified domains; the first is the initial *.onmicrosoft.com domain. */
@@ -146,9 +169,27 @@ export interface TenantData {
   ): GraphObject[] | undefined;
   /** issue 15: managed devices per deciding status value, for `{policy}/deviceStatusOverview`. */
   policyStatusOverview?(
-    source: DeviceStatusSource,
+    source: PolicyFamilySource,
     policyId: string,
   ): Record<string, number> | undefined;
+
+  // ---- issue 15: administrativeTemplate, settingsCompliance ------------------
+  /** GET beta /deviceManagement/groupPolicyConfigurations, /compliancePolicies (none when absent). */
+  reportPolicies?(source: ReportPolicySource): Collection;
+  /** A report family's assignments (none when the policy is unknown). */
+  reportPolicyAssignments?(
+    source: ReportPolicySource,
+    policyId: string,
+  ): GraphObject[] | undefined;
+  /**
+   * The per-device report rows of one policy before rendering: one per
+   * (device, principal), in Graph's order, repeats included; undefined when
+   * the policy is unknown.
+   */
+  reportPolicyRows?(
+    source: ReportPolicySource,
+    policyId: string,
+  ): ReportStatusRow[] | undefined;
 
   // ---- issue 16: roles, MFA registration, Conditional Access ---------------
   /** Entra ID P2 (or ID Governance): without it the PIM lists answer 400 AadPremiumLicenseRequired. */

@@ -11,7 +11,12 @@
 import { PlatformFamily } from './devices';
 import { checkIndex } from './directory';
 import { DeviceLabel, ManagedDevices } from './managed-devices';
-import { Collection, DeviceStatusSource, GraphObject } from './model';
+import {
+  Collection,
+  GraphObject,
+  PolicyFamilySource,
+  ReportStatusRow,
+} from './model';
 import {
   IosCompliancePolicySettings,
   IosCustomConfigurationSettings,
@@ -336,10 +341,93 @@ const CONFIGURATION_TEMPLATES: readonly PolicyTemplate[] = [
   },
 ];
 
-const TEMPLATES: Record<DeviceStatusSource, readonly PolicyTemplate[]> = {
+// ---- issue 15: families read through report actions --------------------------------
+
+/**
+ * Administrative templates (beta groupPolicyConfigurations): ADMX settings for
+ * Windows. The list item is a groupPolicyConfiguration
+ * (learn.microsoft.com/graph/api/resources/intune-grouppolicy-grouppolicyconfiguration:
+ * id, displayName, description, createdDateTime, lastModifiedDateTime,
+ * roleScopeTagIds, policyConfigurationIngestionType); not polymorphic, so no
+ * `@odata.type` on the items. `odataType` here only names the kind.
+ */
+const ADMINISTRATIVE_TEMPLATES: readonly PolicyTemplate[] = [
+  {
+    odataType: 'groupPolicyConfiguration',
+    family: 'windows',
+    name: 'Edge security baseline (ADMX)',
+    settings: () => ({ policyConfigurationIngestionType: 'builtIn' }),
+  },
+  {
+    odataType: 'groupPolicyConfiguration',
+    family: 'windows',
+    name: 'Office macro settings (ADMX)',
+    settings: (rng) => ({
+      policyConfigurationIngestionType: rng.pick(['builtIn', 'mixed']),
+    }),
+  },
+  {
+    odataType: 'groupPolicyConfiguration',
+    family: 'windows',
+    name: 'Imported line-of-business ADMX',
+    settings: () => ({ policyConfigurationIngestionType: 'custom' }),
+  },
+];
+
+/**
+ * Settings compliance policies (beta compliancePolicies), Linux here: a
+ * deviceManagementCompliancePolicy
+ * (learn.microsoft.com/graph/api/resources/intune-deviceconfigv2-devicemanagementcompliancepolicy:
+ * id, name (not displayName), description, platforms, technologies,
+ * createdDateTime, lastModifiedDateTime, settingCount, creationSource,
+ * roleScopeTagIds, isAssigned). The generated fleet has no Linux device, so
+ * every status outside the coverage devices is notApplicable, as Intune
+ * reports a policy of another platform.
+ */
+const SETTINGS_COMPLIANCE_TEMPLATES: readonly PolicyTemplate[] = [
+  {
+    odataType: 'deviceManagementCompliancePolicy',
+    family: 'unknown',
+    name: 'Linux baseline compliance',
+    settings: (rng) => ({ settingCount: 3 + rng.int(6) }),
+  },
+  {
+    odataType: 'deviceManagementCompliancePolicy',
+    family: 'unknown',
+    name: 'Linux disk encryption compliance',
+    settings: () => ({ settingCount: 2 }),
+  },
+];
+
+const TEMPLATES: Record<PolicyFamilySource, readonly PolicyTemplate[]> = {
   compliance: COMPLIANCE_TEMPLATES,
   configuration: CONFIGURATION_TEMPLATES,
+  administrativeTemplate: ADMINISTRATIVE_TEMPLATES,
+  settingsCompliance: SETTINGS_COMPLIANCE_TEMPLATES,
 };
+
+/** issue 15: how many policies of each family a profile has, and their id kind. */
+const FAMILY_COUNT: Record<
+  PolicyFamilySource,
+  (intune: NonNullable<TenantProfile['intune']>) => number
+> = {
+  compliance: (intune) => intune.compliancePolicies,
+  configuration: (intune) => intune.deviceConfigurations,
+  administrativeTemplate: (intune) => intune.administrativeTemplates ?? 0,
+  settingsCompliance: (intune) => intune.settingsCompliancePolicies ?? 0,
+};
+
+const FAMILY_KIND: Record<PolicyFamilySource, number> = {
+  compliance: IdKind.compliancePolicy,
+  configuration: IdKind.deviceConfiguration,
+  administrativeTemplate: IdKind.administrativeTemplate,
+  settingsCompliance: IdKind.settingsCompliancePolicy,
+};
+
+/** Families whose coverage devices are noncompliant (compliance) rather than in error / conflict. */
+function isComplianceFamily(source: PolicyFamilySource): boolean {
+  return source === 'compliance' || source === 'settingsCompliance';
+}
 
 /** One deviceStatuses item before rendering: a managed device (>= 0) or stale device k (-1 - k). */
 export interface StatusFact {
@@ -432,7 +520,7 @@ export class Policies {
   private readonly kind: number;
 
   constructor(
-    private readonly source: DeviceStatusSource,
+    private readonly source: PolicyFamilySource,
     private readonly profile: TenantProfile,
     private readonly devices: ManagedDevices,
     private readonly intuneAccountId: string,
@@ -440,15 +528,8 @@ export class Policies {
   ) {
     this.seed = profile.seed;
     const intune = profile.intune;
-    this.count = !intune
-      ? 0
-      : source === 'compliance'
-      ? intune.compliancePolicies
-      : intune.deviceConfigurations;
-    this.kind =
-      source === 'compliance'
-        ? IdKind.compliancePolicy
-        : IdKind.deviceConfiguration;
+    this.count = !intune ? 0 : FAMILY_COUNT[source](intune);
+    this.kind = FAMILY_KIND[source];
     this.collection = {
       count: this.count,
       get: (i) => this.object(checkIndex(i, this.count)),
@@ -457,6 +538,16 @@ export class Policies {
 
   id(index: number): string {
     return guid(this.seed, this.kind, index);
+  }
+
+  /** issue 15: which family these policies are. */
+  get family(): PolicyFamilySource {
+    return this.source;
+  }
+
+  /** issue 15: a compliance family (its entities are intune_compliance_policy). */
+  get isCompliance(): boolean {
+    return isComplianceFamily(this.source);
   }
 
   indexOf(id: string): number {
@@ -493,6 +584,32 @@ export class Policies {
       : `${t.name} for ${this.profile.displayName}`;
     const displayName =
       index < TEMPLATES[this.source].length ? t.name : `${t.name} ${index + 1}`;
+    if (this.source === 'administrativeTemplate') {
+      return {
+        id: this.id(index),
+        displayName,
+        description,
+        createdDateTime: isoTicks(created, rng),
+        lastModifiedDateTime: isoTicks(modified, rng),
+        roleScopeTagIds: ['0'],
+        ...t.settings(rng),
+      };
+    }
+    if (this.source === 'settingsCompliance') {
+      return {
+        id: this.id(index),
+        name: displayName,
+        description,
+        platforms: 'linux',
+        technologies: 'linuxMdm',
+        createdDateTime: isoTicks(created, rng),
+        lastModifiedDateTime: isoTicks(modified, rng),
+        creationSource: null,
+        roleScopeTagIds: ['0'],
+        isAssigned: this.assignmentFacts(index).length > 0,
+        ...t.settings(rng),
+      };
+    }
     const head: GraphObject =
       this.source === 'compliance'
         ? {
@@ -637,6 +754,7 @@ export class Policies {
             ? 'notApplicable'
             : 'notAssigned';
       } else continue;
+      status = this.expressible(status);
       const repeated =
         unit(this.seed, SALT_REPEAT, this.kind * 100_000 + index, d) <
         a.duplicateStatusShare;
@@ -647,7 +765,7 @@ export class Policies {
         (index === 1 && d < COVERAGE_DEVICES) ||
         s < a.systemAccountStatusShare
       ) {
-        fact.systemAccount = systemAccountStatus(status, d);
+        fact.systemAccount = this.expressible(systemAccountStatus(status, d));
         fact.systemAccountFirst = (d + index) % 2 === 0;
       }
       facts.push(fact);
@@ -662,11 +780,12 @@ export class Policies {
         const at =
           hash(this.seed, SALT_STALE, this.kind, index, k + 1) %
           (facts.length + 1);
-        const status =
+        const status = this.expressible(
           STATUS_VALUES[
             hash(this.seed, SALT_STATUS, this.kind, index, k) %
               STATUS_VALUES.length
-          ];
+          ],
+        );
         facts.splice(at, 0, {
           device: -1 - ((start + k) % stale),
           status,
@@ -675,6 +794,89 @@ export class Policies {
       }
     }
     return facts;
+  }
+
+  /**
+   * issue 15: the states a family's report can say. A per-policy report lists
+   * the devices the policy targets, so never notAssigned (notApplicable
+   * instead); the compliance report's PolicyStatus has no remediated
+   * (compliant instead: intune-exports.md §2.4 codes 1-7).
+   */
+  private expressible(status: StatusValue): StatusValue {
+    if (this.source === 'compliance' || this.source === 'configuration')
+      return status;
+    if (status === 'notAssigned') return 'notApplicable';
+    if (this.source === 'settingsCompliance' && status === 'remediated')
+      return 'compliant';
+    return status;
+  }
+
+  /**
+   * issue 15: a report family's per-device rows, in Graph's order: the
+   * user's row, "System account"'s row (UPN empty) before or after it, and
+   * a row Graph repeats, as the deviceStatuses of the v1.0 families.
+   */
+  reportRows(policyId: string): ReportStatusRow[] | undefined {
+    return this.inGraphOrder(
+      policyId,
+      (fact, label, item) => {
+        const row: ReportStatusRow = {
+          deviceId: label.id,
+          deviceName: label.deviceName,
+          userPrincipalName: label.userPrincipalName ?? '',
+          userName: label.userDisplayName ?? '',
+          userId: label.userId ?? '',
+          status: fact.status,
+          lastReported: String(item.lastReportedDateTime),
+        };
+        const system: ReportStatusRow | undefined = fact.systemAccount
+          ? {
+              ...row,
+              userPrincipalName: '',
+              userName: SYSTEM_ACCOUNT,
+              userId: '',
+              status: fact.systemAccount,
+            }
+          : undefined;
+        return { row, system };
+      },
+      (row) => ({ ...row }),
+    );
+  }
+
+  /**
+   * A policy's rows in Graph's order ([] when unassigned, undefined for an
+   * unknown policy): per fact its row, its "System account" row before or
+   * after it, and the row again when Graph repeats it.
+   */
+  private inGraphOrder<T>(
+    policyId: string,
+    render: (
+      fact: StatusFact,
+      label: DeviceLabel,
+      item: GraphObject,
+    ) => { row: T; system?: T },
+    copy: (row: T) => T,
+  ): T[] | undefined {
+    const index = this.indexOf(policyId);
+    if (index < 0) return undefined;
+    const rows: T[] = [];
+    for (const fact of this.statusFacts(index)) {
+      const label =
+        fact.device >= 0
+          ? this.devices.label(fact.device)
+          : this.devices.staleLabel(-1 - fact.device);
+      const { row, system } = render(
+        fact,
+        label,
+        this.statusItem(policyId, label, fact),
+      );
+      if (system && fact.systemAccountFirst) rows.push(system);
+      rows.push(row);
+      if (fact.repeated) rows.push(copy(row));
+      if (system && !fact.systemAccountFirst) rows.push(system);
+    }
+    return rows;
   }
 
   /**
@@ -708,36 +910,28 @@ export class Policies {
    */
   private coverageStatus(index: number, device: number): StatusValue {
     if (index === 1) return STATUS_VALUES[device % STATUS_VALUES.length];
-    if (this.source === 'compliance') return 'nonCompliant';
+    if (isComplianceFamily(this.source)) return 'nonCompliant';
     return device % 2 === 0 ? 'error' : 'conflict';
   }
 
   deviceStatuses(policyId: string): GraphObject[] | undefined {
-    const index = this.indexOf(policyId);
-    if (index < 0) return undefined;
-    const items: GraphObject[] = [];
-    for (const fact of this.statusFacts(index)) {
-      const label =
-        fact.device >= 0
-          ? this.devices.label(fact.device)
-          : this.devices.staleLabel(-1 - fact.device);
-      const item = this.statusItem(policyId, label, fact);
-      const system = fact.systemAccount
-        ? this.statusItem(policyId, label, {
-            ...fact,
-            status: fact.systemAccount,
-          })
-        : undefined;
-      if (system) {
-        system.userName = SYSTEM_ACCOUNT;
-        system.userPrincipalName = '';
-      }
-      if (system && fact.systemAccountFirst) items.push(system);
-      items.push(item);
-      if (fact.repeated) items.push(cloneJson(item));
-      if (system && !fact.systemAccountFirst) items.push(system);
-    }
-    return items;
+    return this.inGraphOrder(
+      policyId,
+      (fact, label, item) => {
+        const system = fact.systemAccount
+          ? this.statusItem(policyId, label, {
+              ...fact,
+              status: fact.systemAccount,
+            })
+          : undefined;
+        if (system) {
+          system.userName = SYSTEM_ACCOUNT;
+          system.userPrincipalName = '';
+        }
+        return { row: item, system };
+      },
+      cloneJson,
+    );
   }
 
   private statusItem(

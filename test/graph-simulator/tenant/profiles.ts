@@ -53,6 +53,11 @@ export interface IntuneProfile {
   installRowsPerApp: number;
   compliancePolicies: number;
   deviceConfigurations: number;
+  // issue 15: families read through report actions (0 when absent)
+  /** beta groupPolicyConfigurations (administrative templates). */
+  administrativeTemplates?: number;
+  /** beta compliancePolicies (settings compliance, e.g. Linux). */
+  settingsCompliancePolicies?: number;
   /** Share of managed devices with a deviceStatus per assigned policy. */
   statusCoverage: number;
   /** Share of policies (besides the last one, always unassigned) without any status. */
@@ -359,6 +364,9 @@ const tiny: TenantProfile = {
     installRowsPerApp: 5,
     compliancePolicies: 4,
     deviceConfigurations: 5,
+    // issue 15
+    administrativeTemplates: 3,
+    settingsCompliancePolicies: 3,
     statusCoverage: 0.6,
     unassignedPolicyShare: 0,
   },
@@ -418,6 +426,9 @@ const demo: TenantProfile = {
     installRowsPerApp: 10,
     compliancePolicies: 6,
     deviceConfigurations: 6,
+    // issue 15
+    administrativeTemplates: 3,
+    settingsCompliancePolicies: 2,
     statusCoverage: 0.5,
     unassignedPolicyShare: 0.1,
   },
@@ -528,6 +539,9 @@ const S: TenantProfile = {
     installRowsPerApp: 12,
     compliancePolicies: 5,
     deviceConfigurations: 5,
+    // issue 15
+    administrativeTemplates: 4,
+    settingsCompliancePolicies: 2,
     statusCoverage: 0.4,
     unassignedPolicyShare: 0.1,
   },
@@ -587,6 +601,9 @@ const M: TenantProfile = {
     installRowsPerApp: 150,
     compliancePolicies: 20,
     deviceConfigurations: 20,
+    // issue 15
+    administrativeTemplates: 8,
+    settingsCompliancePolicies: 4,
     statusCoverage: 0.3,
     unassignedPolicyShare: 0.1,
   },
@@ -646,6 +663,9 @@ const L: TenantProfile = {
     installRowsPerApp: 400,
     compliancePolicies: 100,
     deviceConfigurations: 100,
+    // issue 15
+    administrativeTemplates: 20,
+    settingsCompliancePolicies: 10,
     statusCoverage: 0.25,
     unassignedPolicyShare: 0.1,
   },
@@ -711,6 +731,9 @@ const XL: TenantProfile = {
     installRowsPerApp: 1500,
     compliancePolicies: 150,
     deviceConfigurations: 150,
+    // issue 15
+    administrativeTemplates: 20,
+    settingsCompliancePolicies: 10,
     statusCoverage: 0.25,
     unassignedPolicyShare: 0.1,
   },

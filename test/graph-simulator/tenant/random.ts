@@ -53,6 +53,9 @@ export const IdKind = {
   deletedObject: 28,
   // issue 15: Intune policy assignments
   assignmentFilter: 151,
+  // issue 15: policy families read through report actions
+  administrativeTemplate: 155,
+  settingsCompliancePolicy: 156,
 } as const;
 export type IdKindValue = (typeof IdKind)[keyof typeof IdKind];
 
