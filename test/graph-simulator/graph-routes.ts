@@ -10,6 +10,7 @@ import { exportJobRoutes } from './export-jobs';
 import { identityRoutes } from './identity-routes';
 import { intuneRoutes } from './intune-routes';
 import { reportRoutes } from './reports';
+import { settingsPolicyRoutes } from './settings-policy-routes';
 
 export interface RouteMatch {
   route: GraphRoute;
@@ -29,6 +30,7 @@ const ROUTES: CompiledRoute[] = [
   ...exportJobRoutes,
   ...applicationRoutes,
   ...identityRoutes, // issue 16
+  ...settingsPolicyRoutes, // issue 15: settingsCatalog / endpointSecurity
 ].map((route) => ({
   route,
   segments: route.path

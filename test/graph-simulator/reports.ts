@@ -229,7 +229,7 @@ function mixCase(rows: Row[]): Row[] {
 }
 
 /** A deterministic shuffle (Fisher-Yates with a seeded LCG). */
-function shuffled(rows: Row[], seed: number): Row[] {
+export function shuffled(rows: Row[], seed: number): Row[] {
   const out = [...rows];
   let state = seed >>> 0 || 1;
   for (let i = out.length - 1; i > 0; i--) {
@@ -240,7 +240,7 @@ function shuffled(rows: Row[], seed: number): Row[] {
   return out;
 }
 
-function columnType(column: string, rows: Row[]): string {
+export function columnType(column: string, rows: Row[]): string {
   if (COLUMN_TYPES[column]) return COLUMN_TYPES[column];
   const sample = rows.find(
     (row) => row[column] !== null && row[column] !== undefined,

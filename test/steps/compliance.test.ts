@@ -634,11 +634,14 @@ describe('a status list short of its deviceStatusOverview (statusListShortOfOver
       // The devices the first half of each list holds, and what the
       // overview counts: managed devices whose worst row is not notAssigned.
       const expectedShort: Record<string, unknown>[] = [];
-      const lines: Record<DeviceStatusSource, string[]> = {
+      const lines: Record<'compliance' | 'configuration', string[]> = {
         compliance: [],
         configuration: [],
       };
-      const sources: [DeviceStatusSource, typeof t.compliancePolicies][] = [
+      const sources: [
+        'compliance' | 'configuration',
+        typeof t.compliancePolicies,
+      ][] = [
         ['compliance', t.compliancePolicies],
         ['configuration', t.deviceConfigurations],
       ];

@@ -19,6 +19,7 @@ import { IdKind, guid, isoSeconds, NOW_MS, DAY_MS } from './random';
 import { ConditionalAccess } from './conditional-access';
 import { RegistrationReport } from './registration';
 import { Roles } from './roles';
+import { SettingsPolicyReports } from './settings-policies';
 
 export function generateTenant(profile: TenantProfile): TenantData {
   const directory = new Directory(profile);
@@ -60,6 +61,18 @@ export function generateTenant(profile: TenantProfile): TenantData {
     devices,
     intuneAccountId,
     assignableGroups,
+  );
+  // issue 15: settingsCatalog / endpointSecurity
+  const settings = new Policies(
+    'settings',
+    profile,
+    devices,
+    intuneAccountId,
+    assignableGroups,
+  );
+  const settingsReports = new SettingsPolicyReports(settings, devices);
+  const settingsRowsOf = memoise(16, (policyId: string) =>
+    settingsReports.data().deviceRows(policyId),
   );
   // issue 16
   const roles = new Roles(profile, directory);
@@ -148,6 +161,11 @@ export function generateTenant(profile: TenantProfile): TenantData {
       const index = policies.indexOf(policyId);
       return index < 0 ? undefined : policies.assignments(index);
     },
+    // issue 15: settingsCatalog / endpointSecurity
+    settingsPolicies: {
+      ...settingsReports.data(),
+      deviceRows: (policyId) => settingsRowsOf(policyId),
+    },
     policyStatusOverview: (source, policyId) => {
       const policies = source === 'compliance' ? compliance : configurations;
       const index = policies.indexOf(policyId);
@@ -175,6 +193,7 @@ export function generateTenant(profile: TenantProfile): TenantData {
         mobileApps,
         compliance,
         configurations,
+        settings, // issue 15
         appInventory,
         apps,
         identity: {

@@ -30,6 +30,8 @@ export interface TenantParts {
   mobileApps: MobileApps;
   compliance: Policies;
   configurations: Policies;
+  /** issue 15: settingsCatalog / endpointSecurity */
+  settings?: Policies;
   apps: AppCatalogue;
   appInventory: AppInventoryReport;
   /** issue 16 */
@@ -201,16 +203,26 @@ export function computeGroundTruth(parts: TenantParts): GroundTruth {
     [parts.compliance, 'intune_compliance_policy'],
     [parts.configurations, 'intune_device_configuration'],
   ];
+  // issue 15: settingsCatalog / endpointSecurity are configurations too
+  if (parts.settings)
+    sources.push([parts.settings, 'intune_device_configuration']);
   for (const [policies, type] of sources) {
-    entities[type] = policies.count;
-    relationships[`intune_host_agent|ASSIGNED|${type}`] = 0;
-    relationships[`${type}|IDENTIFIED|intune_noncompliance_finding`] = 0;
+    inc(entities, type, policies.count);
+    relationships[`intune_host_agent|ASSIGNED|${type}`] ??= 0;
+    relationships[`${type}|IDENTIFIED|intune_noncompliance_finding`] ??= 0;
     countAssignments(policies, type, relationships, mapped, values, inc);
     for (let p = 0; p < policies.count; p++) {
       const statusOf = new Map<number, StatusValue>();
       for (const fact of policies.statusFacts(p)) {
         if (fact.device < 0) {
-          skipped.statusesForUnknownDevices += fact.repeated ? 2 : 1;
+          // issue 15: report rows of settings policies are counted apart
+          if (policies === parts.settings)
+            inc(
+              values,
+              'settingsPolicy rowsForUnknownDevices',
+              fact.repeated ? 2 : 1,
+            );
+          else skipped.statusesForUnknownDevices += fact.repeated ? 2 : 1;
           continue;
         }
         const states = [fact.status];
@@ -271,11 +283,11 @@ function countAssignments(
   inc: (record: Record<string, number>, key: string, by?: number) => void,
 ): void {
   for (const cls of ['ASSIGNED', 'ALLOWS']) {
-    relationships[`${type}|${cls}|azure_user_group`] = 0;
-    mapped[`${type}|${cls}|azure_user_group`] = 0;
+    relationships[`${type}|${cls}|azure_user_group`] ??= 0;
+    mapped[`${type}|${cls}|azure_user_group`] ??= 0;
   }
-  values[`${type} assignedToAllDevices=true`] = 0;
-  values[`${type} assignedToAllUsers=true`] = 0;
+  values[`${type} assignedToAllDevices=true`] ??= 0;
+  values[`${type} assignedToAllUsers=true`] ??= 0;
   for (let p = 0; p < policies.count; p++) {
     for (const fact of policies.assignmentFacts(p)) {
       switch (fact.target) {

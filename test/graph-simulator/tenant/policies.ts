@@ -32,6 +32,10 @@ import {
   unit,
 } from './random';
 import { merge } from './objects';
+import {
+  SETTINGS_POLICY_TEMPLATES,
+  settingsPolicyObject,
+} from './settings-policy-templates';
 
 // Local aliases: a global `Math` lookup is slow inside jest's vm sandbox (see random.ts).
 const { max, min, round } = Math;
@@ -60,7 +64,7 @@ const TARGETED_WEIGHTS: Record<StatusValue, number> = {
   notAssigned: 6,
 };
 
-interface PolicyTemplate {
+export interface PolicyTemplate {
   odataType: string;
   family: PlatformFamily;
   name: string;
@@ -339,6 +343,8 @@ const CONFIGURATION_TEMPLATES: readonly PolicyTemplate[] = [
 const TEMPLATES: Record<DeviceStatusSource, readonly PolicyTemplate[]> = {
   compliance: COMPLIANCE_TEMPLATES,
   configuration: CONFIGURATION_TEMPLATES,
+  // issue 15: settingsCatalog / endpointSecurity
+  settings: SETTINGS_POLICY_TEMPLATES,
 };
 
 /** One deviceStatuses item before rendering: a managed device (>= 0) or stale device k (-1 - k). */
@@ -444,10 +450,14 @@ export class Policies {
       ? 0
       : source === 'compliance'
       ? intune.compliancePolicies
+      : source === 'settings'
+      ? intune.settingsPolicies ?? 0 // issue 15
       : intune.deviceConfigurations;
     this.kind =
       source === 'compliance'
         ? IdKind.compliancePolicy
+        : source === 'settings'
+        ? IdKind.settingsPolicy
         : IdKind.deviceConfiguration;
     this.collection = {
       count: this.count,
@@ -485,6 +495,9 @@ export class Policies {
   object(index: number): GraphObject {
     const t = this.template(index);
     const rng = rngFor(this.seed, this.kind, index, 1);
+    // issue 15: deviceManagementConfigurationPolicy, another shape altogether
+    if (this.source === 'settings')
+      return settingsPolicyObject(this.id(index), index, t, rng);
     const created = pastMs(rng, 30, 900);
     const modified = created + rng.int(30) * 86_400_000;
     const version = 1 + rng.int(5);
@@ -709,6 +722,8 @@ export class Policies {
   private coverageStatus(index: number, device: number): StatusValue {
     if (index === 1) return STATUS_VALUES[device % STATUS_VALUES.length];
     if (this.source === 'compliance') return 'nonCompliant';
+    if (this.source === 'settings')
+      return (['nonCompliant', 'error', 'conflict'] as const)[device % 3];
     return device % 2 === 0 ? 'error' : 'conflict';
   }
 

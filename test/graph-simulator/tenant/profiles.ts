@@ -53,6 +53,8 @@ export interface IntuneProfile {
   installRowsPerApp: number;
   compliancePolicies: number;
   deviceConfigurations: number;
+  /** issue 15: beta configurationPolicies (Settings Catalog and endpoint security); 0 when absent. */
+  settingsPolicies?: number;
   /** Share of managed devices with a deviceStatus per assigned policy. */
   statusCoverage: number;
   /** Share of policies (besides the last one, always unassigned) without any status. */
@@ -359,6 +361,7 @@ const tiny: TenantProfile = {
     installRowsPerApp: 5,
     compliancePolicies: 4,
     deviceConfigurations: 5,
+    settingsPolicies: 4, // issue 15
     statusCoverage: 0.6,
     unassignedPolicyShare: 0,
   },
@@ -418,6 +421,7 @@ const demo: TenantProfile = {
     installRowsPerApp: 10,
     compliancePolicies: 6,
     deviceConfigurations: 6,
+    settingsPolicies: 4, // issue 15
     statusCoverage: 0.5,
     unassignedPolicyShare: 0.1,
   },
@@ -528,6 +532,7 @@ const S: TenantProfile = {
     installRowsPerApp: 12,
     compliancePolicies: 5,
     deviceConfigurations: 5,
+    settingsPolicies: 4, // issue 15
     statusCoverage: 0.4,
     unassignedPolicyShare: 0.1,
   },
@@ -587,6 +592,7 @@ const M: TenantProfile = {
     installRowsPerApp: 150,
     compliancePolicies: 20,
     deviceConfigurations: 20,
+    settingsPolicies: 20, // issue 15
     statusCoverage: 0.3,
     unassignedPolicyShare: 0.1,
   },
@@ -646,6 +652,7 @@ const L: TenantProfile = {
     installRowsPerApp: 400,
     compliancePolicies: 100,
     deviceConfigurations: 100,
+    settingsPolicies: 100, // issue 15
     statusCoverage: 0.25,
     unassignedPolicyShare: 0.1,
   },
@@ -711,6 +718,7 @@ const XL: TenantProfile = {
     installRowsPerApp: 1500,
     compliancePolicies: 150,
     deviceConfigurations: 150,
+    settingsPolicies: 150, // issue 15
     statusCoverage: 0.25,
     unassignedPolicyShare: 0.1,
   },

@@ -53,6 +53,8 @@ export const IdKind = {
   deletedObject: 28,
   // issue 15: Intune policy assignments
   assignmentFilter: 151,
+  // issue 15: settingsCatalog / endpointSecurity (beta configurationPolicies)
+  settingsPolicy: 152,
 } as const;
 export type IdKindValue = (typeof IdKind)[keyof typeof IdKind];
 
