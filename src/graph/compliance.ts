@@ -28,7 +28,14 @@ import {
 import { mapIterable } from './fan-out';
 
 /** Where a policy comes from; decides URLs here and entity metadata in the step. */
-export type PolicySource = 'compliancePolicy' | 'deviceConfiguration';
+export type PolicySource =
+  | 'compliancePolicy'
+  | 'deviceConfiguration'
+  // issue 15: settingsCatalog / endpointSecurity (beta configurationPolicies, settings-policies.ts)
+  | 'settingsPolicy';
+
+/** The v1.0 sources, whose per-device states are `deviceStatuses` collections. */
+export type StatusListSource = 'compliancePolicy' | 'deviceConfiguration';
 
 /**
  * A compliance policy or device configuration as Graph lists it: the common
@@ -167,7 +174,7 @@ export function deviceConfigurationDeviceStatusesRequest(
 
 /** The list walk and the statuses request of one source. */
 export const POLICY_ENDPOINTS: Record<
-  PolicySource,
+  StatusListSource,
   {
     iteratePolicies(client: GraphClient): AsyncGenerator<IntunePolicy[]>;
     deviceStatusesRequest(policyId: string): GraphRequest;
@@ -213,7 +220,7 @@ function statusRowIdentity(item: { id?: string }): string | undefined {
  */
 export function forEachDeviceStatusPage(
   client: GraphClient,
-  source: PolicySource,
+  source: StatusListSource,
   policyIds: Iterable<string>,
   onPage: (
     policyId: string,
@@ -289,7 +296,7 @@ export function overviewTotal(
  */
 export function forEachDeviceStatusOverview(
   client: GraphClient,
-  source: PolicySource,
+  source: StatusListSource,
   policyIds: Iterable<string>,
   onAnswer: (
     policyId: string,

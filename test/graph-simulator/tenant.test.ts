@@ -549,6 +549,67 @@ function bruteForceTruth(t: TenantData): GroundTruth {
       }
     }
   }
+  // issue 15: settingsCatalog / endpointSecurity, from what the routes serve
+  const settings = t.settingsPolicies;
+  const settingsType = 'intune_device_configuration';
+  const STATUS_BY_CODE = [
+    'unknown',
+    'notApplicable',
+    'compliant',
+    'remediated',
+    'nonCompliant',
+    'error',
+    'conflict',
+    'notAssigned',
+  ];
+  for (const policy of settings ? all(settings.collection) : []) {
+    const policyId = policy.id as string;
+    add(entities, settingsType);
+    for (const a of settings!.assignments(policyId) ?? []) {
+      const target = a.target as Record<string, string>;
+      const odataType = target['@odata.type'];
+      if (odataType.endsWith('.allDevicesAssignmentTarget'))
+        add(values, `${settingsType} assignedToAllDevices=true`);
+      else if (odataType.endsWith('.allLicensedUsersAssignmentTarget'))
+        add(values, `${settingsType} assignedToAllUsers=true`);
+      else
+        add(
+          groupIds.has(target.groupId) ? relationships : mapped,
+          `${settingsType}|${
+            odataType.endsWith('.exclusionGroupAssignmentTarget')
+              ? 'ALLOWS'
+              : 'ASSIGNED'
+          }|azure_user_group`,
+        );
+    }
+    const statusOf = new Map<string, string>();
+    for (const row of settings!.deviceRows(policyId)!) {
+      const deviceId = row.IntuneDeviceId as string;
+      if (!kindOf.get(deviceId)) {
+        add(values, 'settingsPolicy rowsForUnknownDevices');
+        continue;
+      }
+      const status = STATUS_BY_CODE[row.PolicyStatus as number];
+      keepWorst(statusOf, deviceId, status, STATUS_SEVERITY);
+    }
+    for (const [deviceId, value] of statusOf) {
+      if (value !== 'notAssigned') {
+        add(relationships, `intune_host_agent|ASSIGNED|${settingsType}`);
+        add(values, `ASSIGNED ${settingsType} status=${value}`);
+      }
+      if (['nonCompliant', 'error', 'conflict'].includes(value)) {
+        add(entities, 'intune_noncompliance_finding');
+        add(
+          relationships,
+          `${settingsType}|IDENTIFIED|intune_noncompliance_finding`,
+        );
+        add(
+          relationships,
+          `${kindOf.get(deviceId)}|HAS|intune_noncompliance_finding`,
+        );
+      }
+    }
+  }
   // The AppInvRawData export: rows naming no managed device, rows that repeat one.
   const seenRows = new Set<string>();
   for (const row of t.appInventory?.rows() ?? []) {

@@ -169,6 +169,7 @@ type PolicyType =
 const POLICY_TYPE: Record<PolicySource, PolicyType> = {
   compliancePolicy: Entities.COMPLIANCE_POLICY._type,
   deviceConfiguration: Entities.DEVICE_CONFIGURATION._type,
+  settingsPolicy: Entities.DEVICE_CONFIGURATION._type, // issue 15
 };
 
 const CLASS_OF: Record<AssignmentIntent, RelationshipClass> = {
@@ -185,6 +186,11 @@ const MAPPED_ROWS: Record<
     exclude: MappedRelationships.COMPLIANCE_POLICY_ALLOWS_GROUP,
   },
   deviceConfiguration: {
+    include: MappedRelationships.DEVICE_CONFIGURATION_ASSIGNED_GROUP,
+    exclude: MappedRelationships.DEVICE_CONFIGURATION_ALLOWS_GROUP,
+  },
+  // issue 15: settingsCatalog / endpointSecurity are configurations
+  settingsPolicy: {
     include: MappedRelationships.DEVICE_CONFIGURATION_ASSIGNED_GROUP,
     exclude: MappedRelationships.DEVICE_CONFIGURATION_ALLOWS_GROUP,
   },
@@ -277,11 +283,16 @@ export async function handOverAssignments(
   }
 }
 
-const SOURCES: PolicySource[] = ['compliancePolicy', 'deviceConfiguration'];
+const SOURCES: PolicySource[] = [
+  'compliancePolicy',
+  'deviceConfiguration',
+  'settingsPolicy', // issue 15
+];
 
 const POLICY_STEP: Record<PolicySource, { name: string }> = {
   compliancePolicy: Steps.COMPLIANCE_POLICIES,
   deviceConfiguration: Steps.DEVICE_CONFIGURATIONS,
+  settingsPolicy: Steps.SETTINGS_POLICIES, // issue 15
 };
 
 export async function buildPolicyGroupRelationships(
@@ -346,8 +357,11 @@ export const policyAssignmentSteps: IntegrationStep<IntegrationConfig>[] = [
       Relationships.DEVICE_CONFIGURATION_ASSIGNED_GROUP,
       Relationships.DEVICE_CONFIGURATION_ALLOWS_GROUP,
     ],
-    mappedRelationships: Object.values(MAPPED_ROWS).flatMap((rows) =>
-      Object.values(rows),
+    // One row per metadata object: settings policies share the configurations' rows.
+    mappedRelationships: Array.from(
+      new Set(
+        Object.values(MAPPED_ROWS).flatMap((rows) => Object.values(rows)),
+      ),
     ),
     executionHandler: buildPolicyGroupRelationships,
   },

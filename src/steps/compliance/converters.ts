@@ -21,6 +21,11 @@ import { presentString, toEpochMs, withoutUndefined } from '../convert';
 import { directRelationship } from '../graph-objects';
 import { securitySettingsOf } from './security-settings';
 import { assignmentPropertiesOf, targetsOf } from './assignments';
+import {
+  PolicyFamily,
+  settingsPolicyPropertiesOf,
+  summarizeSettingsPolicy,
+} from './settings-policy-converters';
 
 // ---- policies ------------------------------------------------------------------------
 
@@ -74,23 +79,30 @@ export interface PolicySummary {
   name: string;
   kind: string;
   platform: string;
+  /** issue 15: policyFamily (docs/compliance.md "Policy families"). */
+  family: PolicyFamily;
 }
 
 export const POLICY_ENTITIES: Record<PolicySource, StepEntityMetadata> = {
   compliancePolicy: Entities.COMPLIANCE_POLICY,
   deviceConfiguration: Entities.DEVICE_CONFIGURATION,
+  // issue 15: settingsCatalog / endpointSecurity are configurations
+  settingsPolicy: Entities.DEVICE_CONFIGURATION,
 };
 
 /** ControlPolicy `category` (enum compliance, config, password, other). */
 const POLICY_CATEGORY: Record<PolicySource, string> = {
   compliancePolicy: 'compliance',
   deviceConfiguration: 'config',
+  settingsPolicy: 'config', // issue 15
 };
 
 export function summarizePolicy(
   source: PolicySource,
   policy: IntunePolicy,
 ): PolicySummary {
+  // issue 15: a configurationPolicy has no @odata.type and names itself `name`
+  if (source === 'settingsPolicy') return summarizeSettingsPolicy(policy);
   const kind = policyKindOf(policy);
   return {
     source,
@@ -100,6 +112,10 @@ export function summarizePolicy(
     name: policy.displayName || policy.id,
     kind,
     platform: platformOfPolicyKind(kind),
+    family:
+      source === 'compliancePolicy'
+        ? 'compliancePolicy'
+        : 'deviceConfiguration',
   };
 }
 
@@ -128,7 +144,10 @@ export function toPolicyEntity(
     entityData: {
       source: {},
       assign: {
-        ...securitySettingsOf(policy),
+        ...(source === 'settingsPolicy'
+          ? settingsPolicyPropertiesOf(policy) // issue 15
+          : securitySettingsOf(policy)),
+        policyFamily: summary.family, // issue 15
         _key: summary.key,
         _type: metadata._type,
         _class: metadata._class,
@@ -185,6 +204,9 @@ const PROTECTION_KIND =
 
 export function policyTierOf(source: PolicySource, kind: string): PolicyTier {
   if (source === 'compliancePolicy') return 'compliance';
+  // issue 15: every endpoint security template protects (its kind is its templateFamily)
+  if (source === 'settingsPolicy' && kind.startsWith('endpointSecurity'))
+    return 'protection';
   return PROTECTION_KIND.test(kind) ? 'protection' : 'general';
 }
 
@@ -212,6 +234,7 @@ export function severityOf(
 const SOURCE_LABEL: Record<PolicySource, string> = {
   compliancePolicy: 'compliance policy',
   deviceConfiguration: 'device configuration',
+  settingsPolicy: 'configuration policy', // issue 15
 };
 
 const RECOMMENDATION: Record<string, string> = {

@@ -20,10 +20,17 @@ import { GraphClient } from '../../graph/client';
 import {
   forEachDeviceStatusOverview,
   overviewTotal,
-  PolicySource,
+  StatusListSource,
 } from '../../graph/compliance';
 import { isGraphError } from '../../graph/errors';
 import { CountCheck, toleranceOf } from '../completeness';
+
+/** issue 15: settingsCatalog / endpointSecurity: the same check against the summary report. */
+export const SETTINGS_SUMMARY_CHECK: CountCheck = {
+  what: 'device states',
+  source: "the policy's getConfigurationPolicyDeviceSummaryReport",
+  share: 0.05,
+};
 
 /**
  * Devices a policy's list may miss against its overview without doubt: at
@@ -47,28 +54,60 @@ export async function readStatusOverviews(
   client: GraphClient,
   logger: IntegrationLogger,
   stepName: string,
-  source: PolicySource,
+  source: StatusListSource,
   policyIds: string[],
+): Promise<Map<string, number>> {
+  return readPolicyTotals(
+    logger,
+    stepName,
+    'deviceStatusOverview',
+    policyIds,
+    (onTotal) =>
+      forEachDeviceStatusOverview(
+        client,
+        source,
+        policyIds,
+        (policyId, answer) =>
+          onTotal(
+            policyId,
+            answer.error ? undefined : overviewTotal(answer.body),
+            answer.error,
+          ),
+      ),
+  );
+}
+
+/**
+ * The routine behind readStatusOverviews, for any source of per-policy
+ * totals (issue 15: the summary report of settings policies): `read` hands
+ * each policy's total, or the error that kept it. Never rejects.
+ */
+export async function readPolicyTotals(
+  logger: IntegrationLogger,
+  stepName: string,
+  what: string,
+  policyIds: string[],
+  read: (
+    onTotal: (
+      policyId: string,
+      total: number | undefined,
+      error?: unknown,
+    ) => void,
+  ) => Promise<void>,
 ): Promise<Map<string, number>> {
   const totals = new Map<string, number>();
   let unreadable = 0;
   let example: unknown;
   try {
-    await forEachDeviceStatusOverview(
-      client,
-      source,
-      policyIds,
-      (policyId, answer) => {
-        const total = answer.error ? undefined : overviewTotal(answer.body);
-        if (total !== undefined) {
-          totals.set(policyId, total);
-          return;
-        }
-        if (answer.error && isGraphError(answer.error, { status: 404 })) return;
-        unreadable++;
-        example ??= answer.error ?? 'no count in the answer';
-      },
-    );
+    await read((policyId, total, error) => {
+      if (total !== undefined) {
+        totals.set(policyId, total);
+        return;
+      }
+      if (error && isGraphError(error, { status: 404 })) return;
+      unreadable++;
+      example ??= error ?? 'no count in the answer';
+    });
   } catch (err) {
     unreadable = policyIds.length - totals.size;
     example = err;
@@ -76,7 +115,7 @@ export async function readStatusOverviews(
   if (unreadable) {
     logger.warn(
       { err: example, unreadable },
-      `${stepName}: could not read the deviceStatusOverview of ${unreadable} policies; their device statuses are not checked against it.`,
+      `${stepName}: could not read the ${what} of ${unreadable} policies; their device statuses are not checked against it.`,
     );
   }
   return totals;
@@ -99,14 +138,17 @@ export function assertStatusListsComplete(
   stepName: string,
   counts: StatusListCount[],
   overviews: Map<string, number>,
+  check: CountCheck = STATUS_OVERVIEW_CHECK,
+  /** What the line calls the policy's own count. */
+  countName = 'deviceStatusOverview',
 ): void {
   const short: string[] = [];
   for (const { policyId, policyName, collected } of counts) {
     const expected = overviews.get(policyId);
     if (expected === undefined) continue;
-    const tolerance = toleranceOf(expected, STATUS_OVERVIEW_CHECK.share);
+    const tolerance = toleranceOf(expected, check.share);
     if (expected - collected <= tolerance) continue;
-    const line = `"${policyName}" (${policyId}): read the states of ${collected} devices, its deviceStatusOverview counts ${expected}`;
+    const line = `"${policyName}" (${policyId}): read the states of ${collected} devices, its ${countName} counts ${expected}`;
     logger.warn(
       { policyId, collected, expected, tolerance },
       `${stepName}: ${line}; ${
@@ -120,8 +162,8 @@ export function assertStatusListsComplete(
     code: 'INCOMPLETE_COLLECTION',
     message: `${stepName}: the device status lists of ${
       short.length
-    } policies fall short of ${STATUS_OVERVIEW_CHECK.source} by more than ${
-      STATUS_OVERVIEW_CHECK.share * 100
+    } policies fall short of ${check.source} by more than ${
+      check.share * 100
     } % (at least 5 devices): ${short.slice(0, 3).join('; ')}${
       short.length > 3 ? '; ...' : ''
     }. Microsoft Graph ended those lists early, so the step's types are marked partial and the previous data is kept.`,

@@ -20,12 +20,18 @@ import {
   IntegrationConfig,
   IntegrationStepContext,
 } from '../../config';
+import { GraphClient } from '../../graph/client';
 import {
+  DeviceStatusWalkOptions,
   forEachDeviceStatusPage,
+  IntunePolicy,
   POLICY_ENDPOINTS,
   PolicyDeviceStatus,
   PolicySource,
+  StatusListSource,
 } from '../../graph/compliance';
+import { CountCheck } from '../completeness';
+import { StepId } from '../permissions';
 import {
   allOf,
   Entities,
@@ -51,7 +57,11 @@ import {
   statusOutcome,
 } from './statuses';
 import { handOverAssignments, policyAssignmentSteps } from './assignments';
-import { assertStatusListsComplete, readStatusOverviews } from './cross-check';
+import {
+  assertStatusListsComplete,
+  readStatusOverviews,
+  STATUS_OVERVIEW_CHECK,
+} from './cross-check';
 import { PolicyState, readPolicies } from './policy-state';
 
 /**
@@ -84,12 +94,75 @@ export const Counters = {
   POLICIES_GONE: 'policiesDeletedDuringCollection',
 } as const;
 
-interface PolicyStepSpec {
+export interface PolicyStepSpec {
   source: PolicySource;
-  step: typeof Steps.COMPLIANCE_POLICIES | typeof Steps.DEVICE_CONFIGURATIONS;
+  step: { id: StepId; name: string };
   /** Plural and singular nouns for log lines. */
   label: string;
   singular: string;
+}
+
+/**
+ * Where a source's policies, per-device states and own counts come from:
+ * v1.0 lists and `deviceStatuses` for the two original sources; issue 15
+ * families bring their own (report actions).
+ */
+export interface PolicyStatusReader {
+  iteratePolicies(): AsyncGenerator<IntunePolicy[]>;
+  /** Each policy's states, page by page, as deviceStatuses rows. */
+  walkStatuses(
+    policyIds: string[],
+    onPage: (
+      policyId: string,
+      statuses: PolicyDeviceStatus[],
+    ) => Promise<void> | void,
+    options: DeviceStatusWalkOptions,
+  ): Promise<void>;
+  /** Each policy's own count of its devices (cross-check.ts); never rejects. */
+  readCounts(policyIds: string[]): Promise<Map<string, number>>;
+  /** The check those counts make, and what the log line calls them. */
+  check: { count: CountCheck; name: string };
+  /** Called once a policy's states are read, before they are written. */
+  beforeWrite?(state: PolicyState): Promise<void>;
+  /** Extra finding properties for a (policy, device). */
+  findingProperties?(
+    state: PolicyState,
+    deviceId: string,
+  ): Record<string, unknown> | undefined;
+  /**
+   * The list call failed: a message to log (info) when that means the
+   * tenant lacks the family, so the step ends with none of it; undefined
+   * to fail as usual.
+   */
+  familyAbsent?(err: unknown): string | undefined;
+}
+
+/** The v1.0 sources: `deviceStatuses` and `deviceStatusOverview`. */
+function statusListReader(
+  client: GraphClient,
+  context: IntegrationStepContext,
+  spec: PolicyStepSpec,
+  options: { batch?: boolean; concurrency?: number },
+): PolicyStatusReader {
+  const source = spec.source as StatusListSource;
+  return {
+    iteratePolicies: () => POLICY_ENDPOINTS[source].iteratePolicies(client),
+    walkStatuses: (policyIds, onPage, walk) =>
+      forEachDeviceStatusPage(client, source, policyIds, onPage, {
+        ...walk,
+        batch: options.batch ?? BATCH_DEVICE_STATUSES,
+        concurrency: options.concurrency ?? STATUS_WALK_CONCURRENCY,
+      }),
+    readCounts: (policyIds) =>
+      readStatusOverviews(
+        client,
+        context.logger,
+        spec.step.name,
+        source,
+        policyIds,
+      ),
+    check: { count: STATUS_OVERVIEW_CHECK, name: 'deviceStatusOverview' },
+  };
 }
 
 const EXAMPLES_LOGGED = 5;
@@ -102,27 +175,36 @@ export async function fetchPoliciesAndFindings(
   context: IntegrationStepContext,
   spec: PolicyStepSpec,
   options: { batch?: boolean; concurrency?: number } = {},
+  readerOf: (
+    client: GraphClient,
+    context: IntegrationStepContext,
+  ) => PolicyStatusReader = (client) =>
+    statusListReader(client, context, spec, options),
 ): Promise<void> {
   await requireStepPermissions(context, spec.step.id);
   const { jobState, logger } = context;
   const client = graphClientOf(context);
+  const reader = readerOf(client, context);
   const progress = new StepProgress(logger, client, spec.step.name);
 
-  const [devices, policies] = await Promise.all([
-    loadDeviceIndex(jobState),
-    readPolicies(spec.source, () =>
-      POLICY_ENDPOINTS[spec.source].iteratePolicies(client),
-    ),
-  ]);
+  const devicesRead = loadDeviceIndex(jobState);
+  let policies: Map<string, PolicyState>;
+  try {
+    policies = await readPolicies(spec.source, () => reader.iteratePolicies());
+  } catch (err) {
+    // issue 15: a family the tenant's licence lacks is skipped, not failed.
+    const absent = reader.familyAbsent?.(err);
+    if (absent === undefined) throw err;
+    await devicesRead;
+    logger.info({ err }, `${spec.step.name}: ${absent}`);
+    await handOverAssignments(context, spec.step.name, spec.source, []);
+    progress.done();
+    return;
+  }
+  const devices = await devicesRead;
   progress.add(Counters.POLICIES, policies.size);
   // issue 15: each policy's own count, read while its statuses are walked.
-  const overviews = readStatusOverviews(
-    client,
-    logger,
-    spec.step.name,
-    spec.source,
-    Array.from(policies.keys()),
-  );
+  const overviews = reader.readCounts(Array.from(policies.keys()));
 
   const unknownDeviceExamples: string[] = [];
   const unrecognized = new Map<string, number>();
@@ -131,7 +213,9 @@ export async function fetchPoliciesAndFindings(
     const writePolicyStatuses = async (policyId: string) => {
       const state = policies.get(policyId);
       if (!state) return;
+      await reader.beforeWrite?.(state);
       writeDecidingStatuses(writer, state, devices, {
+        findingProperties: reader.findingProperties,
         onUnrecognizedStatus: (value) => {
           progress.add(Counters.UNRECOGNIZED_STATUSES);
           const shown = brief(value);
@@ -141,9 +225,7 @@ export async function fetchPoliciesAndFindings(
       });
       await writer.drain();
     };
-    await forEachDeviceStatusPage(
-      client,
-      spec.source,
+    await reader.walkStatuses(
       Array.from(policies.keys()),
       (policyId, statuses) => {
         const state = policies.get(policyId);
@@ -164,8 +246,6 @@ export async function fetchPoliciesAndFindings(
         });
       },
       {
-        batch: options.batch ?? BATCH_DEVICE_STATUSES,
-        concurrency: options.concurrency ?? STATUS_WALK_CONCURRENCY,
         onPolicyDone: writePolicyStatuses,
         onPolicyGone: async (policyId) => {
           progress.add(Counters.POLICIES_GONE);
@@ -253,6 +333,8 @@ export async function fetchPoliciesAndFindings(
         collected: tally.assignedDevices + listedUnknown,
       })),
     await overviews,
+    reader.check.count,
+    reader.check.name,
   );
 }
 
@@ -302,6 +384,7 @@ function writeDecidingStatuses(
   on: {
     onUnrecognizedStatus(value: string): void;
     count(counter: string): void;
+    findingProperties?: PolicyStatusReader['findingProperties'];
   },
 ): void {
   const deciding = state.deciding;
@@ -325,6 +408,8 @@ function writeDecidingStatuses(
     on.count(Counters.ASSIGNED);
     if (!outcome.finding) continue;
     const finding = toFindingEntity(state.summary, status, deviceId);
+    // issue 15: e.g. the settings that fail (settings policies)
+    Object.assign(finding, on.findingProperties?.(state, deviceId));
     writer.addEntity(finding);
     writer.addRelationship(toIdentifiedRelationship(state.summary, finding));
     writer.addRelationship(
