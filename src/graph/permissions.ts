@@ -33,10 +33,7 @@ export const Permissions = {
     'Directory.Read.All',
   ]),
   USERS: requirement('User.Read.All', 'users', ['Directory.Read.All']),
-  SIGN_IN_ACTIVITY: requirement(
-    'AuditLog.Read.All',
-    "users' sign-in activity",
-  ),
+  SIGN_IN_ACTIVITY: requirement('AuditLog.Read.All', "users' sign-in activity"),
   GROUPS: requirement('GroupMember.Read.All', 'groups and their members', [
     'Group.Read.All',
     'Directory.Read.All',
@@ -116,6 +113,12 @@ export function requirementForPath(
     return Permissions.DELEGATED_GRANTS;
   }
   if (p.startsWith('/deviceappmanagement')) return Permissions.APPS;
+  // issue 15: settingsCatalog / endpointSecurity. Their report actions accept
+  // any DeviceManagement* read permission; the step that calls them needs
+  // DeviceManagementConfiguration.Read.All for the policy list, so a refusal
+  // names that one.
+  if (p.startsWith('/devicemanagement/reports/getconfiguration'))
+    return Permissions.CONFIGURATION;
   if (p.startsWith('/devicemanagement/reports')) return Permissions.APPS;
   if (
     p.startsWith('/devicemanagement/manageddevices') ||
@@ -125,7 +128,8 @@ export function requirementForPath(
   }
   if (
     p.startsWith('/devicemanagement/devicecompliancepolicies') ||
-    p.startsWith('/devicemanagement/deviceconfigurations')
+    p.startsWith('/devicemanagement/deviceconfigurations') ||
+    p.startsWith('/devicemanagement/configurationpolicies') // issue 15
   ) {
     return Permissions.CONFIGURATION;
   }

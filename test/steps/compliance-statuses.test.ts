@@ -250,7 +250,10 @@ test('a configuration deleted before its statuses is left out and logged', () =>
     ].sort(),
   );
   expect(
-    ofType(result.entities, 'intune_device_configuration').map((e) => e._key),
+    ofType(result.entities, 'intune_device_configuration')
+      // issue 15: Settings Catalog and endpoint security policies are configurations too
+      .filter((e) => e.policyFamily === 'deviceConfiguration')
+      .map((e) => e._key),
   ).toEqual([C2]);
   const findings = ofType(
     result.entities,

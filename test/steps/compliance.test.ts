@@ -328,6 +328,25 @@ describe('compliance steps against a tenant with every status value', () => {
         }
       }
     }
+    // issue 15: Settings Catalog and endpoint security policies are configurations too
+    const settings = tenant.tenant.settingsPolicies;
+    for (let i = 0; i < (settings?.collection.count ?? 0); i++) {
+      const policyId = settings!.collection.get(i).id as string;
+      for (const a of settings!.assignments(policyId) ?? []) {
+        const target = a.target as Record<string, string | null>;
+        if (!target.groupId) continue;
+        const cls = target['@odata.type']!.endsWith(
+          'exclusionGroupAssignmentTarget',
+        )
+          ? 'ALLOWS'
+          : 'ASSIGNED';
+        const filter =
+          target.deviceAndAppManagementAssignmentFilterType === 'none'
+            ? ''
+            : `${target.deviceAndAppManagementAssignmentFilterType}:${target.deviceAndAppManagementAssignmentFilterId}`;
+        expected.push(`${policyId}|${cls}|${target.groupId}|${filter}`);
+      }
+    }
     const written = result.relationships
       .filter(
         (r) =>

@@ -284,6 +284,25 @@ describe('Settings policies: cross-check, licence and permission', () => {
     }
   });
 
+  test('report pages of 5 rows or fewer, each request answered with fewer than asked: the same graph', async () => {
+    const t = await startTestTenant('tiny', {
+      behaviour: { reportMaxTop: 5, reportShortPages: true },
+    });
+    try {
+      const result = await runCollection(t.config);
+      expectOutcome(result, t.truth(), {});
+      const want = expected(t.tenant);
+      const findings = ofType(result.entities, FINDING).filter(
+        (f) => f.policySource === 'settingsPolicy',
+      );
+      expect(
+        Object.fromEntries(findings.map((f) => [f._key, f.failedSettings])),
+      ).toEqual(Object.fromEntries(want.findings));
+    } finally {
+      await t.close();
+    }
+  });
+
   test('a tenant without the licence: the family is skipped with an info log, the step succeeds, no policy of it', async () => {
     const t = await startTestTenant('tiny', {
       behaviour: { settingsPoliciesNotApplicable: true },
