@@ -53,7 +53,13 @@ import {
   rejectFilter,
 } from './graph-call';
 import { Permissions } from './permissions';
-import { columnType, shuffled } from './reports';
+import {
+  columnType,
+  orderRows,
+  readReportRequest,
+  ReportRequest,
+  shuffled,
+} from './reports';
 import { hash } from './tenant/random';
 
 type Row = Record<string, string | number | null>;
@@ -118,6 +124,8 @@ const COLUMN_TYPES: Record<string, string> = {
 
 const DEFAULT_TOP = 50;
 
+const POLICY_FILTER_REQUIRED = "Filter must contain 'PolicyId eq' clause.";
+
 /** A tenant without an Intune licence answers this on every Intune endpoint (graph-api.md §0.8). */
 function refuseWithoutLicence(call: GraphCall): void {
   if (call.behaviour.settingsPoliciesNotApplicable)
@@ -167,52 +175,6 @@ function listConfigurationPolicies(call: GraphCall): GraphPayload {
   return page;
 }
 
-interface ReportRequest {
-  filter: string;
-  select?: string[];
-  top?: number;
-  skip: number;
-  orderBy?: string[];
-}
-
-function readReportRequest(body: unknown): ReportRequest {
-  const raw = (body && typeof body === 'object' ? body : {}) as Record<
-    string,
-    unknown
-  >;
-  const filter = typeof raw.filter === 'string' ? raw.filter : '';
-  const integer = (name: string) => {
-    const value = raw[name];
-    if (value === undefined || value === null) return undefined;
-    if (!Number.isInteger(value) || (value as number) < 0)
-      throw new GraphHttpError(
-        400,
-        'BadRequest',
-        `Invalid value for '${name}'.`,
-      );
-    return value as number;
-  };
-  const strings = (name: string) => {
-    const value = raw[name];
-    if (value === undefined || value === null) return undefined;
-    if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
-      throw new GraphHttpError(
-        400,
-        'BadRequest',
-        `Invalid value for '${name}'.`,
-      );
-    return value as string[];
-  };
-  const top = integer('top');
-  return {
-    filter,
-    select: strings('select'),
-    top: top === 0 ? undefined : top,
-    skip: integer('skip') ?? 0,
-    orderBy: strings('orderBy'),
-  };
-}
-
 function clauseValue(filter: string, column: string): string | undefined {
   return new RegExp(`${column}\\s+eq\\s+'([^']*)'`, 'i').exec(filter)?.[1];
 }
@@ -241,26 +203,11 @@ function reportPage(
   let rows = allRows;
   const behaviour = call.behaviour;
   if (request.orderBy?.length) {
-    const keys = request.orderBy.map((entry) => {
-      const [name, direction] = entry.trim().split(/\s+/);
-      return {
-        column: knownColumn(allColumns, name, 'orderBy'),
-        sign: direction?.toLowerCase() === 'desc' ? -1 : 1,
-      };
-    });
-    rows = [...rows].sort((a, b) => {
-      for (const { column, sign } of keys) {
-        const left = a[column] ?? '';
-        const right = b[column] ?? '';
-        if (left < right) return -sign;
-        if (left > right) return sign;
-      }
-      return 0;
-    });
+    rows = orderRows(rows, request.orderBy, allColumns);
   } else if (behaviour.reportUnorderedWithoutOrderBy) {
-    rows = shuffled(rows, hash(rows.length, request.skip, 7));
+    rows = shuffled(rows, hash(rows.length, request.skip ?? 0, 7));
   }
-  const skip = request.skip;
+  const skip = request.skip ?? 0;
   let top = Math.min(request.top ?? DEFAULT_TOP, behaviour.reportMaxTop);
   if (behaviour.reportShortPages && top > 1)
     top = Math.ceil(top / 2) + (hash(skip, rows.length) % Math.ceil(top / 2));
@@ -283,14 +230,10 @@ function policyReport(
   narrow?: (rows: Row[], filter: string) => Row[],
 ): GraphPayload {
   refuseWithoutLicence(call);
-  const request = readReportRequest(call.body);
+  const request = readReportRequest(call.body, POLICY_FILTER_REQUIRED);
   const policyId = clauseValue(request.filter, 'PolicyId');
   if (policyId === undefined)
-    throw new GraphHttpError(
-      400,
-      'BadRequest',
-      "Filter must contain 'PolicyId eq' clause.",
-    );
+    throw new GraphHttpError(400, 'BadRequest', POLICY_FILTER_REQUIRED);
   // A policy Intune does not know has no rows (an empty report, not a 404).
   let rows = rowsOf(policyId) ?? [];
   if (narrow) rows = narrow(rows, request.filter);

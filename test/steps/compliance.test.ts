@@ -308,31 +308,11 @@ describe('compliance steps against a tenant with every status value', () => {
       ['compliance', tenant.tenant.compliancePolicies],
       ['configuration', tenant.tenant.deviceConfigurations],
     ];
-    for (const [source, policies] of sources) {
-      for (let i = 0; i < policies.count; i++) {
-        const policyId = policies.get(i).id as string;
-        for (const a of tenant.tenant.policyAssignments?.(source, policyId) ??
-          []) {
-          const target = a.target as Record<string, string | null>;
-          if (!target.groupId) continue;
-          const cls = target['@odata.type']!.endsWith(
-            'exclusionGroupAssignmentTarget',
-          )
-            ? 'ALLOWS'
-            : 'ASSIGNED';
-          const filter =
-            target.deviceAndAppManagementAssignmentFilterType === 'none'
-              ? ''
-              : `${target.deviceAndAppManagementAssignmentFilterType}:${target.deviceAndAppManagementAssignmentFilterId}`;
-          expected.push(`${policyId}|${cls}|${target.groupId}|${filter}`);
-        }
-      }
-    }
-    // issue 15: Settings Catalog and endpoint security policies are configurations too
-    const settings = tenant.tenant.settingsPolicies;
-    for (let i = 0; i < (settings?.collection.count ?? 0); i++) {
-      const policyId = settings!.collection.get(i).id as string;
-      for (const a of settings!.assignments(policyId) ?? []) {
+    const expectAssignments = (
+      policyId: string,
+      assignments: GraphObject[],
+    ) => {
+      for (const a of assignments) {
         const target = a.target as Record<string, string | null>;
         if (!target.groupId) continue;
         const cls = target['@odata.type']!.endsWith(
@@ -346,6 +326,21 @@ describe('compliance steps against a tenant with every status value', () => {
             : `${target.deviceAndAppManagementAssignmentFilterType}:${target.deviceAndAppManagementAssignmentFilterId}`;
         expected.push(`${policyId}|${cls}|${target.groupId}|${filter}`);
       }
+    };
+    for (const [source, policies] of sources) {
+      for (let i = 0; i < policies.count; i++) {
+        const policyId = policies.get(i).id as string;
+        expectAssignments(
+          policyId,
+          tenant.tenant.policyAssignments?.(source, policyId) ?? [],
+        );
+      }
+    }
+    // issue 15: Settings Catalog and endpoint security policies are configurations too
+    const settings = tenant.tenant.settingsPolicies;
+    for (let i = 0; i < (settings?.collection.count ?? 0); i++) {
+      const policyId = settings!.collection.get(i).id as string;
+      expectAssignments(policyId, settings!.assignments(policyId) ?? []);
     }
     const written = result.relationships
       .filter(
@@ -574,7 +569,12 @@ describe('missing DeviceManagementConfiguration.Read.All', () => {
     });
     try {
       const result = await runCollection(tenant.config);
-      for (const step of [COMPLIANCE_STEP, CONFIGURATION_STEP]) {
+      // issue 15: the Settings Catalog / endpoint security step too
+      for (const step of [
+        COMPLIANCE_STEP,
+        CONFIGURATION_STEP,
+        Steps.SETTINGS_POLICIES,
+      ]) {
         expect(result.stepStatus(step.id)).toBe('failure');
         expect(stepError(result, step)).toBe(
           `${step.name} cannot run: ${GRANT_MESSAGE}. The previous data of this step is kept until then.`,
@@ -586,7 +586,9 @@ describe('missing DeviceManagementConfiguration.Read.All', () => {
       const endpoints = Object.keys(tenant.simulator.stats().endpoints);
       expect(
         endpoints.filter((e) =>
-          /deviceCompliancePolicies|deviceConfigurations/.test(e),
+          /deviceCompliancePolicies|deviceConfigurations|configurationPolicies|getConfiguration/.test(
+            e,
+          ),
         ),
       ).toEqual([]);
     } finally {

@@ -19,7 +19,13 @@
  */
 import { ManagedDevices } from './managed-devices';
 import { SettingsPolicyData } from './model';
-import { Policies, StatusFact, StatusValue, SYSTEM_ACCOUNT } from './policies';
+import {
+  Policies,
+  StatusFact,
+  STATUS_VALUES,
+  StatusValue,
+  SYSTEM_ACCOUNT,
+} from './policies';
 import {
   SettingDefinition,
   SettingsPolicyTemplate,
@@ -28,17 +34,12 @@ import { hash, isoTicks, pastMs, Rng, ZERO_GUID } from './random';
 
 type Row = Record<string, string | number | null>;
 
-/** Graph's complianceStatus enum (learn.microsoft.com/graph/api/resources/intune-shared-compliancestatus). */
-export const COMPLIANCE_STATUS_CODES: Record<StatusValue, number> = {
-  unknown: 0,
-  notApplicable: 1,
-  compliant: 2,
-  remediated: 3,
-  nonCompliant: 4,
-  error: 5,
-  conflict: 6,
-  notAssigned: 7,
-};
+/**
+ * Graph's complianceStatus enum (learn.microsoft.com/graph/api/resources/intune-shared-compliancestatus):
+ * STATUS_VALUES is in its order, so a value's code is its index.
+ */
+const statusCode = (status: StatusValue): number =>
+  STATUS_VALUES.indexOf(status);
 
 const FAILING: ReadonlySet<StatusValue> = new Set([
   'nonCompliant',
@@ -133,7 +134,7 @@ export class SettingsPolicyReports {
         UnifiedPolicyPlatformType: 0,
         UserId: user ? device.userId || ZERO_GUID : ZERO_GUID,
         UserName: user ? device.userDisplayName : SYSTEM_ACCOUNT,
-        PolicyStatus: COMPLIANCE_STATUS_CODES[status],
+        PolicyStatus: statusCode(status),
         PolicyBaseTypeName: POLICY_BASE_TYPE,
         PolicyId: policyId,
         PolicyName: policyName,
@@ -160,7 +161,7 @@ export class SettingsPolicyReports {
           UPN: user ? device.userPrincipalName : '',
           SettingId: setting.id,
           SettingInstancePath: setting.id,
-          SettingStatus: COMPLIANCE_STATUS_CODES[status],
+          SettingStatus: statusCode(status),
           ErrorType: status === 'error' ? 1 : 0,
           ErrorCode: status === 'error' ? -2016281112 : 0,
           ErrorMessage: status === 'error' ? 'Remediation failed' : '',
@@ -198,13 +199,11 @@ export class SettingsPolicyReports {
         // deviceManagementConfigurationPolicyAssignment: id, target, source, sourceId
         return index < 0
           ? undefined
-          : this.policies
-              .assignments(index)
-              .map((item) => ({
-                ...item,
-                source: 'direct',
-                sourceId: policyId,
-              }));
+          : this.policies.assignments(index).map((item) => ({
+              ...item,
+              source: 'direct',
+              sourceId: policyId,
+            }));
       },
       deviceRows: (policyId) => {
         const index = at(policyId);
