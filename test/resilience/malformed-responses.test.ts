@@ -123,6 +123,7 @@ describe('bodies that are not what Graph promises', () => {
         Steps.DETECTED_APPS.id,
         Steps.COMPLIANCE_POLICIES.id,
         Steps.DEVICE_CONFIGURATIONS.id,
+        Steps.SETTINGS_POLICIES.id, // issue 15
       ],
     });
     // 1 attempt + 5 retries: a body that never parses is not retried forever.

@@ -135,7 +135,7 @@ const TENANT_POLICIES = `The account is not enriched with security defaults, the
 )}.`;
 
 // issue 15
-const POLICY_ASSIGNMENTS_INCOMPLETE = `${Steps.POLICY_ASSIGNMENTS.name}: ${Steps.COMPLIANCE_POLICIES.name} and ${Steps.DEVICE_CONFIGURATIONS.name} did not complete in this execution, so the group assignments of those policies are not related; the previous ones are kept.`;
+const POLICY_ASSIGNMENTS_INCOMPLETE = `${Steps.POLICY_ASSIGNMENTS.name}: ${Steps.COMPLIANCE_POLICIES.name}, ${Steps.DEVICE_CONFIGURATIONS.name} and ${Steps.SETTINGS_POLICIES.name} did not complete in this execution, so the group assignments of those policies are not related; the previous ones are kept.`;
 
 const DEVICES_INCOMPLETE =
   'Build User and Device Relationships did not run: Fetch Intune Managed Devices did not read every managed device in this execution. The previous user and device relationships are kept.';
@@ -253,6 +253,7 @@ const CASES: PermissionCase[] = [
         GRANTS.configuration,
         Steps.COMPLIANCE_POLICIES,
         Steps.DEVICE_CONFIGURATIONS,
+        Steps.SETTINGS_POLICIES, // issue 15
       ),
       NOT_ENRICHED,
     ],
@@ -265,10 +266,15 @@ const CASES: PermissionCase[] = [
         Steps.DEVICE_CONFIGURATIONS,
         GRANTS.configuration,
       ),
+      // issue 15
+      [Steps.SETTINGS_POLICIES.id]: cannotRun(
+        Steps.SETTINGS_POLICIES,
+        GRANTS.configuration,
+      ),
       [Steps.POLICY_ASSIGNMENTS.id]: POLICY_ASSIGNMENTS_INCOMPLETE,
     },
     guarded:
-      /^\/deviceManagement(\?|$|\/subscriptionState|\/deviceCompliancePolicies|\/deviceConfigurations)/,
+      /^\/deviceManagement(\?|$|\/subscriptionState|\/deviceCompliancePolicies|\/deviceConfigurations|\/configurationPolicies|\/reports\/getConfiguration)/,
     // getStepStartStates asks once whether the tenant has Intune, and takes
     // the 403 as "cannot tell" (the Intune steps stay enabled).
     probes: [
@@ -288,6 +294,7 @@ const CASES: PermissionCase[] = [
       Steps.MANAGED_APPS.id,
       Steps.COMPLIANCE_POLICIES.id,
       Steps.DEVICE_CONFIGURATIONS.id,
+      Steps.SETTINGS_POLICIES.id, // issue 15
     ],
     guarded:
       /^\/deviceManagement\/(managedDevices|detectedApps|reports\/exportJobs)/,
@@ -299,9 +306,10 @@ const CASES: PermissionCase[] = [
       [Steps.MANAGED_APPS.id]: cannotRun(Steps.MANAGED_APPS, GRANTS.apps),
       [Steps.APPLICATION_MANAGES.id]: MANAGES_WITHOUT(Steps.MANAGED_APPS),
     },
-    // Export jobs are not the managed-apps step's: DeviceManagementManagedDevices.Read.All opens them.
+    // Export jobs are not the managed-apps step's: DeviceManagementManagedDevices.Read.All opens them;
+    // nor the settings-policy reports (issue 15): any DeviceManagement* read permission opens them.
     guarded:
-      /^\/(deviceAppManagement|deviceManagement\/reports\/(?!exportJobs))/,
+      /^\/(deviceAppManagement|deviceManagement\/reports\/(?!exportJobs|getConfiguration))/,
   },
   {
     removed: ['DeviceManagementConfiguration.Read.All'],
@@ -310,6 +318,7 @@ const CASES: PermissionCase[] = [
         GRANTS.configuration,
         Steps.COMPLIANCE_POLICIES,
         Steps.DEVICE_CONFIGURATIONS,
+        Steps.SETTINGS_POLICIES, // issue 15
       ),
     ],
     failed: {
@@ -321,10 +330,15 @@ const CASES: PermissionCase[] = [
         Steps.DEVICE_CONFIGURATIONS,
         GRANTS.configuration,
       ),
+      // issue 15
+      [Steps.SETTINGS_POLICIES.id]: cannotRun(
+        Steps.SETTINGS_POLICIES,
+        GRANTS.configuration,
+      ),
       [Steps.POLICY_ASSIGNMENTS.id]: POLICY_ASSIGNMENTS_INCOMPLETE,
     },
     guarded:
-      /^\/deviceManagement\/(deviceCompliancePolicies|deviceConfigurations)/,
+      /^\/deviceManagement\/(deviceCompliancePolicies|deviceConfigurations|configurationPolicies|reports\/getConfiguration)/,
   },
 ];
 
@@ -408,6 +422,11 @@ test('with no application permission at all (validateInvocation bypassed), every
       ),
       [Steps.DEVICE_CONFIGURATIONS.id]: cannotRun(
         Steps.DEVICE_CONFIGURATIONS,
+        GRANTS.configuration,
+      ),
+      // issue 15
+      [Steps.SETTINGS_POLICIES.id]: cannotRun(
+        Steps.SETTINGS_POLICIES,
         GRANTS.configuration,
       ),
       [Steps.USER_DEVICES.id]: DEVICES_INCOMPLETE,

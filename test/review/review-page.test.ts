@@ -101,9 +101,7 @@ describe('the review page of the demo tenant, in headless Chromium', () => {
         integrationSteps.flatMap((step) => step[kind].map((t) => t._type)),
       );
     expect(nodes).toHaveLength(declared('entities').size);
-    expect(edges.length).toBeGreaterThanOrEqual(
-      declared('relationships').size,
-    );
+    expect(edges.length).toBeGreaterThanOrEqual(declared('relationships').size);
     for (const edge of edges) {
       expect(edge.label).toContain(
         ` ${relationshipTypes.get(edge.id)!.toLocaleString('en-US')}`,
@@ -163,7 +161,7 @@ describe('the review page of the demo tenant, in headless Chromium', () => {
       String(entityTypes.get('intune_noncompliance_finding')),
     );
     expect(findings?.[7]).toBe(
-      'fetch-compliance-policies, fetch-device-configurations',
+      'fetch-compliance-policies, fetch-device-configurations, fetch-intune-settings-policies',
     );
   });
 

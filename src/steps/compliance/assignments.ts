@@ -295,6 +295,13 @@ const POLICY_STEP: Record<PolicySource, { name: string }> = {
   settingsPolicy: Steps.SETTINGS_POLICIES, // issue 15
 };
 
+/** "A", "A and B", "A, B and C". */
+function listOf(names: string[]): string {
+  return names.length < 2
+    ? names.join('')
+    : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
 export async function buildPolicyGroupRelationships(
   context: IntegrationStepContext,
 ): Promise<void> {
@@ -337,8 +344,8 @@ export async function buildPolicyGroupRelationships(
   if (incomplete.length) {
     throw new IntegrationError({
       code: 'POLICY_ASSIGNMENTS_INCOMPLETE',
-      message: `${Steps.POLICY_ASSIGNMENTS.name}: ${incomplete.join(
-        ' and ',
+      message: `${Steps.POLICY_ASSIGNMENTS.name}: ${listOf(
+        incomplete,
       )} did not complete in this execution, so the group assignments of those policies are not related; the previous ones are kept.`,
     });
   }
