@@ -497,7 +497,13 @@ export class Policies {
     const rng = rngFor(this.seed, this.kind, index, 1);
     // issue 15: deviceManagementConfigurationPolicy, another shape altogether
     if (this.source === 'settings')
-      return settingsPolicyObject(this.id(index), index, t, rng);
+      return settingsPolicyObject(
+        this.id(index),
+        index,
+        t,
+        rng,
+        this.assigned(index),
+      );
     const created = pastMs(rng, 30, 900);
     const modified = created + rng.int(30) * 86_400_000;
     const version = 1 + rng.int(5);

@@ -143,6 +143,7 @@ export function settingsPolicyObject(
   index: number,
   template: PolicyTemplate,
   rng: Rng,
+  assigned: boolean,
 ): GraphObject {
   const t = template as SettingsPolicyTemplate;
   const created = pastMs(rng, 30, 900);
@@ -162,7 +163,7 @@ export function settingsPolicyObject(
     settingCount: t.definitions.length + rng.int(4),
     technologies: t.technologies,
     id,
-    isAssigned: true,
+    isAssigned: assigned,
     templateReference: {
       templateId: t.templateId,
       templateFamily: t.templateFamily,
