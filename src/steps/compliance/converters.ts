@@ -21,8 +21,8 @@ import { presentString, toEpochMs, withoutUndefined } from '../convert';
 import { directRelationship } from '../graph-objects';
 import { securitySettingsOf } from './security-settings';
 import { assignmentPropertiesOf, targetsOf } from './assignments';
+import { PolicySummary } from './policy-summary';
 import {
-  PolicyFamily,
   settingsPolicyPropertiesOf,
   summarizeSettingsPolicy,
 } from './settings-policy-converters';
@@ -69,19 +69,7 @@ export function platformOfPolicyKind(kind: string): string {
   return 'unknown';
 }
 
-/** What findings and relationships need to know about their policy. */
-export interface PolicySummary {
-  source: PolicySource;
-  id: string;
-  /** The entity `_key` (the policy id). */
-  key: string;
-  _type: string;
-  name: string;
-  kind: string;
-  platform: string;
-  /** issue 15: policyFamily (docs/compliance.md "Policy families"). */
-  family: PolicyFamily;
-}
+export type { PolicySummary } from './policy-summary';
 
 export const POLICY_ENTITIES: Record<PolicySource, StepEntityMetadata> = {
   compliancePolicy: Entities.COMPLIANCE_POLICY,

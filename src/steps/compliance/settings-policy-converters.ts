@@ -11,17 +11,7 @@ import {
 } from '../../graph/settings-policies';
 import { Entities } from '../constants';
 import { presentString } from '../convert';
-import type { PolicySummary } from './converters';
-
-/** The value of `policyFamily` on every policy entity (contract of issue 15). */
-export type PolicyFamily =
-  | 'compliancePolicy'
-  | 'deviceConfiguration'
-  | 'settingsCatalog'
-  | 'endpointSecurity'
-  // helper B's families
-  | 'administrativeTemplate'
-  | 'settingsCompliance';
+import { PolicyFamily, PolicySummary } from './policy-summary';
 
 const ENDPOINT_SECURITY_PREFIX = 'endpointSecurity';
 
