@@ -144,10 +144,7 @@ export function throttleBoundMinimum(
       roleAssignments: pages(tenant.roleAssignments.length, IDENTITY_PAGE) * 2,
       pim: tenant.premiumP2
         ? (pages(tenant.roleAssignmentScheduleInstances.length, IDENTITY_PAGE) +
-            pages(
-              tenant.roleEligibilityScheduleInstances.length,
-              IDENTITY_PAGE,
-            )) *
+            pages(tenant.roleEligibilityScheduleInstances.length, IDENTITY_PAGE)) *
           2
         : 1,
       tenantPolicies: 3,
@@ -161,12 +158,7 @@ export function throttleBoundMinimum(
   // issue 16: the registration report (5 per 10 s) and Conditional Access (1 per s).
   if (tenant.premium) {
     result.identityReports = service(
-      {
-        userRegistrationDetails: pages(
-          tenant.userRegistrationDetails.count,
-          REGISTRATION_PAGE,
-        ),
-      },
+      { userRegistrationDetails: pages(tenant.userRegistrationDetails.count, REGISTRATION_PAGE) },
       5,
       10,
       grant,
@@ -217,10 +209,7 @@ export function throttleBoundMinimum(
         configurations: pages(tenant.deviceConfigurations.count, INTUNE_PAGE),
         deviceStatuses: statusPages,
         // issue 15: settingsCatalog / endpointSecurity
-        settingsPolicies: pages(
-          tenant.settingsPolicies?.collection.count ?? 0,
-          INTUNE_PAGE,
-        ),
+        settingsPolicies: pages(tenant.settingsPolicies?.collection.count ?? 0, INTUNE_PAGE),
       },
       1000,
       20,
@@ -234,10 +223,7 @@ export function throttleBoundMinimum(
     let settingsSettingPages = 0;
     for (let p = 0; p < (settings?.collection.count ?? 0); p++) {
       const id = String(settings!.collection.get(p).id);
-      settingsDevicePages += pages(
-        settings!.deviceRows(id)?.length ?? 0,
-        REPORT_PAGE,
-      );
+      settingsDevicePages += pages(settings!.deviceRows(id)?.length ?? 0, REPORT_PAGE);
       const failing = settings!.settingRows(id)?.length ?? 0;
       if (failing) settingsSettingPages += pages(failing, REPORT_PAGE);
     }
@@ -246,10 +232,7 @@ export function throttleBoundMinimum(
     // Every app of the catalog is read, and its report asked for (issue 14 §1).
     for (let m = 0; m < tenant.mobileApps.count; m++) {
       const app = tenant.mobileApps.get(m);
-      reportPages += pages(
-        tenant.installStatusRows(String(app.id)).length,
-        REPORT_PAGE,
-      );
+      reportPages += pages(tenant.installStatusRows(String(app.id)).length, REPORT_PAGE);
     }
     result.intuneApps = service(
       {

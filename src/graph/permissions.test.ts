@@ -7,17 +7,14 @@ import {
 } from './permissions';
 
 function jwt(claims: object): string {
-  const part = (o: object) =>
-    Buffer.from(JSON.stringify(o)).toString('base64url');
+  const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
   return `${part({ typ: 'JWT', alg: 'RS256' })}.${part(claims)}.signature`;
 }
 
 describe('decodeGrantedRoles', () => {
   test('reads the roles claim of an app-only token', () => {
     expect(
-      decodeGrantedRoles(
-        jwt({ idtyp: 'app', roles: ['User.Read.All', 'Group.Read.All'] }),
-      ),
+      decodeGrantedRoles(jwt({ idtyp: 'app', roles: ['User.Read.All', 'Group.Read.All'] })),
     ).toEqual(['User.Read.All', 'Group.Read.All']);
   });
 
@@ -43,28 +40,20 @@ describe('requirements', () => {
     expect(requirementForPath('/deviceManagement/managedDevices')).toBe(
       Permissions.MANAGED_DEVICES,
     );
-    expect(
-      requirementForPath(
-        '/deviceManagement/reports/getDeviceInstallStatusReport',
-      ),
-    ).toBe(Permissions.APPS);
-    expect(
-      requirementForPath(
-        '/deviceManagement/deviceConfigurations/x/deviceStatuses',
-      ),
-    ).toBe(Permissions.CONFIGURATION);
-    expect(requirementForPath('/deviceManagement')).toBe(
-      Permissions.INTUNE_SERVICE_CONFIG,
+    expect(requirementForPath('/deviceManagement/reports/getDeviceInstallStatusReport')).toBe(
+      Permissions.APPS,
     );
+    expect(requirementForPath('/deviceManagement/deviceConfigurations/x/deviceStatuses')).toBe(
+      Permissions.CONFIGURATION,
+    );
+    expect(requirementForPath('/deviceManagement')).toBe(Permissions.INTUNE_SERVICE_CONFIG);
     // issue 15: settingsCatalog / endpointSecurity
     expect(requirementForPath('/deviceManagement/configurationPolicies')).toBe(
       Permissions.CONFIGURATION,
     );
-    expect(
-      requirementForPath(
-        '/deviceManagement/reports/getConfigurationPolicyDevicesReport',
-      ),
-    ).toBe(Permissions.CONFIGURATION);
+    expect(requirementForPath('/deviceManagement/reports/getConfigurationPolicyDevicesReport')).toBe(
+      Permissions.CONFIGURATION,
+    );
   });
 
   test('says what to grant to read what', () => {

@@ -33,7 +33,10 @@ export const Permissions = {
     'Directory.Read.All',
   ]),
   USERS: requirement('User.Read.All', 'users', ['Directory.Read.All']),
-  SIGN_IN_ACTIVITY: requirement('AuditLog.Read.All', "users' sign-in activity"),
+  SIGN_IN_ACTIVITY: requirement(
+    'AuditLog.Read.All',
+    "users' sign-in activity",
+  ),
   GROUPS: requirement('GroupMember.Read.All', 'groups and their members', [
     'Group.Read.All',
     'Directory.Read.All',

@@ -58,13 +58,9 @@ export function assertComplete(
   if (expected === undefined) return;
   const tolerance = toleranceOf(expected, check.share);
   if (expected - collected <= tolerance) return;
-  const message = `${stepName}: read ${collected} ${
-    check.what
-  }, but Microsoft Graph counts ${expected} (${check.source}); ${
+  const message = `${stepName}: read ${collected} ${check.what}, but Microsoft Graph counts ${expected} (${check.source}); ${
     expected - collected
-  } missing is more than the ${tolerance} that changes during the collection explain, so the ${
-    check.what
-  } are marked partial and the previous data is kept.`;
+  } missing is more than the ${tolerance} that changes during the collection explain, so the ${check.what} are marked partial and the previous data is kept.`;
   logger.warn({ collected, expected, tolerance }, message);
   throw new IntegrationError({ code: 'INCOMPLETE_COLLECTION', message });
 }

@@ -674,19 +674,16 @@ export const DATA_MODEL_NOTES: { about: string; note: string }[] = [
     note: "Beyond the specification table; the name and class of JupiterOne's Azure integration. One per built-in or custom Entra ID role (beta `roleDefinitions`, for Microsoft's `isPrivileged` marking as `privileged`), keyed by its id (the template id of a built-in role, the same in every tenant).",
   },
   {
-    about:
-      '`azure_user` / `azure_user_group` / `azure_service_principal` HAS `azure_ad_role_definition`',
-    note: "One relationship per principal, role, scope (`directoryScopeId`) and `assignmentType` (`active` or `eligible`), whichever Graph list it came from: an active assignment listed by roleAssignments and again by the PIM roleAssignmentScheduleInstances is one relationship, with `startOn`, `endOn`, `permanent` and `activated` when PIM says. Key: hash of `{principalId}|has|{roleId}|{scope}|{type}`. A principal this collection did not produce is a mapped relationship; service principals are related to the applications module's `azure_service_principal` (directly once it runs, mapped until then). See docs/identity-security.md.",
+    about: '`azure_user` / `azure_user_group` / `azure_service_principal` HAS `azure_ad_role_definition`',
+    note: 'One relationship per principal, role, scope (`directoryScopeId`) and `assignmentType` (`active` or `eligible`), whichever Graph list it came from: an active assignment listed by roleAssignments and again by the PIM roleAssignmentScheduleInstances is one relationship, with `startOn`, `endOn`, `permanent` and `activated` when PIM says. Key: hash of `{principalId}|has|{roleId}|{scope}|{type}`. A principal this collection did not produce is a mapped relationship; service principals are related to the applications module\'s `azure_service_principal` (directly once it runs, mapped until then). See docs/identity-security.md.',
   },
   {
-    about:
-      '`azure_conditional_access_policy`, `azure_conditional_access_named_location`',
-    note: 'Beyond the specification table; graph-azure\'s names and classes. "All users", "None", guests and "All trusted locations" are policy properties, not entities.',
+    about: '`azure_conditional_access_policy`, `azure_conditional_access_named_location`',
+    note: "Beyond the specification table; graph-azure's names and classes. \"All users\", \"None\", guests and \"All trusted locations\" are policy properties, not entities.",
   },
   {
-    about:
-      '`azure_conditional_access_policy` ASSIGNED / ALLOWS users, groups, roles, service principals; USES named locations',
-    note: "ASSIGNED: the policy includes the target (graph-azure's relationship). ALLOWS: the policy excludes it (lets it past its controls); an ALLOWS to a user carries `excludedFromEveryEnabledPolicy`. USES: a named location of the policy's include or exclude list (`locationCondition`). A target this collection did not produce is a mapped relationship.",
+    about: '`azure_conditional_access_policy` ASSIGNED / ALLOWS users, groups, roles, service principals; USES named locations',
+    note: 'ASSIGNED: the policy includes the target (graph-azure\'s relationship). ALLOWS: the policy excludes it (lets it past its controls); an ALLOWS to a user carries `excludedFromEveryEnabledPolicy`. USES: a named location of the policy\'s include or exclude list (`locationCondition`). A target this collection did not produce is a mapped relationship.',
   },
   // ---- issue 15 ----
   {

@@ -7,13 +7,10 @@
 import { PermissionRequirement, Permissions } from '../graph/permissions';
 import { Steps } from './constants';
 
-export type StepId = (typeof Steps)[keyof typeof Steps]['id'];
+export type StepId = typeof Steps[keyof typeof Steps]['id'];
 
 /** Permissions without which a step cannot run at all. */
-export const REQUIRED_STEP_PERMISSIONS: Record<
-  StepId,
-  PermissionRequirement[]
-> = {
+export const REQUIRED_STEP_PERMISSIONS: Record<StepId, PermissionRequirement[]> = {
   [Steps.ACCOUNT.id]: [Permissions.ORGANIZATION],
   [Steps.USERS.id]: [Permissions.USERS],
   [Steps.GROUPS.id]: [Permissions.GROUPS],

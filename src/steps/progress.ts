@@ -44,9 +44,7 @@ export class StepProgress {
       if (!s.throttled) continue;
       this.logger.info(
         { service, ...throttlingOf(s) },
-        `${
-          this.label
-        }: Microsoft Graph granted the ${service} service less than its documented limit: down to ${percent(
+        `${this.label}: Microsoft Graph granted the ${service} service less than its documented limit: down to ${percent(
           s.lowestShare,
         )} of it at the lowest, ${percent(s.currentShare)} now; ${
           s.throttled
@@ -60,12 +58,10 @@ export class StepProgress {
   private snapshot() {
     const stats = this.client.stats();
     const elapsedMs = Date.now() - this.started;
-    const requests =
-      Object.values(stats.services).reduce((sum, s) => sum + s.requests, 0) -
-      Object.values(this.startStats.services).reduce(
-        (sum, s) => sum + s.requests,
-        0,
-      );
+    const requests = Object.values(stats.services).reduce(
+      (sum, s) => sum + s.requests,
+      0,
+    ) - Object.values(this.startStats.services).reduce((sum, s) => sum + s.requests, 0);
     const waitedMs = Object.values(stats.services).reduce(
       (sum, s) => sum + s.waitedMs,
       0,
@@ -79,9 +75,7 @@ export class StepProgress {
       elapsedMs,
       // The client is shared by all steps: requests and waits are execution-wide.
       graphRequestsSinceStepStart: requests,
-      graphRequestsPerSecond: Math.round(
-        (requests / Math.max(elapsedMs, 1)) * 1000,
-      ),
+      graphRequestsPerSecond: Math.round((requests / Math.max(elapsedMs, 1)) * 1000),
       graphPages: stats.pages,
       throttlingWaitMs: waitedMs,
       throttled429s: throttled,

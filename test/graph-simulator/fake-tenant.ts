@@ -514,15 +514,9 @@ export function makeFakeTenant(options: FakeTenantOptions = {}): TenantData {
     userRegistrationDetails: { count: 0, get: () => ({}) },
     conditionalAccessPolicies: [],
     namedLocations: [],
-    securityDefaultsPolicy: {
-      id: '00000000-0000-0000-0000-000000000005',
-      isEnabled: true,
-    },
+    securityDefaultsPolicy: { id: '00000000-0000-0000-0000-000000000005', isEnabled: true },
     authorizationPolicy: { id: 'authorizationPolicy' },
-    authenticationMethodsPolicy: {
-      id: 'authenticationMethodsPolicy',
-      authenticationMethodConfigurations: [],
-    },
+    authenticationMethodsPolicy: { id: 'authenticationMethodsPolicy', authenticationMethodConfigurations: [] },
     groundTruth: () => truth,
   };
 }

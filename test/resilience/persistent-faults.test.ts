@@ -89,9 +89,7 @@ function failure(options: {
 function fanOutFailure(each: RegExp, failed: number, items: number): RegExp {
   const one = each.source.replace(/^\^|\$$/g, '');
   const which =
-    failed === 1
-      ? `: ${one}`
-      : `\\. The first 3: ${[one, one, one].join(' \\| ')}`;
+    failed === 1 ? `: ${one}` : `\\. The first 3: ${[one, one, one].join(' \\| ')}`;
   return new RegExp(
     `^${failed} of ${items} Microsoft Graph requests of this step kept failing after retries; the other ${
       items - failed

@@ -101,7 +101,9 @@ describe('the review page of the demo tenant, in headless Chromium', () => {
         integrationSteps.flatMap((step) => step[kind].map((t) => t._type)),
       );
     expect(nodes).toHaveLength(declared('entities').size);
-    expect(edges.length).toBeGreaterThanOrEqual(declared('relationships').size);
+    expect(edges.length).toBeGreaterThanOrEqual(
+      declared('relationships').size,
+    );
     for (const edge of edges) {
       expect(edge.label).toContain(
         ` ${relationshipTypes.get(edge.id)!.toLocaleString('en-US')}`,

@@ -307,8 +307,7 @@ function usersRequests(tenant: TestTenant) {
   // The list's pages, not the count the completeness guard asks for.
   return tenant.simulator.requests.filter(
     (r) =>
-      r.path.startsWith('/v1.0/users') &&
-      !r.path.startsWith('/v1.0/users/$count'),
+      r.path.startsWith('/v1.0/users') && !r.path.startsWith('/v1.0/users/$count'),
   );
 }
 

@@ -17,7 +17,10 @@ import {
   toIdentifiedRelationship,
   toPolicyEntity,
 } from './converters';
-import { deviceIdOfStatus, statusOutcome } from './statuses';
+import {
+  deviceIdOfStatus,
+  statusOutcome,
+} from './statuses';
 import { securitySettingsOf } from './security-settings';
 import { relationshipKey } from '../graph-objects';
 

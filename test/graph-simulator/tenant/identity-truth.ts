@@ -175,10 +175,7 @@ export function countIdentity(
             ? ['azure_user_group', ref?.type === MemberType.group]
             : kind === 'role'
             ? ['azure_ad_role_definition', roleIds.has(id)]
-            : [
-                'azure_service_principal',
-                ref?.type === MemberType.servicePrincipal,
-              ];
+            : ['azure_service_principal', ref?.type === MemberType.servicePrincipal];
         inc(
           collected ? relationships : mapped,
           `azure_conditional_access_policy|${verb}|${target}`,

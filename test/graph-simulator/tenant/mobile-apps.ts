@@ -241,8 +241,7 @@ export class MobileApps {
         unit(this.seed, SALT_ROW_SYSTEM, index, d) <
           a.systemAccountInstallRowShare
       ) {
-        fact.systemAccount =
-          INSTALL_STATES[(d * 3 + 1) % INSTALL_STATES.length];
+        fact.systemAccount = INSTALL_STATES[(d * 3 + 1) % INSTALL_STATES.length];
         fact.systemAccountFirst = d % 2 === 1;
       }
       facts.push(fact);
