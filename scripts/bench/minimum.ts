@@ -202,12 +202,30 @@ export function throttleBoundMinimum(
         );
       }
     }
+    // issue 15: per settings policy, its device report, its summary, and
+    // the setting report when a setting fails (/deviceManagement/reports actions
+    // that costOf charges to the configuration budget).
+    const settings = tenant.settingsPolicies;
+    let settingsDevicePages = 0;
+    let settingsSettingPages = 0;
+    for (let p = 0; p < (settings?.collection.count ?? 0); p++) {
+      const id = String(settings!.collection.get(p).id);
+      settingsDevicePages += pages(settings!.deviceRows(id)?.length ?? 0, REPORT_PAGE);
+      const failing = settings!.settingRows(id)?.length ?? 0;
+      if (failing) settingsSettingPages += pages(failing, REPORT_PAGE);
+    }
+
     result.intuneConfiguration = service(
       {
         deviceManagement: 2,
         policies: pages(tenant.compliancePolicies.count, INTUNE_PAGE),
         configurations: pages(tenant.deviceConfigurations.count, INTUNE_PAGE),
         deviceStatuses: statusPages,
+        // issue 15: settingsCatalog / endpointSecurity
+        settingsPolicies: pages(tenant.settingsPolicies?.collection.count ?? 0, INTUNE_PAGE),
+        settingsPolicyDeviceReports: settingsDevicePages,
+        settingsPolicySummaries: settings?.collection.count ?? 0,
+        settingsPolicySettingReports: settingsSettingPages,
       },
       1000,
       20,

@@ -58,7 +58,20 @@ export type PolicySource =
   | 'deviceConfiguration'
   // issue 15: administrative templates, settings compliance policies
   | 'groupPolicyConfiguration'
-  | 'settingsCompliancePolicy';
+  | 'settingsCompliancePolicy'
+  // issue 15: settingsCatalog / endpointSecurity (beta configurationPolicies, settings-policies.ts)
+  | 'settingsPolicy';
+
+/**
+ * The sources whose lists and per-device states POLICY_ENDPOINTS serves:
+ * `deviceStatuses` collections for the v1.0 ones, report actions for
+ * administrative templates and settings compliance policies. Settings
+ * policies bring their own reader (steps/compliance/settings-policies.ts).
+ */
+export type StatusListSource = Exclude<PolicySource, 'settingsPolicy'>;
+
+/** The v1.0 sources, whose own counts are `deviceStatusOverview`s. */
+export type OverviewSource = 'compliancePolicy' | 'deviceConfiguration';
 
 /**
  * `$expand=assignments` on both policy lists: the list pages document no
@@ -140,7 +153,7 @@ export function deviceConfigurationDeviceStatusesRequest(
  * a `deviceStatuses` collection, or (issue 15) report actions.
  */
 export const POLICY_ENDPOINTS: Record<
-  PolicySource,
+  StatusListSource,
   {
     iteratePolicies(client: GraphClient): AsyncGenerator<IntunePolicy[]>;
     deviceStatusesRequest?(policyId: string): GraphRequest;
@@ -196,7 +209,7 @@ function statusRowIdentity(item: { id?: string }): string | undefined {
  */
 export function forEachDeviceStatusPage(
   client: GraphClient,
-  source: PolicySource,
+  source: StatusListSource,
   policyIds: Iterable<string>,
   onPage: (
     policyId: string,
@@ -279,7 +292,7 @@ export function overviewTotal(
  */
 export function forEachDeviceStatusOverview(
   client: GraphClient,
-  source: PolicySource,
+  source: OverviewSource,
   policyIds: Iterable<string>,
   onAnswer: (
     policyId: string,
@@ -314,7 +327,7 @@ export function forEachDeviceStatusOverview(
  */
 export function forEachPolicyDeviceTotal(
   client: GraphClient,
-  source: PolicySource,
+  source: StatusListSource,
   policyIds: Iterable<string>,
   onAnswer: (
     policyId: string,
@@ -324,12 +337,17 @@ export function forEachPolicyDeviceTotal(
   const reports = POLICY_ENDPOINTS[source].reports;
   if (reports)
     return forEachReportSummaryTotal(client, reports, policyIds, onAnswer);
-  return forEachDeviceStatusOverview(client, source, policyIds, (id, answer) =>
-    onAnswer(
-      id,
-      answer.error
-        ? { error: answer.error }
-        : { body: overviewTotal(answer.body) },
-    ),
+  const overviewSource = source as OverviewSource;
+  return forEachDeviceStatusOverview(
+    client,
+    overviewSource,
+    policyIds,
+    (id, answer) =>
+      onAnswer(
+        id,
+        answer.error
+          ? { error: answer.error }
+          : { body: overviewTotal(answer.body) },
+      ),
   );
 }

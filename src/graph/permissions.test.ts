@@ -56,6 +56,15 @@ describe('requirements', () => {
     expect(requirementForPath('/deviceManagement')).toBe(
       Permissions.INTUNE_SERVICE_CONFIG,
     );
+    // issue 15: settingsCatalog / endpointSecurity
+    expect(requirementForPath('/deviceManagement/configurationPolicies')).toBe(
+      Permissions.CONFIGURATION,
+    );
+    expect(
+      requirementForPath(
+        '/deviceManagement/reports/getConfigurationPolicyDevicesReport',
+      ),
+    ).toBe(Permissions.CONFIGURATION);
   });
 
   test('says what to grant to read what', () => {

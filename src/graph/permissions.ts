@@ -113,10 +113,12 @@ export function requirementForPath(
     return Permissions.DELEGATED_GRANTS;
   }
   if (p.startsWith('/deviceappmanagement')) return Permissions.APPS;
-  // issue 15: the policy reports of the configuration families; the step
-  // needs DeviceManagementConfiguration.Read.All (which they accept) anyway.
+  // issue 15: the report actions of the policy families accept any
+  // DeviceManagement* read permission; the steps that call them need
+  // DeviceManagementConfiguration.Read.All for the policy lists, so a refusal
+  // names that one.
   if (
-    /^\/devicemanagement\/reports\/get(configurationpolicydevice|devicestatus(summary)?bycompliacepolicy)/.test(
+    /^\/devicemanagement\/reports\/get(configuration|devicestatus(summary)?bycompliacepolicy)/.test(
       p,
     )
   ) {
@@ -132,9 +134,10 @@ export function requirementForPath(
   if (
     p.startsWith('/devicemanagement/devicecompliancepolicies') ||
     p.startsWith('/devicemanagement/deviceconfigurations') ||
-    // issue 15: administrativeTemplate, settingsCompliance
+    // issue 15: the policy families
     p.startsWith('/devicemanagement/grouppolicyconfigurations') ||
-    p.startsWith('/devicemanagement/compliancepolicies')
+    p.startsWith('/devicemanagement/compliancepolicies') ||
+    p.startsWith('/devicemanagement/configurationpolicies')
   ) {
     return Permissions.CONFIGURATION;
   }

@@ -63,14 +63,14 @@ export function costOf(path: string, query = ''): ServiceCost {
   if (p.startsWith('/deviceappmanagement')) {
     return { service: 'intuneApps', units: 1 };
   }
-  // issue 15: administrativeTemplate, settingsCompliance. The policy
-  // families' device and summary reports read configuration and compliance
-  // policy state, not app data: they share the configuration budget with the
-  // policy lists (the simulator charges them there too). Which budget Graph
-  // really charges them to is undocumented; helper A decides for the report
-  // actions of issue 15 (contract §3), and this block follows that decision.
+  // issue 15: the policy families' device, setting and summary reports read
+  // configuration and compliance policy state, not app data: they share the
+  // configuration budget with the policy lists (the simulator charges them
+  // there too). Which budget Graph really charges them to is undocumented;
+  // on the apps budget they crowded out the install-status reports under
+  // throttling (docs/compliance.md "Policy families").
   if (
-    /^\/devicemanagement\/reports\/get(configurationpolicydevice|devicestatus(summary)?bycompliacepolicy)/.test(
+    /^\/devicemanagement\/reports\/get(configuration|devicestatus(summary)?bycompliacepolicy)/.test(
       p,
     )
   ) {

@@ -115,6 +115,11 @@ export const Steps = {
     id: 'fetch-intune-settings-compliance-policies',
     name: 'Fetch Intune Settings Compliance Policies and Findings',
   },
+  // issue 15: settingsCatalog / endpointSecurity
+  SETTINGS_POLICIES: {
+    id: 'fetch-intune-settings-policies',
+    name: 'Fetch Intune Settings Catalog and Endpoint Security Policies and Findings',
+  },
 } as const;
 
 /**

@@ -9,6 +9,8 @@ import { usersGroupsSteps } from './users-groups';
 // issue 16
 import { rolesSteps } from './roles';
 import { signInSecuritySteps } from './sign-in-security';
+// issue 15: settingsCatalog / endpointSecurity
+import { settingsPolicySteps } from './compliance/settings-policies';
 
 export const integrationSteps: IntegrationStep<IntegrationConfig>[] = [
   ...accountSteps,
@@ -20,4 +22,6 @@ export const integrationSteps: IntegrationStep<IntegrationConfig>[] = [
   // issue 16
   ...rolesSteps,
   ...signInSecuritySteps,
+  // issue 15: settingsCatalog / endpointSecurity
+  ...settingsPolicySteps,
 ];

@@ -43,6 +43,8 @@ export const REQUIRED_STEP_PERMISSIONS: Record<
   // issue 15: administrativeTemplate, settingsCompliance
   [Steps.ADMINISTRATIVE_TEMPLATES.id]: [Permissions.CONFIGURATION],
   [Steps.SETTINGS_COMPLIANCE_POLICIES.id]: [Permissions.CONFIGURATION],
+  // issue 15: settingsCatalog / endpointSecurity
+  [Steps.SETTINGS_POLICIES.id]: [Permissions.CONFIGURATION],
 };
 
 /**

@@ -12,6 +12,7 @@ import { intuneRoutes } from './intune-routes';
 import { reportRoutes } from './reports';
 // issue 15
 import { reportPolicyRoutes } from './report-policy-routes';
+import { settingsPolicyRoutes } from './settings-policy-routes';
 
 export interface RouteMatch {
   route: GraphRoute;
@@ -33,6 +34,7 @@ const ROUTES: CompiledRoute[] = [
   ...exportJobRoutes,
   ...applicationRoutes,
   ...identityRoutes, // issue 16
+  ...settingsPolicyRoutes, // issue 15: settingsCatalog / endpointSecurity
 ].map((route) => ({
   route,
   segments: route.path

@@ -277,7 +277,7 @@ const LISTS: Record<
   },
 };
 
-const V1_LISTS: Record<DeviceStatusSource, string> = {
+const V1_LISTS: Record<Exclude<DeviceStatusSource, 'settings'>, string> = {
   compliance: 'deviceCompliancePolicies',
   configuration: 'deviceConfigurations',
 };
@@ -304,14 +304,19 @@ export function expandsAssignments(call: GraphCall, type: string): boolean {
     const name = item.replace(/\(.*$/, '');
     if (name.toLowerCase() !== 'assignments') throw unknownProperty(name, type);
   }
-  if (expand.length && call.behaviour.expandAssignmentsRefused) {
+  if (expand.length) refuseExpandedAssignments(call, type);
+  return expand.length > 0;
+}
+
+/** expandAssignmentsRefused: Graph's 400 for a navigation it cannot expand. */
+export function refuseExpandedAssignments(call: GraphCall, type: string): void {
+  if (call.behaviour.expandAssignmentsRefused) {
     throw new GraphHttpError(
       400,
       'BadRequest',
       `Parsing OData Select and Expand failed: Expanding 'assignments' is not supported on type 'microsoft.graph.${type}'.`,
     );
   }
-  return expand.length > 0;
 }
 
 function listReportPolicies(
@@ -352,7 +357,7 @@ function listReportPolicies(
 }
 
 /** GET `…/{collection}/{id}/assignments`: the policy's assignments as a collection. */
-function listAssignments(
+export function listAssignments(
   call: GraphCall,
   assignments: GraphObject[] | undefined,
   fragment: string,
@@ -513,7 +518,7 @@ export const reportPolicyRoutes: GraphRoute[] = [
       },
     ],
   ),
-  ...(Object.keys(V1_LISTS) as DeviceStatusSource[]).map(
+  ...(Object.keys(V1_LISTS) as (keyof typeof V1_LISTS)[]).map(
     (source): GraphRoute => ({
       method: 'GET',
       path: `/deviceManagement/${V1_LISTS[source]}/{id}/assignments`,

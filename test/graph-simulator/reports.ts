@@ -59,7 +59,7 @@ export const reportRoutes: GraphRoute[] = [
   },
 ];
 
-interface ReportRequest {
+export interface ReportRequest {
   filter: string;
   select?: string[];
   top?: number;
@@ -68,16 +68,15 @@ interface ReportRequest {
   search?: string;
 }
 
+const APPLICATION_FILTER_REQUIRED =
+  "Filter must contain 'ApplicationId eq' clause.";
+
 function getDeviceInstallStatusReport(call: GraphCall): GraphPayload {
-  const request = readRequest(call.body);
+  const request = readReportRequest(call.body, APPLICATION_FILTER_REQUIRED);
   const appId = /ApplicationId\s+eq\s+'([^']*)'/i.exec(request.filter)?.[1];
   if (appId === undefined) {
     // The ApplicationId filter is mandatory for this report (MicrosoftDocs/memdocs#1887).
-    throw new GraphHttpError(
-      400,
-      'BadRequest',
-      "Filter must contain 'ApplicationId eq' clause.",
-    );
+    throw new GraphHttpError(400, 'BadRequest', APPLICATION_FILTER_REQUIRED);
   }
   const behaviour = call.behaviour;
   const codes = behaviour.reportValues === 'codes';
@@ -87,7 +86,8 @@ function getDeviceInstallStatusReport(call: GraphCall): GraphPayload {
   if (codes) rows = rows.map(toCodes);
   if (request.search) rows = searchRows(rows, request.search);
   const skip = request.skip ?? 0;
-  if (request.orderBy?.length) rows = orderRows(rows, request.orderBy);
+  if (request.orderBy?.length)
+    rows = orderRows(rows, request.orderBy, INSTALL_STATUS_COLUMNS);
   else if (behaviour.reportUnorderedWithoutOrderBy)
     rows = shuffled(rows, hash(rows.length, skip, appId.length, skip >>> 8));
 
@@ -111,7 +111,11 @@ function getDeviceInstallStatusReport(call: GraphCall): GraphPayload {
   return { body, itemsServed: page.length, contentType: STREAM_CONTENT_TYPE };
 }
 
-function readRequest(body: unknown): ReportRequest {
+/** A report action's body; `filterRequired` is the 400's message when the filter is missing. */
+export function readReportRequest(
+  body: unknown,
+  filterRequired: string,
+): ReportRequest {
   if (!body || typeof body !== 'object') {
     throw new GraphHttpError(
       400,
@@ -121,11 +125,7 @@ function readRequest(body: unknown): ReportRequest {
   }
   const raw = body as Record<string, unknown>;
   if (typeof raw.filter !== 'string' || !raw.filter.trim()) {
-    throw new GraphHttpError(
-      400,
-      'BadRequest',
-      "Filter must contain 'ApplicationId eq' clause.",
-    );
+    throw new GraphHttpError(400, 'BadRequest', filterRequired);
   }
   const integer = (name: string): number | undefined => {
     const value = raw[name];
@@ -229,7 +229,7 @@ function mixCase(rows: Row[]): Row[] {
 }
 
 /** A deterministic shuffle (Fisher-Yates with a seeded LCG). */
-function shuffled(rows: Row[], seed: number): Row[] {
+export function shuffled(rows: Row[], seed: number): Row[] {
   const out = [...rows];
   let state = seed >>> 0 || 1;
   for (let i = out.length - 1; i > 0; i--) {
@@ -240,7 +240,7 @@ function shuffled(rows: Row[], seed: number): Row[] {
   return out;
 }
 
-function columnType(column: string, rows: Row[]): string {
+export function columnType(column: string, rows: Row[]): string {
   if (COLUMN_TYPES[column]) return COLUMN_TYPES[column];
   const sample = rows.find(
     (row) => row[column] !== null && row[column] !== undefined,
@@ -263,10 +263,15 @@ function searchRows(rows: Row[], search: string): Row[] {
   );
 }
 
-function orderRows(rows: Row[], orderBy: string[]): Row[] {
+/** Rows sorted by `orderBy` entries (`Column [asc|desc]`); an unknown column is a 400. */
+export function orderRows(
+  rows: Row[],
+  orderBy: string[],
+  columns: readonly string[],
+): Row[] {
   const keys = orderBy.map((entry) => {
     const [name, direction] = entry.trim().split(/\s+/);
-    const column = INSTALL_STATUS_COLUMNS.find(
+    const column = columns.find(
       (known) => known.toLowerCase() === name.toLowerCase(),
     );
     if (!column)

@@ -15,6 +15,7 @@ import {
   TenantData,
 } from './tenant/model';
 import { INSTALL_SEVERITY, STATUS_SEVERITY } from './tenant/ground-truth';
+import { STATUS_VALUES } from './tenant/policies';
 import { IDENTITY_RELATIONSHIP_KEYS } from '../support/identity-model';
 import { POLICY_ASSIGNMENT_RELATIONSHIP_KEYS } from '../support/policy-assignment-model';
 import { MOBILE_APP_TEMPLATES } from './tenant/mobile-app-templates';
@@ -494,6 +495,25 @@ function bruteForceTruth(t: TenantData): GroundTruth {
     }
   }
 
+  const countAssignments = (type: string, assignments: GraphObject[]) => {
+    for (const a of assignments) {
+      const target = a.target as Record<string, string>;
+      const odataType = target['@odata.type'];
+      if (odataType.endsWith('.allDevicesAssignmentTarget'))
+        add(values, `${type} assignedToAllDevices=true`);
+      else if (odataType.endsWith('.allLicensedUsersAssignmentTarget'))
+        add(values, `${type} assignedToAllUsers=true`);
+      else
+        add(
+          groupIds.has(target.groupId) ? relationships : mapped,
+          `${type}|${
+            odataType.endsWith('.exclusionGroupAssignmentTarget')
+              ? 'ALLOWS'
+              : 'ASSIGNED'
+          }|azure_user_group`,
+        );
+    }
+  };
   entities.intune_noncompliance_finding = 0;
   const sources = [
     ['compliance', t.compliancePolicies, 'intune_compliance_policy'],
@@ -503,24 +523,10 @@ function bruteForceTruth(t: TenantData): GroundTruth {
     entities[type] = policies.count;
     for (const policy of all(policies)) {
       // issue 15: included groups ASSIGNED, excluded ALLOWS, mapped when not in /groups
-      for (const a of t.policyAssignments?.(source, policy.id as string) ??
-        []) {
-        const target = a.target as Record<string, string>;
-        const odataType = target['@odata.type'];
-        if (odataType.endsWith('.allDevicesAssignmentTarget'))
-          add(values, `${type} assignedToAllDevices=true`);
-        else if (odataType.endsWith('.allLicensedUsersAssignmentTarget'))
-          add(values, `${type} assignedToAllUsers=true`);
-        else
-          add(
-            groupIds.has(target.groupId) ? relationships : mapped,
-            `${type}|${
-              odataType.endsWith('.exclusionGroupAssignmentTarget')
-                ? 'ALLOWS'
-                : 'ASSIGNED'
-            }|azure_user_group`,
-          );
-      }
+      countAssignments(
+        type,
+        t.policyAssignments?.(source, policy.id as string) ?? [],
+      );
       const statusOf = new Map<string, string>();
       for (const item of t.deviceStatuses(source, policy.id as string)!) {
         const deviceId = (item.id as string).split('_').pop()!;
@@ -590,6 +596,43 @@ function bruteForceTruth(t: TenantData): GroundTruth {
             `${kindOf.get(deviceId)}|HAS|intune_noncompliance_finding`,
           );
         }
+      }
+    }
+  }
+  // issue 15: settingsCatalog / endpointSecurity, from what the routes serve
+  const settings = t.settingsPolicies;
+  const settingsType = 'intune_device_configuration';
+  // STATUS_VALUES is Graph's complianceStatus enum, in its order
+  const STATUS_BY_CODE = STATUS_VALUES;
+  for (const policy of settings ? all(settings.collection) : []) {
+    const policyId = policy.id as string;
+    add(entities, settingsType);
+    countAssignments(settingsType, settings!.assignments(policyId) ?? []);
+    const statusOf = new Map<string, string>();
+    for (const row of settings!.deviceRows(policyId)!) {
+      const deviceId = row.IntuneDeviceId as string;
+      if (!kindOf.get(deviceId)) {
+        add(values, 'settingsPolicy rowsForUnknownDevices');
+        continue;
+      }
+      const status = STATUS_BY_CODE[row.PolicyStatus as number];
+      keepWorst(statusOf, deviceId, status, STATUS_SEVERITY);
+    }
+    for (const [deviceId, value] of statusOf) {
+      if (value !== 'notAssigned') {
+        add(relationships, `intune_host_agent|ASSIGNED|${settingsType}`);
+        add(values, `ASSIGNED ${settingsType} status=${value}`);
+      }
+      if (['nonCompliant', 'error', 'conflict'].includes(value)) {
+        add(entities, 'intune_noncompliance_finding');
+        add(
+          relationships,
+          `${settingsType}|IDENTIFIED|intune_noncompliance_finding`,
+        );
+        add(
+          relationships,
+          `${kindOf.get(deviceId)}|HAS|intune_noncompliance_finding`,
+        );
       }
     }
   }

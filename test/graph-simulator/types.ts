@@ -218,6 +218,22 @@ export interface SimulatorBehaviour {
     | 'administrativeTemplate'
     | 'settingsCompliance'
   )[];
+  /**
+   * issue 15: settingsCatalog / endpointSecurity. Every
+   * getConfigurationPolicyDevicesReport holds only the first half of its
+   * rows (TotalRowCount says so too: it looks complete), while
+   * getConfigurationPolicyDeviceSummaryReport counts every device; the same
+   * failure as statusListShortOfOverview, on the report route.
+   */
+  settingsReportShortOfSummary?: boolean;
+  /**
+   * issue 15: configurationPolicies and its report actions answer 400
+   * "Request not applicable to target tenant.", Graph's answer on Intune
+   * endpoints to a tenant without an Intune licence (graph-api.md §0.8), while
+   * the other Intune endpoints work (as when the start-state check could
+   * not tell).
+   */
+  settingsPoliciesNotApplicable?: boolean;
 }
 
 export const DEFAULT_BEHAVIOUR: SimulatorBehaviour = {

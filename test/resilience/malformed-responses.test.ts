@@ -126,6 +126,7 @@ describe('bodies that are not what Graph promises', () => {
         // issue 15
         Steps.ADMINISTRATIVE_TEMPLATES.id,
         Steps.SETTINGS_COMPLIANCE_POLICIES.id,
+        Steps.SETTINGS_POLICIES.id, // issue 15
       ],
     });
     // 1 attempt + 5 retries: a body that never parses is not retried forever.

@@ -135,7 +135,7 @@ const TENANT_POLICIES = `The account is not enriched with security defaults, the
 )}.`;
 
 // issue 15
-const POLICY_ASSIGNMENTS_INCOMPLETE = `${Steps.POLICY_ASSIGNMENTS.name}: ${Steps.COMPLIANCE_POLICIES.name}, ${Steps.DEVICE_CONFIGURATIONS.name}, ${Steps.ADMINISTRATIVE_TEMPLATES.name} and ${Steps.SETTINGS_COMPLIANCE_POLICIES.name} did not complete in this execution, so the group assignments of those policies are not related; the previous ones are kept.`;
+const POLICY_ASSIGNMENTS_INCOMPLETE = `${Steps.POLICY_ASSIGNMENTS.name}: ${Steps.COMPLIANCE_POLICIES.name}, ${Steps.DEVICE_CONFIGURATIONS.name}, ${Steps.ADMINISTRATIVE_TEMPLATES.name}, ${Steps.SETTINGS_COMPLIANCE_POLICIES.name} and ${Steps.SETTINGS_POLICIES.name} did not complete in this execution, so the group assignments of those policies are not related; the previous ones are kept.`;
 
 const DEVICES_INCOMPLETE =
   'Build User and Device Relationships did not run: Fetch Intune Managed Devices did not read every managed device in this execution. The previous user and device relationships are kept.';
@@ -256,6 +256,7 @@ const CASES: PermissionCase[] = [
         // issue 15
         Steps.ADMINISTRATIVE_TEMPLATES,
         Steps.SETTINGS_COMPLIANCE_POLICIES,
+        Steps.SETTINGS_POLICIES, // issue 15
       ),
       NOT_ENRICHED,
     ],
@@ -277,10 +278,14 @@ const CASES: PermissionCase[] = [
         Steps.SETTINGS_COMPLIANCE_POLICIES,
         GRANTS.configuration,
       ),
+      [Steps.SETTINGS_POLICIES.id]: cannotRun(
+        Steps.SETTINGS_POLICIES,
+        GRANTS.configuration,
+      ),
       [Steps.POLICY_ASSIGNMENTS.id]: POLICY_ASSIGNMENTS_INCOMPLETE,
     },
     guarded:
-      /^\/deviceManagement(\?|$|\/subscriptionState|\/deviceCompliancePolicies|\/deviceConfigurations|\/groupPolicyConfigurations|\/compliancePolicies)/,
+      /^\/deviceManagement(\?|$|\/subscriptionState|\/deviceCompliancePolicies|\/deviceConfigurations|\/groupPolicyConfigurations|\/compliancePolicies|\/configurationPolicies|\/reports\/getConfiguration|\/reports\/getDeviceStatus(Summary)?ByCompliacePolicy)/,
     // getStepStartStates asks once whether the tenant has Intune, and takes
     // the 403 as "cannot tell" (the Intune steps stay enabled).
     probes: [
@@ -303,6 +308,7 @@ const CASES: PermissionCase[] = [
       // issue 15
       Steps.ADMINISTRATIVE_TEMPLATES.id,
       Steps.SETTINGS_COMPLIANCE_POLICIES.id,
+      Steps.SETTINGS_POLICIES.id, // issue 15
     ],
     guarded:
       /^\/deviceManagement\/(managedDevices|detectedApps|reports\/exportJobs)/,
@@ -314,10 +320,11 @@ const CASES: PermissionCase[] = [
       [Steps.MANAGED_APPS.id]: cannotRun(Steps.MANAGED_APPS, GRANTS.apps),
       [Steps.APPLICATION_MANAGES.id]: MANAGES_WITHOUT(Steps.MANAGED_APPS),
     },
-    // Export jobs are not the managed-apps step's: DeviceManagementManagedDevices.Read.All opens them.
+    // Export jobs are not the managed-apps step's: DeviceManagementManagedDevices.Read.All opens them;
+    // nor the settings-policy reports (issue 15): any DeviceManagement* read permission opens them.
     guarded:
       // issue 15: the policy reports accept DeviceManagementConfiguration.Read.All
-      /^\/(deviceAppManagement|deviceManagement\/reports\/(?!exportJobs|getConfigurationPolicyDevice|getDeviceStatus(Summary)?ByCompliacePolicy))/,
+      /^\/(deviceAppManagement|deviceManagement\/reports\/(?!exportJobs|getConfiguration|getDeviceStatus(Summary)?ByCompliacePolicy))/,
   },
   {
     removed: ['DeviceManagementConfiguration.Read.All'],
@@ -329,6 +336,7 @@ const CASES: PermissionCase[] = [
         // issue 15
         Steps.ADMINISTRATIVE_TEMPLATES,
         Steps.SETTINGS_COMPLIANCE_POLICIES,
+        Steps.SETTINGS_POLICIES, // issue 15
       ),
     ],
     failed: {
@@ -349,10 +357,14 @@ const CASES: PermissionCase[] = [
         Steps.SETTINGS_COMPLIANCE_POLICIES,
         GRANTS.configuration,
       ),
+      [Steps.SETTINGS_POLICIES.id]: cannotRun(
+        Steps.SETTINGS_POLICIES,
+        GRANTS.configuration,
+      ),
       [Steps.POLICY_ASSIGNMENTS.id]: POLICY_ASSIGNMENTS_INCOMPLETE,
     },
     guarded:
-      /^\/deviceManagement\/(deviceCompliancePolicies|deviceConfigurations|groupPolicyConfigurations|compliancePolicies)/,
+      /^\/deviceManagement\/(deviceCompliancePolicies|deviceConfigurations|groupPolicyConfigurations|compliancePolicies|configurationPolicies|reports\/getConfiguration|reports\/getDeviceStatus(Summary)?ByCompliacePolicy)/,
   },
 ];
 
@@ -445,6 +457,10 @@ test('with no application permission at all (validateInvocation bypassed), every
       ),
       [Steps.SETTINGS_COMPLIANCE_POLICIES.id]: cannotRun(
         Steps.SETTINGS_COMPLIANCE_POLICIES,
+        GRANTS.configuration,
+      ),
+      [Steps.SETTINGS_POLICIES.id]: cannotRun(
+        Steps.SETTINGS_POLICIES,
         GRANTS.configuration,
       ),
       [Steps.USER_DEVICES.id]: DEVICES_INCOMPLETE,

@@ -223,6 +223,7 @@ test('managedDevices: an Intune 403 on page 2 fails Fetch Intune Managed Devices
       // issue 15
       Steps.ADMINISTRATIVE_TEMPLATES.id,
       Steps.SETTINGS_COMPLIANCE_POLICIES.id,
+      Steps.SETTINGS_POLICIES.id, // issue 15
     ],
   });
 });

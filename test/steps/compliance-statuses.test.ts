@@ -252,7 +252,8 @@ test('a configuration deleted before its statuses is left out and logged', () =>
   // issue 15: the v1.0 configurations (administrative templates share the type).
   expect(
     ofType(result.entities, 'intune_device_configuration')
-      .filter((e) => e.policyFamily === undefined)
+      // issue 15: Settings Catalog and endpoint security policies are configurations too
+      .filter((e) => e.policyFamily === 'deviceConfiguration')
       .map((e) => e._key),
   ).toEqual([C2]);
   const findings = ofType(

@@ -313,24 +313,32 @@ describe('compliance steps against a tenant with every status value', () => {
       ['compliance', tenant.tenant.compliancePolicies],
       ['configuration', tenant.tenant.deviceConfigurations],
     ];
+    const expectAssignments = (
+      policyId: string,
+      assignments: GraphObject[],
+    ) => {
+      for (const a of assignments) {
+        const target = a.target as Record<string, string | null>;
+        if (!target.groupId) continue;
+        const cls = target['@odata.type']!.endsWith(
+          'exclusionGroupAssignmentTarget',
+        )
+          ? 'ALLOWS'
+          : 'ASSIGNED';
+        const filter =
+          target.deviceAndAppManagementAssignmentFilterType === 'none'
+            ? ''
+            : `${target.deviceAndAppManagementAssignmentFilterType}:${target.deviceAndAppManagementAssignmentFilterId}`;
+        expected.push(`${policyId}|${cls}|${target.groupId}|${filter}`);
+      }
+    };
     for (const [source, policies] of sources) {
       for (let i = 0; i < policies.count; i++) {
         const policyId = policies.get(i).id as string;
-        for (const a of tenant.tenant.policyAssignments?.(source, policyId) ??
-          []) {
-          const target = a.target as Record<string, string | null>;
-          if (!target.groupId) continue;
-          const cls = target['@odata.type']!.endsWith(
-            'exclusionGroupAssignmentTarget',
-          )
-            ? 'ALLOWS'
-            : 'ASSIGNED';
-          const filter =
-            target.deviceAndAppManagementAssignmentFilterType === 'none'
-              ? ''
-              : `${target.deviceAndAppManagementAssignmentFilterType}:${target.deviceAndAppManagementAssignmentFilterId}`;
-          expected.push(`${policyId}|${cls}|${target.groupId}|${filter}`);
-        }
+        expectAssignments(
+          policyId,
+          tenant.tenant.policyAssignments?.(source, policyId) ?? [],
+        );
       }
     }
     // issue 15: the v1.0 families' policies (the report families have their own tests).
@@ -339,6 +347,12 @@ describe('compliance steps against a tenant with every status value', () => {
         Array.from({ length: policies.count }, (_, i) => policies.get(i).id),
       ),
     );
+    // issue 15: Settings Catalog and endpoint security policies are configurations too
+    const settings = tenant.tenant.settingsPolicies;
+    for (let i = 0; i < (settings?.collection.count ?? 0); i++) {
+      const policyId = settings!.collection.get(i).id as string;
+      expectAssignments(policyId, settings!.assignments(policyId) ?? []);
+    }
     const written = result.relationships
       .filter(
         (r) =>
@@ -570,7 +584,12 @@ describe('missing DeviceManagementConfiguration.Read.All', () => {
     });
     try {
       const result = await runCollection(tenant.config);
-      for (const step of [COMPLIANCE_STEP, CONFIGURATION_STEP]) {
+      // issue 15: the Settings Catalog / endpoint security step too
+      for (const step of [
+        COMPLIANCE_STEP,
+        CONFIGURATION_STEP,
+        Steps.SETTINGS_POLICIES,
+      ]) {
         expect(result.stepStatus(step.id)).toBe('failure');
         expect(stepError(result, step)).toBe(
           `${step.name} cannot run: ${GRANT_MESSAGE}. The previous data of this step is kept until then.`,
@@ -582,7 +601,9 @@ describe('missing DeviceManagementConfiguration.Read.All', () => {
       const endpoints = Object.keys(tenant.simulator.stats().endpoints);
       expect(
         endpoints.filter((e) =>
-          /deviceCompliancePolicies|deviceConfigurations/.test(e),
+          /deviceCompliancePolicies|deviceConfigurations|configurationPolicies|getConfiguration/.test(
+            e,
+          ),
         ),
       ).toEqual([]);
     } finally {
@@ -649,11 +670,14 @@ describe('a status list short of its deviceStatusOverview (statusListShortOfOver
       // The devices the first half of each list holds, and what the
       // overview counts: managed devices whose worst row is not notAssigned.
       const expectedShort: Record<string, unknown>[] = [];
-      const lines: Record<DeviceStatusSource, string[]> = {
+      const lines: Record<'compliance' | 'configuration', string[]> = {
         compliance: [],
         configuration: [],
       };
-      const sources: [DeviceStatusSource, typeof t.compliancePolicies][] = [
+      const sources: [
+        'compliance' | 'configuration',
+        typeof t.compliancePolicies,
+      ][] = [
         ['compliance', t.compliancePolicies],
         ['configuration', t.deviceConfigurations],
       ];

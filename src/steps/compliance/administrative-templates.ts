@@ -4,7 +4,7 @@
  * src/graph/group-policy.ts (docs/compliance.md "Administrative templates").
  */
 import { Steps } from '../constants';
-import { PolicyStepSpec } from './policy-state';
+import { PolicyStepSpec } from './policy-reader';
 
 export const ADMINISTRATIVE_TEMPLATES_SPEC: PolicyStepSpec = {
   source: 'groupPolicyConfiguration',

@@ -172,6 +172,7 @@ const POLICY_TYPE: Record<PolicySource, PolicyType> = {
   // issue 15: administrativeTemplate, settingsCompliance
   groupPolicyConfiguration: Entities.DEVICE_CONFIGURATION._type,
   settingsCompliancePolicy: Entities.COMPLIANCE_POLICY._type,
+  settingsPolicy: Entities.DEVICE_CONFIGURATION._type, // issue 15
 };
 
 const CLASS_OF: Record<AssignmentIntent, RelationshipClass> = {
@@ -199,6 +200,11 @@ const MAPPED_ROWS: Record<
   settingsCompliancePolicy: {
     include: MappedRelationships.COMPLIANCE_POLICY_ASSIGNED_GROUP,
     exclude: MappedRelationships.COMPLIANCE_POLICY_ALLOWS_GROUP,
+  },
+  // issue 15: settingsCatalog / endpointSecurity are configurations
+  settingsPolicy: {
+    include: MappedRelationships.DEVICE_CONFIGURATION_ASSIGNED_GROUP,
+    exclude: MappedRelationships.DEVICE_CONFIGURATION_ALLOWS_GROUP,
   },
 };
 
@@ -295,6 +301,7 @@ const SOURCES: PolicySource[] = [
   // issue 15: administrativeTemplate, settingsCompliance
   'groupPolicyConfiguration',
   'settingsCompliancePolicy',
+  'settingsPolicy', // issue 15
 ];
 
 const POLICY_STEP: Record<PolicySource, { name: string }> = {
@@ -303,10 +310,11 @@ const POLICY_STEP: Record<PolicySource, { name: string }> = {
   // issue 15
   groupPolicyConfiguration: Steps.ADMINISTRATIVE_TEMPLATES,
   settingsCompliancePolicy: Steps.SETTINGS_COMPLIANCE_POLICIES,
+  settingsPolicy: Steps.SETTINGS_POLICIES, // issue 15
 };
 
 /** "A", "A and B", "A, B and C". */
-function listed(names: string[]): string {
+function listOf(names: string[]): string {
   return names.length < 2
     ? names.join('')
     : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
@@ -354,7 +362,7 @@ export async function buildPolicyGroupRelationships(
   if (incomplete.length) {
     throw new IntegrationError({
       code: 'POLICY_ASSIGNMENTS_INCOMPLETE',
-      message: `${Steps.POLICY_ASSIGNMENTS.name}: ${listed(
+      message: `${Steps.POLICY_ASSIGNMENTS.name}: ${listOf(
         incomplete,
       )} did not complete in this execution, so the group assignments of those policies are not related; the previous ones are kept.`,
     });

@@ -88,6 +88,7 @@ describe('compliance policies (recorded)', () => {
     expect(entity).toEqual({
       _key: IOS_POLICY_ID,
       _type: 'intune_compliance_policy',
+      policyFamily: 'compliancePolicy',
       _class: ['Configuration', 'ControlPolicy'],
       _rawData: [],
       id: IOS_POLICY_ID,
@@ -123,6 +124,7 @@ describe('compliance policies (recorded)', () => {
     expect(entity).toEqual({
       _key: WINDOWS_POLICY_ID,
       _type: 'intune_compliance_policy',
+      policyFamily: 'compliancePolicy',
       _class: ['Configuration', 'ControlPolicy'],
       _rawData: [],
       id: WINDOWS_POLICY_ID,
@@ -281,6 +283,7 @@ describe('device configurations (recorded)', () => {
     expect(entity).toEqual({
       _key: IOS_CONFIGURATION_ID,
       _type: 'intune_device_configuration',
+      policyFamily: 'deviceConfiguration',
       _class: ['Configuration', 'ControlPolicy'],
       _rawData: [],
       id: IOS_CONFIGURATION_ID,
@@ -313,6 +316,7 @@ describe('device configurations (recorded)', () => {
     expect(entity).toEqual({
       _key: WINDOWS_CONFIGURATION_ID,
       _type: 'intune_device_configuration',
+      policyFamily: 'deviceConfiguration',
       _class: ['Configuration', 'ControlPolicy'],
       _rawData: [],
       id: WINDOWS_CONFIGURATION_ID,

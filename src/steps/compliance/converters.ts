@@ -28,6 +28,11 @@ import {
   platformOfFamily,
   POLICY_FAMILY,
 } from './policy-families';
+import { PolicySummary } from './policy-summary';
+import {
+  settingsPolicyPropertiesOf,
+  summarizeSettingsPolicy,
+} from './settings-policy-converters';
 
 // ---- policies ------------------------------------------------------------------------
 
@@ -71,17 +76,7 @@ export function platformOfPolicyKind(kind: string): string {
   return 'unknown';
 }
 
-/** What findings and relationships need to know about their policy. */
-export interface PolicySummary {
-  source: PolicySource;
-  id: string;
-  /** The entity `_key` (the policy id). */
-  key: string;
-  _type: string;
-  name: string;
-  kind: string;
-  platform: string;
-}
+export type { PolicySummary } from './policy-summary';
 
 export const POLICY_ENTITIES: Record<PolicySource, StepEntityMetadata> = {
   compliancePolicy: Entities.COMPLIANCE_POLICY,
@@ -89,6 +84,8 @@ export const POLICY_ENTITIES: Record<PolicySource, StepEntityMetadata> = {
   // issue 15: administrativeTemplate, settingsCompliance
   groupPolicyConfiguration: Entities.DEVICE_CONFIGURATION,
   settingsCompliancePolicy: Entities.COMPLIANCE_POLICY,
+  // issue 15: settingsCatalog / endpointSecurity are configurations
+  settingsPolicy: Entities.DEVICE_CONFIGURATION,
 };
 
 /** ControlPolicy `category` (enum compliance, config, password, other). */
@@ -98,12 +95,15 @@ const POLICY_CATEGORY: Record<PolicySource, string> = {
   // issue 15
   groupPolicyConfiguration: 'config',
   settingsCompliancePolicy: 'compliance',
+  settingsPolicy: 'config', // issue 15
 };
 
 export function summarizePolicy(
   source: PolicySource,
   policy: IntunePolicy,
 ): PolicySummary {
+  // issue 15: a configurationPolicy has no @odata.type and names itself `name`
+  if (source === 'settingsPolicy') return summarizeSettingsPolicy(policy);
   const kind = policy['@odata.type']
     ? policyKindOf(policy)
     : KIND_WITHOUT_ODATA_TYPE[source] ?? policyKindOf(policy);
@@ -119,6 +119,7 @@ export function summarizePolicy(
       policy.id,
     kind,
     platform: platformOfFamily(source, policy) ?? platformOfPolicyKind(kind),
+    family: POLICY_FAMILY[source],
   };
 }
 
@@ -147,7 +148,10 @@ export function toPolicyEntity(
     entityData: {
       source: {},
       assign: {
-        ...securitySettingsOf(policy),
+        ...(source === 'settingsPolicy'
+          ? settingsPolicyPropertiesOf(policy) // issue 15
+          : securitySettingsOf(policy)),
+        policyFamily: summary.family, // issue 15
         _key: summary.key,
         _type: metadata._type,
         _class: metadata._class,
@@ -164,9 +168,7 @@ export function toPolicyEntity(
         updatedOn: toEpochMs(policy.lastModifiedDateTime),
         assignedDeviceCount: tally.assignedDevices,
         openFindingCount: tally.findings,
-        // issue 15
-        policyFamily: POLICY_FAMILY[source],
-        ...familyPropertiesOf(source, policy),
+        ...familyPropertiesOf(source, policy), // issue 15
         // Only when Graph returned the assignments: no answer is not "none".
         ...(Array.isArray(policy.assignments)
           ? assignmentPropertiesOf(targetsOf(policy))
@@ -207,6 +209,9 @@ const PROTECTION_KIND =
 
 export function policyTierOf(source: PolicySource, kind: string): PolicyTier {
   if (POLICY_CATEGORY[source] === 'compliance') return 'compliance';
+  // issue 15: every endpoint security template protects (its kind is its templateFamily)
+  if (source === 'settingsPolicy' && kind.startsWith('endpointSecurity'))
+    return 'protection';
   return PROTECTION_KIND.test(kind) ? 'protection' : 'general';
 }
 
@@ -237,6 +242,7 @@ const SOURCE_LABEL: Record<PolicySource, string> = {
   // issue 15
   groupPolicyConfiguration: 'administrative template',
   settingsCompliancePolicy: 'settings compliance policy',
+  settingsPolicy: 'configuration policy', // issue 15
 };
 
 const RECOMMENDATION: Record<string, string> = {

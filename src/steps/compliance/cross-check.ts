@@ -18,19 +18,31 @@ import {
 } from '@jupiterone/integration-sdk-core';
 import { GraphClient } from '../../graph/client';
 import {
+  forEachDeviceStatusOverview,
   forEachPolicyDeviceTotal,
-  POLICY_ENDPOINTS,
-  PolicySource,
+  OverviewSource,
+  overviewTotal,
+  StatusListSource,
 } from '../../graph/compliance';
 import { isGraphError } from '../../graph/errors';
 import { CountCheck, toleranceOf } from '../completeness';
 
-/** What a source's own count is called: issue 15, a report family's is its summary report. */
-function countNameOf(source: PolicySource | undefined): string {
-  return source && POLICY_ENDPOINTS[source].reports
-    ? 'summary report'
-    : 'deviceStatusOverview';
-}
+/** issue 15: settingsCatalog / endpointSecurity: the same check against the summary report. */
+export const SETTINGS_SUMMARY_CHECK: CountCheck = {
+  what: 'device states',
+  source: "the policy's getConfigurationPolicyDeviceSummaryReport",
+  share: 0.05,
+};
+
+/**
+ * issue 15: administrative templates and settings compliance policies: the
+ * same check against the family's summary report (graph/policy-reports.ts).
+ */
+export const REPORT_SUMMARY_CHECK: CountCheck = {
+  what: 'device states',
+  source: "the policy's summary report",
+  share: 0.05,
+};
 
 /**
  * Devices a policy's list may miss against its overview without doubt: at
@@ -54,30 +66,80 @@ export async function readStatusOverviews(
   client: GraphClient,
   logger: IntegrationLogger,
   stepName: string,
-  source: PolicySource,
+  source: OverviewSource,
   policyIds: string[],
 ): Promise<Map<string, number>> {
-  const countName = countNameOf(source);
+  return readPolicyTotals(
+    logger,
+    stepName,
+    'deviceStatusOverview',
+    policyIds,
+    (onTotal) =>
+      forEachDeviceStatusOverview(
+        client,
+        source,
+        policyIds,
+        (policyId, answer) =>
+          onTotal(
+            policyId,
+            answer.error ? undefined : overviewTotal(answer.body),
+            answer.error,
+          ),
+      ),
+  );
+}
+
+/** issue 15: each policy's total from its family's summary report; never rejects. */
+export async function readReportSummaries(
+  client: GraphClient,
+  logger: IntegrationLogger,
+  stepName: string,
+  source: StatusListSource,
+  policyIds: string[],
+): Promise<Map<string, number>> {
+  return readPolicyTotals(
+    logger,
+    stepName,
+    'summary report',
+    policyIds,
+    (onTotal) =>
+      forEachPolicyDeviceTotal(client, source, policyIds, (policyId, answer) =>
+        onTotal(policyId, answer.error ? undefined : answer.body, answer.error),
+      ),
+  );
+}
+
+/**
+ * The routine behind readStatusOverviews, for any source of per-policy
+ * totals (issue 15: the summary report of settings policies): `read` hands
+ * each policy's total, or the error that kept it. Never rejects.
+ */
+export async function readPolicyTotals(
+  logger: IntegrationLogger,
+  stepName: string,
+  what: string,
+  policyIds: string[],
+  read: (
+    onTotal: (
+      policyId: string,
+      total: number | undefined,
+      error?: unknown,
+    ) => void,
+  ) => Promise<void>,
+): Promise<Map<string, number>> {
   const totals = new Map<string, number>();
   let unreadable = 0;
   let example: unknown;
   try {
-    // issue 15: a report family's summary report stands for its overview.
-    await forEachPolicyDeviceTotal(
-      client,
-      source,
-      policyIds,
-      (policyId, answer) => {
-        const total = answer.error ? undefined : answer.body;
-        if (total !== undefined) {
-          totals.set(policyId, total);
-          return;
-        }
-        if (answer.error && isGraphError(answer.error, { status: 404 })) return;
-        unreadable++;
-        example ??= answer.error ?? 'no count in the answer';
-      },
-    );
+    await read((policyId, total, error) => {
+      if (total !== undefined) {
+        totals.set(policyId, total);
+        return;
+      }
+      if (error && isGraphError(error, { status: 404 })) return;
+      unreadable++;
+      example ??= error ?? 'no count in the answer';
+    });
   } catch (err) {
     unreadable = policyIds.length - totals.size;
     example = err;
@@ -85,7 +147,7 @@ export async function readStatusOverviews(
   if (unreadable) {
     logger.warn(
       { err: example, unreadable },
-      `${stepName}: could not read the ${countName} of ${unreadable} policies; their device statuses are not checked against it.`,
+      `${stepName}: could not read the ${what} of ${unreadable} policies; their device statuses are not checked against it.`,
     );
   }
   return totals;
@@ -108,14 +170,15 @@ export function assertStatusListsComplete(
   stepName: string,
   counts: StatusListCount[],
   overviews: Map<string, number>,
-  source?: PolicySource,
+  check: CountCheck = STATUS_OVERVIEW_CHECK,
+  /** What the line calls the policy's own count. */
+  countName = 'deviceStatusOverview',
 ): void {
-  const countName = countNameOf(source);
   const short: string[] = [];
   for (const { policyId, policyName, collected } of counts) {
     const expected = overviews.get(policyId);
     if (expected === undefined) continue;
-    const tolerance = toleranceOf(expected, STATUS_OVERVIEW_CHECK.share);
+    const tolerance = toleranceOf(expected, check.share);
     if (expected - collected <= tolerance) continue;
     const line = `"${policyName}" (${policyId}): read the states of ${collected} devices, its ${countName} counts ${expected}`;
     logger.warn(
@@ -131,8 +194,8 @@ export function assertStatusListsComplete(
     code: 'INCOMPLETE_COLLECTION',
     message: `${stepName}: the device status lists of ${
       short.length
-    } policies fall short of the policy's ${countName} by more than ${
-      STATUS_OVERVIEW_CHECK.share * 100
+    } policies fall short of ${check.source} by more than ${
+      check.share * 100
     } % (at least 5 devices): ${short.slice(0, 3).join('; ')}${
       short.length > 3 ? '; ...' : ''
     }. Microsoft Graph ended those lists early, so the step's types are marked partial and the previous data is kept.`,

@@ -9,12 +9,6 @@
  * concurrently, page by page, and each page goes to the job state as it
  * arrives (in runs of one type, GraphObjectWriter). Devices are looked up
  * in one in-memory index, never findEntity.
- *
- * One file because the routine reads, decides and writes one policy's rows
- * in one pass over state it shares with the step's log lines; every policy
- * family (issue 15) runs it, and what sets a family apart is data in files
- * of its own (administrative-templates.ts, settings-compliance.ts,
- * policy-families.ts, src/graph/*).
  */
 import {
   IntegrationError,
@@ -26,11 +20,8 @@ import {
   IntegrationConfig,
   IntegrationStepContext,
 } from '../../config';
-import {
-  forEachDeviceStatusPage,
-  POLICY_ENDPOINTS,
-  PolicyDeviceStatus,
-} from '../../graph/compliance';
+import { GraphClient } from '../../graph/client';
+import { PolicyDeviceStatus } from '../../graph/compliance';
 import {
   allOf,
   Entities,
@@ -56,31 +47,22 @@ import {
   statusOutcome,
 } from './statuses';
 import { handOverAssignments, policyAssignmentSteps } from './assignments';
-import { assertStatusListsComplete, readStatusOverviews } from './cross-check';
+import { assertStatusListsComplete } from './cross-check';
+import { PolicyState, readPolicies } from './policy-state';
 import {
-  PolicyState,
+  PolicyStatusReader,
   PolicyStepSpec,
-  readPoliciesOfStep,
-} from './policy-state';
+  statusListReader,
+} from './policy-reader';
 // issue 15: administrativeTemplate, settingsCompliance
 import { ADMINISTRATIVE_TEMPLATES_SPEC } from './administrative-templates';
 import { SETTINGS_COMPLIANCE_POLICIES_SPEC } from './settings-compliance';
 
-/**
- * Statuses are read without `$batch`. A batch saves round trips only for the
- * first page of each policy (20 per POST), and there are few policies; see
- * docs/compliance.md for the measurement.
- */
-export const BATCH_DEVICE_STATUSES = false;
-
-/**
- * Policies whose statuses are walked at once, per step. The configuration
- * service's budget is not what bounds a large collection (the detected-app
- * fan-out on the Intune devices service is), so these walks need not be
- * fast, only done before it; more of them in flight took CPU from the
- * detected apps while they were starting (docs/performance.md).
- */
-export const STATUS_WALK_CONCURRENCY = 4;
+export {
+  BATCH_DEVICE_STATUSES,
+  STATUS_WALK_CONCURRENCY,
+} from './policy-reader';
+export type { PolicyStatusReader, PolicyStepSpec } from './policy-reader';
 
 /** The per-step counters that the end-of-step log line carries. */
 export const Counters = {
@@ -106,29 +88,36 @@ export async function fetchPoliciesAndFindings(
   context: IntegrationStepContext,
   spec: PolicyStepSpec,
   options: { batch?: boolean; concurrency?: number } = {},
+  readerOf: (
+    client: GraphClient,
+    context: IntegrationStepContext,
+  ) => PolicyStatusReader = (client) =>
+    statusListReader(client, context, spec, options),
 ): Promise<void> {
   await requireStepPermissions(context, spec.step.id);
   const { jobState, logger } = context;
   const client = graphClientOf(context);
+  const reader = readerOf(client, context);
   const progress = new StepProgress(logger, client, spec.step.name);
 
-  const [devices, policies] = await Promise.all([
-    loadDeviceIndex(jobState),
-    // issue 15: undefined when the family's licence is lacking (skipped).
-    readPoliciesOfStep(context, spec, () =>
-      POLICY_ENDPOINTS[spec.source].iteratePolicies(client),
-    ),
-  ]);
-  if (!policies) return progress.done();
+  const devicesRead = loadDeviceIndex(jobState);
+  let policies: Map<string, PolicyState>;
+  try {
+    policies = await readPolicies(spec.source, () => reader.iteratePolicies());
+  } catch (err) {
+    // issue 15: a family the tenant's licence lacks is skipped, not failed.
+    const absent = reader.familyAbsent?.(err);
+    if (absent === undefined) throw err;
+    await devicesRead;
+    logger.info({ err }, `${spec.step.name}: ${absent}`);
+    await handOverAssignments(context, spec.step.name, spec.source, []);
+    progress.done();
+    return;
+  }
+  const devices = await devicesRead;
   progress.add(Counters.POLICIES, policies.size);
   // issue 15: each policy's own count, read while its statuses are walked.
-  const overviews = readStatusOverviews(
-    client,
-    logger,
-    spec.step.name,
-    spec.source,
-    Array.from(policies.keys()),
-  );
+  const overviews = reader.readCounts(Array.from(policies.keys()));
 
   const unknownDeviceExamples: string[] = [];
   const unrecognized = new Map<string, number>();
@@ -137,7 +126,9 @@ export async function fetchPoliciesAndFindings(
     const writePolicyStatuses = async (policyId: string) => {
       const state = policies.get(policyId);
       if (!state) return;
+      await reader.beforeWrite?.(state);
       writeDecidingStatuses(writer, state, devices, {
+        findingProperties: reader.findingProperties,
         onUnrecognizedStatus: (value) => {
           progress.add(Counters.UNRECOGNIZED_STATUSES);
           const shown = brief(value);
@@ -147,9 +138,7 @@ export async function fetchPoliciesAndFindings(
       });
       await writer.drain();
     };
-    await forEachDeviceStatusPage(
-      client,
-      spec.source,
+    await reader.walkStatuses(
       Array.from(policies.keys()),
       (policyId, statuses) => {
         const state = policies.get(policyId);
@@ -170,8 +159,6 @@ export async function fetchPoliciesAndFindings(
         });
       },
       {
-        batch: options.batch ?? BATCH_DEVICE_STATUSES,
-        concurrency: options.concurrency ?? STATUS_WALK_CONCURRENCY,
         onPolicyDone: writePolicyStatuses,
         onPolicyGone: async (policyId) => {
           progress.add(Counters.POLICIES_GONE);
@@ -259,7 +246,8 @@ export async function fetchPoliciesAndFindings(
         collected: tally.assignedDevices + listedUnknown,
       })),
     await overviews,
-    spec.source,
+    reader.check.count,
+    reader.check.name,
   );
 }
 
@@ -309,6 +297,7 @@ function writeDecidingStatuses(
   on: {
     onUnrecognizedStatus(value: string): void;
     count(counter: string): void;
+    findingProperties?: PolicyStatusReader['findingProperties'];
   },
 ): void {
   const deciding = state.deciding;
@@ -332,6 +321,8 @@ function writeDecidingStatuses(
     on.count(Counters.ASSIGNED);
     if (!outcome.finding) continue;
     const finding = toFindingEntity(state.summary, status, deviceId);
+    // issue 15: e.g. the settings that fail (settings policies)
+    Object.assign(finding, on.findingProperties?.(state, deviceId));
     writer.addEntity(finding);
     writer.addRelationship(toIdentifiedRelationship(state.summary, finding));
     writer.addRelationship(

@@ -5,14 +5,20 @@
  * properties a family has beyond the common ones.
  */
 import type { IntunePolicy, PolicySource } from '../../graph/compliance';
+import type { PolicyFamily } from './policy-summary';
 
 /**
  * The `policyFamily` property (docs/compliance.md "Policy families"): which
- * Intune family a policy of the shared types comes from. Here the report
- * families'; the v1.0 families get theirs with the Settings Catalog work
- * (contract of issue 15), and until then have none.
+ * Intune family a policy of the shared types comes from. Settings policies
+ * (beta configurationPolicies) are `settingsCatalog` or `endpointSecurity`
+ * by their template (settings-policy-converters.ts).
  */
-export const POLICY_FAMILY: Partial<Record<PolicySource, string>> = {
+export const POLICY_FAMILY: Record<
+  Exclude<PolicySource, 'settingsPolicy'>,
+  PolicyFamily
+> = {
+  compliancePolicy: 'compliancePolicy',
+  deviceConfiguration: 'deviceConfiguration',
   groupPolicyConfiguration: 'administrativeTemplate',
   settingsCompliancePolicy: 'settingsCompliance',
 };

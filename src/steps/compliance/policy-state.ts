@@ -7,10 +7,6 @@ import {
   PolicyDeviceStatus,
   PolicySource,
 } from '../../graph/compliance';
-import { IntegrationStepContext } from '../../config';
-import { isIntuneNotApplicable } from '../../graph/errors';
-import { Steps } from '../constants';
-import { handOverAssignments } from './assignments';
 import { PolicySummary, PolicyTally, summarizePolicy } from './converters';
 
 export interface PolicyState {
@@ -53,48 +49,4 @@ export async function readPolicies(
     }
   }
   return policies;
-}
-
-/** What one policy step reads and how it speaks of it (index.ts). */
-export interface PolicyStepSpec {
-  source: PolicySource;
-  step:
-    | typeof Steps.COMPLIANCE_POLICIES
-    | typeof Steps.DEVICE_CONFIGURATIONS
-    // issue 15
-    | typeof Steps.ADMINISTRATIVE_TEMPLATES
-    | typeof Steps.SETTINGS_COMPLIANCE_POLICIES;
-  /** Plural and singular nouns for log lines. */
-  label: string;
-  singular: string;
-  /**
-   * issue 15: a family the tenant's licence may lack. Its list answering
-   * "Request not applicable to target tenant." skips the family (info log,
-   * no entities) rather than failing the step.
-   */
-  licence?: string;
-}
-
-/**
- * The step's policies (readPolicies). issue 15: for a family the tenant's
- * licence may lack (`spec.licence`), Graph's "Request not applicable to
- * target tenant." on the list skips the family: info log, no entities, no
- * assignments handed over, and undefined. Any other error rejects.
- */
-export async function readPoliciesOfStep(
-  context: IntegrationStepContext,
-  spec: PolicyStepSpec,
-  pages: () => AsyncGenerator<IntunePolicy[]>,
-): Promise<Map<string, PolicyState> | undefined> {
-  try {
-    return await readPolicies(spec.source, pages);
-  } catch (err) {
-    if (!spec.licence || !isIntuneNotApplicable(err)) throw err;
-  }
-  context.logger.info(
-    { policyFamily: spec.source },
-    `${spec.step.name}: Microsoft Graph answered "Request not applicable to target tenant." for ${spec.label}: the tenant's licence lacks ${spec.licence}, so this family is skipped.`,
-  );
-  await handOverAssignments(context, spec.step.name, spec.source, []);
-  return undefined;
 }

@@ -5,7 +5,7 @@
  * policies").
  */
 import { Steps } from '../constants';
-import { PolicyStepSpec } from './policy-state';
+import { PolicyStepSpec } from './policy-reader';
 
 export const SETTINGS_COMPLIANCE_POLICIES_SPEC: PolicyStepSpec = {
   source: 'settingsCompliancePolicy',

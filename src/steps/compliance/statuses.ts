@@ -55,7 +55,8 @@ function statusRank(status: PolicyDeviceStatus): number {
 /**
  * Whether status row `a` decides over row `b` of the same device: the more
  * severe status, then the lower userPrincipalName, then the lower userName,
- * so the choice never depends on the order Graph sent the rows in.
+ * then the later lastReportedDateTime, so the choice never depends on the
+ * order Graph sent the rows in.
  */
 export function isDecidingStatus(
   a: PolicyDeviceStatus,
@@ -65,7 +66,12 @@ export function isDecidingStatus(
   const upnA = a.userPrincipalName ?? '';
   const upnB = b.userPrincipalName ?? '';
   if (upnA !== upnB) return upnA < upnB;
-  return (a.userName ?? '') < (b.userName ?? '');
+  const nameA = a.userName ?? '';
+  const nameB = b.userName ?? '';
+  if (nameA !== nameB) return nameA < nameB;
+  // issue 15: report rows of one device may differ only in their time (the
+  // user's row and the device context's, neither named): the later decides.
+  return (a.lastReportedDateTime ?? '') > (b.lastReportedDateTime ?? '');
 }
 
 export function isRecognizedStatus(status: string | null | undefined): boolean {

@@ -19,6 +19,7 @@ import { IdKind, guid, isoSeconds, NOW_MS, DAY_MS } from './random';
 import { ConditionalAccess } from './conditional-access';
 import { RegistrationReport } from './registration';
 import { Roles } from './roles';
+import { SettingsPolicyReports } from './settings-policies';
 
 export function generateTenant(profile: TenantProfile): TenantData {
   const directory = new Directory(profile);
@@ -78,6 +79,18 @@ export function generateTenant(profile: TenantProfile): TenantData {
       assignableGroups,
     ),
   };
+  // issue 15: settingsCatalog / endpointSecurity
+  const settings = new Policies(
+    'settings',
+    profile,
+    devices,
+    intuneAccountId,
+    assignableGroups,
+  );
+  const settingsReports = new SettingsPolicyReports(settings, devices);
+  const settingsRowsOf = memoise(16, (policyId: string) =>
+    settingsReports.data().deviceRows(policyId),
+  );
   // issue 16
   const roles = new Roles(profile, directory);
   const registration = new RegistrationReport(
@@ -165,12 +178,19 @@ export function generateTenant(profile: TenantProfile): TenantData {
       const index = policies.indexOf(policyId);
       return index < 0 ? undefined : policies.assignments(index);
     },
+    // issue 15: settingsCatalog / endpointSecurity
+    settingsPolicies: {
+      ...settingsReports.data(),
+      deviceRows: (policyId) => settingsRowsOf(policyId),
+    },
     policyStatusOverview: (source, policyId) => {
       const policies =
         source === 'compliance'
           ? compliance
           : source === 'configuration'
           ? configurations
+          : source === 'settings'
+          ? settings
           : reportFamilies[source];
       const index = policies.indexOf(policyId);
       return index < 0 ? undefined : policies.statusOverview(index);
@@ -206,6 +226,7 @@ export function generateTenant(profile: TenantProfile): TenantData {
         compliance,
         configurations,
         reportFamilies: Object.values(reportFamilies),
+        settings, // issue 15
         appInventory,
         apps,
         identity: {

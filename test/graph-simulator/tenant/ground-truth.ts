@@ -32,6 +32,8 @@ export interface TenantParts {
   configurations: Policies;
   /** issue 15: administrative templates and settings compliance policies. */
   reportFamilies?: Policies[];
+  /** issue 15: settingsCatalog / endpointSecurity */
+  settings?: Policies;
   apps: AppCatalogue;
   appInventory: AppInventoryReport;
   /** issue 16 */
@@ -210,6 +212,9 @@ export function computeGroundTruth(parts: TenantParts): GroundTruth {
         : 'intune_device_configuration',
     ]),
   ];
+  // issue 15: settingsCatalog / endpointSecurity are configurations too
+  if (parts.settings)
+    sources.push([parts.settings, 'intune_device_configuration']);
   for (const type of new Set(sources.map(([, t]) => t))) {
     entities[type] = 0;
     relationships[`intune_host_agent|ASSIGNED|${type}`] = 0;
@@ -245,12 +250,19 @@ export function computeGroundTruth(parts: TenantParts): GroundTruth {
       const statusOf = new Map<number, StatusValue>();
       for (const fact of policies.statusFacts(p)) {
         if (fact.device < 0) {
-          skipped.statusesForUnknownDevices += fact.repeated ? 2 : 1;
           inc(
             values,
             `${family} statusesForUnknownDevices`,
             fact.repeated ? 2 : 1,
           );
+          // issue 15: report rows of settings policies are counted apart
+          if (policies === parts.settings)
+            inc(
+              values,
+              'settingsPolicy rowsForUnknownDevices',
+              fact.repeated ? 2 : 1,
+            );
+          else skipped.statusesForUnknownDevices += fact.repeated ? 2 : 1;
           continue;
         }
         const states = [fact.status];

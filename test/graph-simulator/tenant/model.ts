@@ -50,7 +50,11 @@ export interface IntuneState {
   mdmAuthority: string;
 }
 
-export type DeviceStatusSource = 'compliance' | 'configuration';
+export type DeviceStatusSource =
+  | 'compliance'
+  | 'configuration'
+  // issue 15: settingsCatalog / endpointSecurity (beta configurationPolicies)
+  | 'settings';
 
 /**
  * issue 15: policy families whose per-device state Graph serves only through
@@ -167,6 +171,12 @@ export interface TenantData {
     source: DeviceStatusSource,
     policyId: string,
   ): GraphObject[] | undefined;
+  /**
+   * issue 15: settingsCatalog / endpointSecurity: beta
+   * /deviceManagement/configurationPolicies, their report rows
+   * (settings-policies.ts). Optional: tenants built by hand have none.
+   */
+  settingsPolicies?: SettingsPolicyData;
   /** issue 15: managed devices per deciding status value, for `{policy}/deviceStatusOverview`. */
   policyStatusOverview?(
     source: PolicyFamilySource,
@@ -210,6 +220,26 @@ export interface TenantData {
 
   /** What a correct integration must produce from this tenant. */
   groundTruth(): GroundTruth;
+}
+
+/** issue 15: settingsCatalog / endpointSecurity, as the routes serve them. */
+export interface SettingsPolicyData {
+  /** deviceManagementConfigurationPolicy objects, in list order. */
+  collection: Collection;
+  /** `$expand=assignments` items (deviceManagementConfigurationPolicyAssignment); undefined = no such policy. */
+  assignments(policyId: string): GraphObject[] | undefined;
+  /** getConfigurationPolicyDevicesReport rows of one policy, column -> value; undefined = no such policy. */
+  deviceRows(
+    policyId: string,
+  ): Record<string, string | number | null>[] | undefined;
+  /** getConfigurationSettingNonComplianceReport rows of one policy (failing settings per device and user). */
+  settingRows(
+    policyId: string,
+  ): Record<string, string | number | null>[] | undefined;
+  /** getConfigurationPolicyDeviceSummaryReport: the policy's one row of counts. */
+  summaryRow(
+    policyId: string,
+  ): Record<string, string | number | null> | undefined;
 }
 
 /**

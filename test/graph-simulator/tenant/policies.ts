@@ -37,6 +37,10 @@ import {
   unit,
 } from './random';
 import { merge } from './objects';
+import {
+  SETTINGS_POLICY_TEMPLATES,
+  settingsPolicyObject,
+} from './settings-policy-templates';
 
 // Local aliases: a global `Math` lookup is slow inside jest's vm sandbox (see random.ts).
 const { max, min, round } = Math;
@@ -65,7 +69,7 @@ const TARGETED_WEIGHTS: Record<StatusValue, number> = {
   notAssigned: 6,
 };
 
-interface PolicyTemplate {
+export interface PolicyTemplate {
   odataType: string;
   family: PlatformFamily;
   name: string;
@@ -404,6 +408,8 @@ const TEMPLATES: Record<PolicyFamilySource, readonly PolicyTemplate[]> = {
   configuration: CONFIGURATION_TEMPLATES,
   administrativeTemplate: ADMINISTRATIVE_TEMPLATES,
   settingsCompliance: SETTINGS_COMPLIANCE_TEMPLATES,
+  // issue 15: settingsCatalog / endpointSecurity
+  settings: SETTINGS_POLICY_TEMPLATES,
 };
 
 /** issue 15: how many policies of each family a profile has, and their id kind. */
@@ -415,6 +421,7 @@ const FAMILY_COUNT: Record<
   configuration: (intune) => intune.deviceConfigurations,
   administrativeTemplate: (intune) => intune.administrativeTemplates ?? 0,
   settingsCompliance: (intune) => intune.settingsCompliancePolicies ?? 0,
+  settings: (intune) => intune.settingsPolicies ?? 0, // issue 15
 };
 
 const FAMILY_KIND: Record<PolicyFamilySource, number> = {
@@ -422,6 +429,7 @@ const FAMILY_KIND: Record<PolicyFamilySource, number> = {
   configuration: IdKind.deviceConfiguration,
   administrativeTemplate: IdKind.administrativeTemplate,
   settingsCompliance: IdKind.settingsCompliancePolicy,
+  settings: IdKind.settingsPolicy, // issue 15
 };
 
 /** Families whose coverage devices are noncompliant (compliance) rather than in error / conflict. */
@@ -576,6 +584,15 @@ export class Policies {
   object(index: number): GraphObject {
     const t = this.template(index);
     const rng = rngFor(this.seed, this.kind, index, 1);
+    // issue 15: deviceManagementConfigurationPolicy, another shape altogether
+    if (this.source === 'settings')
+      return settingsPolicyObject(
+        this.id(index),
+        index,
+        t,
+        rng,
+        this.assigned(index),
+      );
     const created = pastMs(rng, 30, 900);
     const modified = created + rng.int(30) * 86_400_000;
     const version = 1 + rng.int(5);
@@ -910,6 +927,8 @@ export class Policies {
    */
   private coverageStatus(index: number, device: number): StatusValue {
     if (index === 1) return STATUS_VALUES[device % STATUS_VALUES.length];
+    if (this.source === 'settings')
+      return (['nonCompliant', 'error', 'conflict'] as const)[device % 3];
     if (isComplianceFamily(this.source)) return 'nonCompliant';
     return device % 2 === 0 ? 'error' : 'conflict';
   }

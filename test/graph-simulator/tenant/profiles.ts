@@ -58,6 +58,8 @@ export interface IntuneProfile {
   administrativeTemplates?: number;
   /** beta compliancePolicies (settings compliance, e.g. Linux). */
   settingsCompliancePolicies?: number;
+  /** issue 15: beta configurationPolicies (Settings Catalog and endpoint security); 0 when absent. */
+  settingsPolicies?: number;
   /** Share of managed devices with a deviceStatus per assigned policy. */
   statusCoverage: number;
   /** Share of policies (besides the last one, always unassigned) without any status. */
@@ -367,6 +369,7 @@ const tiny: TenantProfile = {
     // issue 15
     administrativeTemplates: 3,
     settingsCompliancePolicies: 3,
+    settingsPolicies: 4, // issue 15
     statusCoverage: 0.6,
     unassignedPolicyShare: 0,
   },
@@ -429,6 +432,7 @@ const demo: TenantProfile = {
     // issue 15
     administrativeTemplates: 3,
     settingsCompliancePolicies: 2,
+    settingsPolicies: 4, // issue 15
     statusCoverage: 0.5,
     unassignedPolicyShare: 0.1,
   },
@@ -542,6 +546,7 @@ const S: TenantProfile = {
     // issue 15
     administrativeTemplates: 4,
     settingsCompliancePolicies: 2,
+    settingsPolicies: 4, // issue 15
     statusCoverage: 0.4,
     unassignedPolicyShare: 0.1,
   },
@@ -604,6 +609,7 @@ const M: TenantProfile = {
     // issue 15
     administrativeTemplates: 8,
     settingsCompliancePolicies: 4,
+    settingsPolicies: 20, // issue 15
     statusCoverage: 0.3,
     unassignedPolicyShare: 0.1,
   },
@@ -666,6 +672,7 @@ const L: TenantProfile = {
     // issue 15
     administrativeTemplates: 20,
     settingsCompliancePolicies: 10,
+    settingsPolicies: 100, // issue 15
     statusCoverage: 0.25,
     unassignedPolicyShare: 0.1,
   },
@@ -734,6 +741,7 @@ const XL: TenantProfile = {
     // issue 15
     administrativeTemplates: 20,
     settingsCompliancePolicies: 10,
+    settingsPolicies: 150, // issue 15
     statusCoverage: 0.25,
     unassignedPolicyShare: 0.1,
   },

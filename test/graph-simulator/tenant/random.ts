@@ -56,6 +56,8 @@ export const IdKind = {
   // issue 15: policy families read through report actions
   administrativeTemplate: 155,
   settingsCompliancePolicy: 156,
+  // issue 15: settingsCatalog / endpointSecurity (beta configurationPolicies)
+  settingsPolicy: 152,
 } as const;
 export type IdKindValue = (typeof IdKind)[keyof typeof IdKind];
 
