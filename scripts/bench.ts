@@ -111,6 +111,14 @@ function parseOptions(argv: string[]): Options {
   return options;
 }
 
+/**
+ * Where the collector runs from: the SDK loads <project>/src/index
+ * (dist/src/index.js once built) and writes <project>/.j1-integration.
+ */
+function projectOf(options: Options): string {
+  return options.fromSource ? ROOT : join(ROOT, 'dist');
+}
+
 /** `npm run build`: the compiled integration in dist/, from a clean directory. */
 function buildIntegration(): void {
   console.log('Building the integration (npm run build)...');
@@ -210,10 +218,7 @@ function runCollector(
   logFile: string,
 ): Promise<number> {
   return new Promise((resolve, reject) => {
-    // The SDK loads <project>/src/index: dist/src/index.js once built. The
-    // graph is written under the working directory, ROOT, either way.
-    const project = options.fromSource ? ROOT : join(ROOT, 'dist');
-    const child = spawn(J1, ['collect', '-p', project], {
+    const child = spawn(J1, ['collect', '-p', projectOf(options)], {
       cwd: ROOT,
       env: {
         ...process.env,
@@ -303,21 +308,23 @@ async function main() {
     const wallMs = Date.now() - started;
     if (changeTimer) clearTimeout(changeTimer);
 
+    const output = join(projectOf(options), '.j1-integration');
     const stats = await admin<SimulatorStats>(simulator, 'stats');
     const truth = await admin<GroundTruth>(simulator, 'ground-truth');
     const summaryText = await fs
-      .readFile(join(ROOT, '.j1-integration', 'summary.json'), 'utf8')
+      .readFile(join(output, 'summary.json'), 'utf8')
       .catch(() => undefined);
     if (summaryText === undefined) {
       // An out-of-memory kill, for one, ends the collector before its summary.
       throw new Error(
-        `The collector exited with code ${exitCode} without writing .j1-integration/summary.json; its log: ${logFile}`,
+        `The collector exited with code ${exitCode} without writing ${join(
+          output,
+          'summary.json',
+        )}; its log: ${logFile}`,
       );
     }
     const summary = JSON.parse(summaryText);
-    const counts = await readGraphCounts(
-      join(ROOT, '.j1-integration', 'graph'),
-    );
+    const counts = await readGraphCounts(join(output, 'graph'));
     const comparison = compareWithGroundTruth(counts, truth);
     const rss = (await fs.readFile(rssFile, 'utf8'))
       .trim()
