@@ -12,12 +12,38 @@ import { intuneRoutes } from './intune-routes';
 import { reportRoutes } from './reports';
 // issue 15
 import { reportPolicyRoutes } from './report-policy-routes';
-import { settingsPolicyRoutes } from './settings-policy-routes';
+import {
+  namesSettingsPolicy,
+  settingsPolicyRoutes,
+} from './settings-policy-routes';
 
 export interface RouteMatch {
   route: GraphRoute;
   params: string[];
   endpoint: string;
+}
+
+/**
+ * issue 15: Settings Catalog / endpoint security policies and administrative
+ * templates share report actions (getConfigurationPolicyDevicesReport,
+ * getConfigurationPolicyDeviceSummaryReport), as in Intune: the policy id in
+ * the request's filter says whose rows answer.
+ */
+function policyFamilyRoutes(): GraphRoute[] {
+  const keyOf = (route: GraphRoute) =>
+    `${route.method} ${route.path.toLowerCase()}`;
+  const settings = new Map(settingsPolicyRoutes.map((r) => [keyOf(r), r]));
+  const shared = reportPolicyRoutes.map((route): GraphRoute => {
+    const other = settings.get(keyOf(route));
+    if (!other) return route;
+    settings.delete(keyOf(route));
+    return {
+      ...route,
+      handle: (call) =>
+        namesSettingsPolicy(call) ? other.handle(call) : route.handle(call),
+    };
+  });
+  return [...shared, ...settings.values()];
 }
 
 interface CompiledRoute {
@@ -30,11 +56,10 @@ const ROUTES: CompiledRoute[] = [
   ...intuneRoutes,
   ...reportRoutes,
   // issue 15
-  ...reportPolicyRoutes,
+  ...policyFamilyRoutes(),
   ...exportJobRoutes,
   ...applicationRoutes,
   ...identityRoutes, // issue 16
-  ...settingsPolicyRoutes, // issue 15: settingsCatalog / endpointSecurity
 ].map((route) => ({
   route,
   segments: route.path

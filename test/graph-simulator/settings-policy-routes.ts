@@ -229,6 +229,25 @@ function reportPage(
   return { body, itemsServed: page.length, contentType: STREAM_CONTENT_TYPE };
 }
 
+/**
+ * Whether a report request names a settings policy (its `PolicyId` clause):
+ * administrative templates share getConfigurationPolicyDevicesReport and
+ * …DeviceSummaryReport with these policies (graph-routes.ts dispatches).
+ */
+export function namesSettingsPolicy(call: GraphCall): boolean {
+  let filter: string;
+  try {
+    filter = readReportRequest(call.body, POLICY_FILTER_REQUIRED).filter;
+  } catch {
+    return false;
+  }
+  const policyId = clauseValue(filter, 'PolicyId');
+  return (
+    policyId !== undefined &&
+    call.tenant.settingsPolicies?.deviceRows(policyId) !== undefined
+  );
+}
+
 function policyReport(
   call: GraphCall,
   columns: string[],

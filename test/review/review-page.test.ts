@@ -161,8 +161,8 @@ describe('the review page of the demo tenant, in headless Chromium', () => {
       String(entityTypes.get('intune_noncompliance_finding')),
     );
     expect(findings?.[7]).toBe(
-      // issue 15: and the two report families
-      'fetch-compliance-policies, fetch-device-configurations, fetch-intune-administrative-templates, fetch-intune-settings-compliance-policies',
+      // issue 15: and the three policy families read through reports
+      'fetch-compliance-policies, fetch-device-configurations, fetch-intune-administrative-templates, fetch-intune-settings-compliance-policies, fetch-intune-settings-policies',
     );
   });
 

@@ -103,6 +103,7 @@ describe('when Graph refuses $expand=assignments', () => {
       );
       expect(lines.map((r) => r.path).sort()).toEqual([
         '/deviceManagement/compliancePolicies',
+        '/deviceManagement/configurationPolicies',
         '/deviceManagement/deviceCompliancePolicies',
         '/deviceManagement/deviceConfigurations',
         '/deviceManagement/groupPolicyConfigurations',
@@ -117,7 +118,8 @@ describe('when Graph refuses $expand=assignments', () => {
         t.compliancePolicies.count +
         t.deviceConfigurations.count +
         (t.reportPolicies?.('administrativeTemplate').count ?? 0) +
-        (t.reportPolicies?.('settingsCompliance').count ?? 0);
+        (t.reportPolicies?.('settingsCompliance').count ?? 0) +
+        (t.settingsPolicies?.collection.count ?? 0);
       expect(assignmentReads).toHaveLength(policyCount);
       expect(assignmentReads.every((r) => r.batchItem === true)).toBe(true);
     } finally {

@@ -341,24 +341,29 @@ describe('compliance steps against a tenant with every status value', () => {
         );
       }
     }
-    // issue 15: the v1.0 families' policies (the report families have their own tests).
-    const v1PolicyIds = new Set(
-      sources.flatMap(([, policies]) =>
-        Array.from({ length: policies.count }, (_, i) => policies.get(i).id),
-      ),
-    );
     // issue 15: Settings Catalog and endpoint security policies are configurations too
     const settings = tenant.tenant.settingsPolicies;
     for (let i = 0; i < (settings?.collection.count ?? 0); i++) {
       const policyId = settings!.collection.get(i).id as string;
       expectAssignments(policyId, settings!.assignments(policyId) ?? []);
     }
+    // issue 15: the policies above (administrative templates and settings
+    // compliance policies have their own tests).
+    const checkedPolicyIds = new Set([
+      ...sources.flatMap(([, policies]) =>
+        Array.from({ length: policies.count }, (_, i) => policies.get(i).id),
+      ),
+      ...Array.from(
+        { length: settings?.collection.count ?? 0 },
+        (_, i) => settings!.collection.get(i).id,
+      ),
+    ]);
     const written = result.relationships
       .filter(
         (r) =>
           r._type.endsWith('_user_group') &&
           /^intune_(compliance_policy|device_configuration)_/.test(r._type) &&
-          v1PolicyIds.has(
+          checkedPolicyIds.has(
             (r._mapping as RelationshipMapping | undefined)?.sourceEntityKey ??
               r._fromEntityKey,
           ),

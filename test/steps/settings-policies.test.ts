@@ -153,7 +153,7 @@ describe('Settings Catalog and endpoint security policies (tiny tenant)', () => 
     });
   });
 
-  test('the v1.0 families carry policyFamily too', () => {
+  test('the other families carry policyFamily too', () => {
     const families = new Set(
       [
         ...ofType(result.entities, 'intune_compliance_policy'),
@@ -165,7 +165,9 @@ describe('Settings Catalog and endpoint security policies (tiny tenant)', () => 
     expect(families).toEqual(
       new Set([
         'intune_compliance_policy:compliancePolicy',
+        'intune_compliance_policy:settingsCompliance',
         `${CONFIGURATION}:deviceConfiguration`,
+        `${CONFIGURATION}:administrativeTemplate`,
       ]),
     );
   });
@@ -332,8 +334,10 @@ describe('Settings policies: cross-check, licence and permission', () => {
       expect(info[0].level).toBe(30);
       const keys = settingsPolicyKeys(t.tenant);
       expect(result.entities.filter((e) => keys.has(e._key))).toEqual([]);
+      // The other configuration families are still read.
       expect(ofType(result.entities, CONFIGURATION).length).toBe(
-        t.tenant.deviceConfigurations.count,
+        t.tenant.deviceConfigurations.count +
+          (t.tenant.reportPolicies?.('administrativeTemplate').count ?? 0),
       );
     } finally {
       await t.close();

@@ -109,7 +109,10 @@ export async function fetchPoliciesAndFindings(
     const absent = reader.familyAbsent?.(err);
     if (absent === undefined) throw err;
     await devicesRead;
-    logger.info({ err }, `${spec.step.name}: ${absent}`);
+    logger.info(
+      { policyFamily: spec.source, err },
+      `${spec.step.name}: ${absent}`,
+    );
     await handOverAssignments(context, spec.step.name, spec.source, []);
     progress.done();
     return;
