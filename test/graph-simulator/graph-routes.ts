@@ -26,8 +26,10 @@ export interface RouteMatch {
 /**
  * issue 15: Settings Catalog / endpoint security policies and administrative
  * templates share report actions (getConfigurationPolicyDevicesReport,
- * getConfigurationPolicyDeviceSummaryReport), as in Intune: the policy id in
- * the request's filter says whose rows answer.
+ * getConfigurationPolicyDeviceSummaryReport), as in Intune: the admin center
+ * calls the same actions for both, told apart only by the filter
+ * (docs/compliance.md "Policy families" cites the public scripts). The policy
+ * id in the request's filter says whose rows answer.
  */
 function policyFamilyRoutes(): GraphRoute[] {
   const keyOf = (route: GraphRoute) =>

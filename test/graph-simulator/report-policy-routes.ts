@@ -40,6 +40,11 @@ import {
 } from './graph-call';
 import { Permissions } from './permissions';
 import {
+  clauseValue,
+  POLICY_FILTER_REQUIRED,
+  readReportRequest,
+} from './reports';
+import {
   DeviceStatusSource,
   GraphObject,
   ReportPolicySource,
@@ -378,58 +383,14 @@ export function listAssignments(
 
 // ---- report actions ------------------------------------------------------------------
 
-interface ReportBody {
-  filter: string;
-  select?: string[];
-  top?: number;
-  skip: number;
-  orderBy?: string[];
-}
-
-function readReportBody(body: unknown): ReportBody {
-  const bad = (what: string) =>
-    new GraphHttpError(400, 'BadRequest', `Invalid value for '${what}'.`);
-  if (!body || typeof body !== 'object') {
-    throw new GraphHttpError(
-      400,
-      'BadRequest',
-      'The request body must be a JSON object.',
-    );
-  }
-  const raw = body as Record<string, unknown>;
-  const strings = (name: string) => {
-    const v = raw[name];
-    if (v === undefined || v === null) return undefined;
-    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))
-      throw bad(name);
-    return v as string[];
-  };
-  const integer = (name: string) => {
-    const v = raw[name];
-    if (v === undefined || v === null) return undefined;
-    if (!Number.isInteger(v) || (v as number) < 0) throw bad(name);
-    return v as number;
-  };
-  return {
-    filter: typeof raw.filter === 'string' ? raw.filter : '',
-    select: strings('select'),
-    top: integer('top') || undefined,
-    skip: integer('skip') ?? 0,
-    orderBy: strings('orderBy'),
-  };
-}
-
 function runReport(call: GraphCall, name: string): GraphPayload {
   const spec = REPORTS[name];
   rejectUnlicensed(call, REPORT_FAMILY[name]);
-  const request = readReportBody(call.body);
-  const policyId = /PolicyId\s+eq\s+'([^']*)'/i.exec(request.filter)?.[1];
+  const request = readReportRequest(call.body, POLICY_FILTER_REQUIRED);
+  const skip = request.skip ?? 0;
+  const policyId = clauseValue(request.filter, 'PolicyId');
   if (policyId === undefined) {
-    throw new GraphHttpError(
-      400,
-      'BadRequest',
-      "Filter must contain 'PolicyId eq' clause.",
-    );
+    throw new GraphHttpError(400, 'BadRequest', POLICY_FILTER_REQUIRED);
   }
   const column = (wanted: string) => {
     const found = spec.columns.find(
@@ -466,10 +427,10 @@ function runReport(call: GraphCall, name: string): GraphPayload {
     });
   } else {
     // No order asked for: each page may see the rows in another order.
-    rows = rotated(rows, hash(request.skip, rows.length) % (rows.length || 1));
+    rows = rotated(rows, hash(skip, rows.length) % (rows.length || 1));
   }
   const top = Math.min(request.top ?? 50, call.behaviour.reportMaxTop);
-  const page = rows.slice(request.skip, request.skip + top);
+  const page = rows.slice(skip, skip + top);
   const body = JSON.stringify({
     TotalRowCount: rows.length,
     Schema: columns.map((c) => ({

@@ -111,6 +111,18 @@ function getDeviceInstallStatusReport(call: GraphCall): GraphPayload {
   return { body, itemsServed: page.length, contentType: STREAM_CONTENT_TYPE };
 }
 
+/** Graph's 400 for a policy report whose filter names no policy. */
+export const POLICY_FILTER_REQUIRED =
+  "Filter must contain 'PolicyId eq' clause.";
+
+/** The value of a `Column eq 'value'` clause of a report filter. */
+export function clauseValue(
+  filter: string,
+  column: string,
+): string | undefined {
+  return new RegExp(`${column}\\s+eq\\s+'([^']*)'`, 'i').exec(filter)?.[1];
+}
+
 /** A report action's body; `filterRequired` is the 400's message when the filter is missing. */
 export function readReportRequest(
   body: unknown,

@@ -60,6 +60,8 @@ import { Permissions } from './permissions';
 import {
   columnType,
   orderRows,
+  clauseValue,
+  POLICY_FILTER_REQUIRED,
   readReportRequest,
   ReportRequest,
   shuffled,
@@ -128,8 +130,6 @@ const COLUMN_TYPES: Record<string, string> = {
 
 const DEFAULT_TOP = 50;
 
-const POLICY_FILTER_REQUIRED = "Filter must contain 'PolicyId eq' clause.";
-
 /** A tenant without an Intune licence answers this on every Intune endpoint (graph-api.md §0.8). */
 function refuseWithoutLicence(call: GraphCall): void {
   if (call.behaviour.settingsPoliciesNotApplicable)
@@ -179,10 +179,6 @@ function listConfigurationPolicies(call: GraphCall): GraphPayload {
         : item,
   });
   return page;
-}
-
-function clauseValue(filter: string, column: string): string | undefined {
-  return new RegExp(`${column}\\s+eq\\s+'([^']*)'`, 'i').exec(filter)?.[1];
 }
 
 function knownColumn(columns: string[], name: string, what: string): string {
@@ -325,7 +321,9 @@ export const settingsPolicyRoutes: GraphRoute[] = [
     handle: listConfigurationPolicies,
   },
   {
-    // Where a client reads the targets when $expand=assignments is refused.
+    // Where a client reads the targets when $expand=assignments is refused
+    // (expandAssignmentsRefused): the documented list of a policy's
+    // assignments, learn.microsoft.com/graph/api/intune-deviceconfigv2-devicemanagementconfigurationpolicyassignment-list?view=graph-rest-beta
     method: 'GET',
     path: '/deviceManagement/configurationPolicies/{id}/assignments',
     service: 'intuneConfiguration',
